@@ -1,0 +1,101 @@
+/*
+ * event: names for the X-macro lists, and the fan-out bus.
+ */
+#include "event.h"
+
+#include <assert.h>
+#include <string.h>
+
+static const char *const kind_names[] = {
+#define X(name, str) str,
+    EVENT_KINDS(X)
+#undef X
+};
+
+static const char *const reason_names[] = {
+#define X(name, str) str,
+    BLOCK_REASONS(X)
+#undef X
+};
+
+static const char *const state_names[] = {
+#define X(name, str) str,
+    TASK_STATES(X)
+#undef X
+};
+
+const char *event_kind_name(int kind)
+{
+    return kind >= 0 && kind < EV__COUNT ? kind_names[kind] : "?";
+}
+
+const char *block_reason_name(int reason)
+{
+    return reason >= 0 && reason < BLOCK__COUNT ? reason_names[reason] : "?";
+}
+
+const char *task_state_name(int state)
+{
+    return state >= 0 && state < TASK__COUNT ? state_names[state] : "?";
+}
+
+static int lookup(const char *const *names, int n, const char *name)
+{
+    for (int i = 0; i < n; i++)
+        if (strcmp(names[i], name) == 0) return i;
+    return -1;
+}
+
+int event_kind_from_name(const char *name)
+{
+    return lookup(kind_names, EV__COUNT, name);
+}
+
+int block_reason_from_name(const char *name)
+{
+    return lookup(reason_names, BLOCK__COUNT, name);
+}
+
+struct event event_make(int kind, int64_t t, int task)
+{
+    struct event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.kind = (uint16_t)kind;
+    ev.t = t;
+    ev.task = task;
+    ev.cpu = -1;
+    ev.other = -1;
+    return ev;
+}
+
+double units_of_ns(int64_t ns)
+{
+    return (double)ns / 1e9;
+}
+
+void bus_init(struct bus *b)
+{
+    memset(b, 0, sizeof *b);
+}
+
+void bus_attach(struct bus *b, sink_fn fn, void *ctx)
+{
+    assert(b->nsinks < BUS_MAX_SINKS);
+    b->sinks[b->nsinks].fn = fn;
+    b->sinks[b->nsinks].ctx = ctx;
+    b->nsinks++;
+}
+
+void bus_detach(struct bus *b, void *ctx)
+{
+    int j = 0;
+    for (int i = 0; i < b->nsinks; i++)
+        if (b->sinks[i].ctx != ctx) b->sinks[j++] = b->sinks[i];
+    b->nsinks = j;
+}
+
+void bus_emit(struct bus *b, struct event *ev)
+{
+    ev->seq = ++b->seq;
+    for (int i = 0; i < b->nsinks; i++) b->sinks[i].fn(b->sinks[i].ctx, ev);
+}

@@ -1,0 +1,607 @@
+/*
+ * scene: INI scene files, parsed with inih.
+ *
+ * inih hands us one key at a time and does not tell the handler which line
+ * it is on, so we feed it through our own reader that counts lines; the
+ * handler then knows the line of the key it is given. inih calls the
+ * handler once per continuation line of a multi-line value, so lists are
+ * appended to as they arrive; the reader also tells a continuation line
+ * from a repeated key. Keys are a table: each names its section, and a
+ * setter that parses the value into the scene.
+ */
+#include "scene.h"
+
+#include <ini.h>
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "event.h"
+#include "strategy.h"
+#include "xalloc.h"
+
+struct parse {
+    struct scene *sc;
+    const char *path;
+    const char *text; /* cursor for the reader */
+    int line;         /* line last handed to inih */
+    int indented;     /* that line began with white space */
+    int long_line;    /* first line that was too long, 0 if none */
+    struct err *e;
+    int failed;
+    /* Lines of keys, for messages from validation after parsing. */
+    int line_title, line_kind, line_names, line_work, line_items, line_urls, line_latency;
+    int line_workers_section, line_queue_section;
+    char last_key[64];
+    char last_section[64];
+    unsigned seen[8]; /* bitmap of keys seen, by table index */
+    size_t items_cap;
+};
+
+static const char *const kind_names[] = {
+#define X(name, str) str,
+    SCENE_KINDS(X)
+#undef X
+};
+static const char *const work_names[] = {
+#define X(name, str) str,
+    WORK_KINDS(X)
+#undef X
+};
+static const char *const dist_names[] = {
+#define X(name, str) str,
+    DIST_KINDS(X)
+#undef X
+};
+
+const char *scene_kind_name(int kind)
+{
+    return kind >= 0 && kind < SCENE__COUNT ? kind_names[kind] : "?";
+}
+
+const char *work_kind_name(int work)
+{
+    return work >= 0 && work < WORK__COUNT ? work_names[work] : "?";
+}
+
+static int find_name(const char *const *names, int n, const char *s)
+{
+    for (int i = 0; i < n; i++)
+        if (strcmp(names[i], s) == 0) return i;
+    return -1;
+}
+
+static int fail(struct parse *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static int fail(struct parse *p, const char *fmt, ...)
+{
+    if (!p->failed) {
+        p->failed = 1;
+        char msg[400];
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(msg, sizeof msg, fmt, ap);
+        va_end(ap);
+        err_set(p->e, ERR_INPUT, p->path, p->line, "%s", msg);
+    }
+    return -1;
+}
+
+int scene_parse_units(const char *s, int64_t *ns)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (end == s || *end != '\0' || errno == ERANGE || !isfinite(v) || v < 0) return -1;
+    if (v > 9e9) return -1; /* ~285 years of scene time is plenty */
+    *ns = llround(v * 1e9);
+    return 0;
+}
+
+void scene_format_units(char *buf, size_t n, int64_t ns)
+{
+    snprintf(buf, n, "%.1f", units_of_ns(ns));
+}
+
+/*
+ * Splits a comma list into trimmed items and calls fn on each. A comma may
+ * end a line (the list continues on the next); an empty item between two
+ * commas is an error.
+ */
+static int each_item(struct parse *p, const char *value, int (*fn)(struct parse *, const char *))
+{
+    const char *s = value;
+    for (;;) {
+        const char *comma = strchr(s, ',');
+        size_t len = comma ? (size_t)(comma - s) : strlen(s);
+        while (len && isspace((unsigned char)*s)) s++, len--;
+        while (len && isspace((unsigned char)s[len - 1])) len--;
+        if (len) {
+            char *item = xstrndup(s, len);
+            int rc = fn(p, item);
+            free(item);
+            if (rc) return rc;
+        } else if (comma && s != value) {
+            return fail(p, "empty item in list (two commas in a row)");
+        }
+        if (!comma) break;
+        s = comma + 1;
+    }
+    return 0;
+}
+
+static int parse_uint(const char *s, uint64_t max, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    if (!isdigit((unsigned char)*s)) return -1;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (*end || errno == ERANGE || v > max) return -1;
+    *out = v;
+    return 0;
+}
+
+/* ---- setters ---- */
+
+static int set_title(struct parse *p, const char *v)
+{
+    free(p->sc->title);
+    p->sc->title = xstrdup(v);
+    p->line_title = p->line;
+    return 0;
+}
+
+static int set_kind(struct parse *p, const char *v)
+{
+    int k = find_name(kind_names, SCENE__COUNT, v);
+    if (k < 0) return fail(p, "unknown scene kind '%s' (known: queue)", v);
+    p->sc->kind = k;
+    p->line_kind = p->line;
+    return 0;
+}
+
+static int set_strategy(struct parse *p, const char *v)
+{
+    int s = strategy_find(v);
+    if (s < 0) return fail(p, "unknown strategy '%s' (known: sync, coop, poll, threads, loop)", v);
+    p->sc->strategy = s;
+    return 0;
+}
+
+static int set_seed(struct parse *p, const char *v)
+{
+    if (parse_uint(v, UINT64_MAX, &p->sc->seed)) return fail(p, "seed: '%s' is not a whole number", v);
+    return 0;
+}
+
+static int set_cpus(struct parse *p, const char *v)
+{
+    uint64_t n;
+    if (parse_uint(v, 1024, &n) || n < 1) return fail(p, "cpus: '%s' is not a number from 1 to 1024", v);
+    p->sc->cpus = (int)n;
+    return 0;
+}
+
+static int set_time(struct parse *p, const char *v, int64_t *dst, const char *key, int positive)
+{
+    int64_t ns;
+    if (scene_parse_units(v, &ns) || (positive && ns <= 0))
+        return fail(p, "%s: '%s' is not a %stime in scene units", key, v,
+                    positive ? "positive " : "");
+    *dst = ns;
+    return 0;
+}
+
+static int set_quantum(struct parse *p, const char *v)
+{
+    return set_time(p, v, &p->sc->quantum, "quantum", 1);
+}
+static int set_poll_interval(struct parse *p, const char *v)
+{
+    return set_time(p, v, &p->sc->poll_interval, "poll_interval", 1);
+}
+static int set_check_cost(struct parse *p, const char *v)
+{
+    return set_time(p, v, &p->sc->check_cost, "check_cost", 0);
+}
+static int set_step(struct parse *p, const char *v)
+{
+    return set_time(p, v, &p->sc->step, "step", 0);
+}
+
+static int add_worker(struct parse *p, const char *name)
+{
+    struct scene *sc = p->sc;
+    if (strlen(name) > 64) return fail(p, "worker name '%s' is longer than 64 characters", name);
+    for (size_t i = 0; i < sc->nworkers; i++)
+        if (strcmp(sc->workers[i], name) == 0) return fail(p, "worker '%s' is named twice", name);
+    sc->workers = xrealloc(sc->workers, (sc->nworkers + 1) * sizeof *sc->workers);
+    sc->workers[sc->nworkers++] = xstrdup(name);
+    return 0;
+}
+
+static int set_names(struct parse *p, const char *v)
+{
+    if (!p->line_names) p->line_names = p->line;
+    return each_item(p, v, add_worker);
+}
+
+static int set_worker_count(struct parse *p, const char *v)
+{
+    uint64_t n;
+    if (parse_uint(v, 10000000, &n) || n < 1)
+        return fail(p, "count: '%s' is not a number of workers from 1 to 10000000", v);
+    if (!p->line_names) p->line_names = p->line;
+    struct scene *sc = p->sc;
+    size_t base = sc->nworkers;
+    sc->workers = xrealloc(sc->workers, (base + n) * sizeof *sc->workers);
+    for (uint64_t i = 0; i < n; i++) sc->workers[base + i] = xasprintf("W%llu", (unsigned long long)(i + 1));
+    sc->nworkers += n;
+    return 0;
+}
+
+static int set_work(struct parse *p, const char *v)
+{
+    int w = find_name(work_names, WORK__COUNT, v);
+    if (w < 0) return fail(p, "unknown work kind '%s' (known: count, sleep, http)", v);
+    p->sc->work = w;
+    p->line_work = p->line;
+    return 0;
+}
+
+static int add_item(struct parse *p, const char *s)
+{
+    struct scene *sc = p->sc;
+    int64_t v;
+    /* Items are kept as text-derived numbers; their meaning (count or
+     * duration) is settled after the whole file is read, in validate(). */
+    if (scene_parse_units(s, &v)) return fail(p, "items: '%s' is not a non-negative number", s);
+    sc->items = xgrow(sc->items, &p->items_cap, sc->nitems + 1, sizeof *sc->items);
+    sc->items[sc->nitems++] = v;
+    return 0;
+}
+
+static int set_items(struct parse *p, const char *v)
+{
+    if (!p->line_items) p->line_items = p->line;
+    return each_item(p, v, add_item);
+}
+
+static int add_url(struct parse *p, const char *s)
+{
+    struct scene *sc = p->sc;
+    sc->urls = xrealloc(sc->urls, (sc->nurls + 1) * sizeof *sc->urls);
+    sc->urls[sc->nurls++] = xstrdup(s);
+    return 0;
+}
+
+static int set_urls(struct parse *p, const char *v)
+{
+    if (!p->line_urls) p->line_urls = p->line;
+    return each_item(p, v, add_url);
+}
+
+static int add_latency(struct parse *p, const char *s)
+{
+    struct scene *sc = p->sc;
+    int64_t ns;
+    if (scene_parse_units(s, &ns)) return fail(p, "latency: '%s' is not a time in scene units", s);
+    sc->latency = xrealloc(sc->latency, (sc->nlatency + 1) * sizeof *sc->latency);
+    sc->latency[sc->nlatency++] = ns;
+    return 0;
+}
+
+static int set_latency(struct parse *p, const char *v)
+{
+    if (!p->line_latency) p->line_latency = p->line;
+    return each_item(p, v, add_latency);
+}
+
+static int set_generate(struct parse *p, const char *v)
+{
+    uint64_t n;
+    if (parse_uint(v, UINT64_C(1000000000), &n) || n < 1)
+        return fail(p, "generate: '%s' is not a number of items from 1 to 1000000000", v);
+    p->sc->gen.count = n;
+    if (!p->line_items) p->line_items = p->line;
+    return 0;
+}
+
+static int set_dist(struct parse *p, const char *v)
+{
+    int d = find_name(dist_names, DIST__COUNT, v);
+    if (d < 0) return fail(p, "unknown distribution '%s' (known: const, uniform, exp)", v);
+    p->sc->gen.dist = d;
+    return 0;
+}
+
+static int set_min(struct parse *p, const char *v)
+{
+    return set_time(p, v, &p->sc->gen.min, "min", 0);
+}
+static int set_max(struct parse *p, const char *v)
+{
+    return set_time(p, v, &p->sc->gen.max, "max", 0);
+}
+static int set_mean(struct parse *p, const char *v)
+{
+    return set_time(p, v, &p->sc->gen.mean, "mean", 0);
+}
+
+struct key {
+    const char *section;
+    const char *name;
+    int (*set)(struct parse *, const char *);
+    int list; /* may continue on indented lines */
+};
+
+static const struct key keys[] = {
+    {"scene", "title", set_title, 0},
+    {"scene", "kind", set_kind, 0},
+    {"scene", "strategy", set_strategy, 0},
+    {"scene", "seed", set_seed, 0},
+    {"scene", "cpus", set_cpus, 0},
+    {"scene", "quantum", set_quantum, 0},
+    {"scene", "poll_interval", set_poll_interval, 0},
+    {"scene", "check_cost", set_check_cost, 0},
+    {"workers", "names", set_names, 1},
+    {"workers", "count", set_worker_count, 0},
+    {"queue", "work", set_work, 0},
+    {"queue", "items", set_items, 1},
+    {"queue", "step", set_step, 0},
+    {"queue", "generate", set_generate, 0},
+    {"queue", "dist", set_dist, 0},
+    {"queue", "min", set_min, 0},
+    {"queue", "max", set_max, 0},
+    {"queue", "mean", set_mean, 0},
+    {"queue", "urls", set_urls, 1},
+    {"queue", "latency", set_latency, 1},
+};
+
+static const char *const sections[] = {"scene", "workers", "queue"};
+
+static int handler(void *user, const char *section, const char *name, const char *value)
+{
+    struct parse *p = user;
+    if (p->failed) return 1; /* report only the first problem */
+    int known_section = 0;
+    for (size_t i = 0; i < sizeof sections / sizeof *sections; i++)
+        if (strcmp(sections[i], section) == 0) known_section = 1;
+    if (!known_section) {
+        if (!*section) return fail(p, "key '%s' is outside any [section]", name), 1;
+        return fail(p, "unknown section [%s]", section), 1;
+    }
+    if (strcmp(section, "workers") == 0 && !p->line_workers_section) p->line_workers_section = p->line;
+    if (strcmp(section, "queue") == 0 && !p->line_queue_section) p->line_queue_section = p->line;
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+        const struct key *k = &keys[i];
+        if (strcmp(k->section, section) || strcmp(k->name, name)) continue;
+        int continuation = p->indented && strcmp(p->last_key, name) == 0 &&
+                           strcmp(p->last_section, section) == 0;
+        if (continuation && !k->list) {
+            fail(p, "'%s' takes one value; an indented line continues only a list", name);
+            return 1;
+        }
+        if (!continuation && (p->seen[i / 32] & (1u << (i % 32)))) {
+            fail(p, "'%s' is set twice in [%s]", name, section);
+            return 1;
+        }
+        p->seen[i / 32] |= 1u << (i % 32);
+        snprintf(p->last_key, sizeof p->last_key, "%s", name);
+        snprintf(p->last_section, sizeof p->last_section, "%s", section);
+        if (!*value && !k->list) {
+            fail(p, "'%s' has no value", name);
+            return 1;
+        }
+        k->set(p, value);
+        return 1;
+    }
+    fail(p, "unknown key '%s' in [%s]", name, section);
+    return 1;
+}
+
+/* fgets-like reader over the scene text that counts lines. */
+static char *reader(char *str, int num, void *stream)
+{
+    struct parse *p = stream;
+    if (!*p->text) return NULL;
+    const char *nl = strchr(p->text, '\n');
+    size_t len = nl ? (size_t)(nl - p->text) : strlen(p->text);
+    p->line++;
+    p->indented = len > 0 && (p->text[0] == ' ' || p->text[0] == '\t');
+    if (len + 3 > (size_t)num) {
+        /* inih would silently split the line; we say so instead. */
+        if (!p->long_line) p->long_line = p->line;
+        snprintf(str, (size_t)num, ";\n");
+    } else {
+        memcpy(str, p->text, len);
+        str[len] = '\n';
+        str[len + 1] = '\0';
+    }
+    p->text += len + (nl ? 1 : 0);
+    return str;
+}
+
+static int validate(struct parse *p)
+{
+    struct scene *sc = p->sc;
+    p->line = 0;
+    if (!sc->title) sc->title = xstrdup(p->path);
+    if (sc->nworkers == 0) {
+        p->line = p->line_names ? p->line_names : p->line_workers_section;
+        return fail(p, "the scene has no workers: set [workers] names = One, Two");
+    }
+    if (sc->kind == SCENE_QUEUE) {
+        if (!p->line_work) {
+            p->line = p->line_queue_section;
+            return fail(p, "[queue] needs 'work = count', 'sleep' or 'http'");
+        }
+        if (sc->work == WORK_HTTP) {
+            p->line = p->line_urls ? p->line_urls : p->line_work;
+            if (sc->nurls == 0) return fail(p, "http work needs 'urls = ...'");
+            if (sc->nlatency > 1 && sc->nlatency != sc->nurls) {
+                p->line = p->line_latency;
+                return fail(p, "latency lists %zu times for %zu URLs; give one, or one per URL",
+                            sc->nlatency, sc->nurls);
+            }
+        } else {
+            p->line = p->line_items;
+            if (sc->nitems == 0 && sc->gen.count == 0) {
+                p->line = p->line_work;
+                return fail(p, "the queue has no items: set 'items = ...' or 'generate = N'");
+            }
+            if (sc->work == WORK_COUNT) {
+                /* Counts were parsed as units; they must be whole numbers. */
+                for (size_t i = 0; i < sc->nitems; i++) {
+                    if (sc->items[i] % UNIT_NS) {
+                        return fail(p, "count items must be whole numbers");
+                    }
+                    sc->items[i] /= UNIT_NS;
+                }
+                sc->gen.min /= UNIT_NS;
+                sc->gen.max /= UNIT_NS;
+                sc->gen.mean /= UNIT_NS;
+            }
+            if (sc->gen.count && sc->gen.dist == DIST_UNIFORM && sc->gen.max < sc->gen.min)
+                return fail(p, "generate: max is below min");
+        }
+    }
+    return 0;
+}
+
+struct scene *scene_parse(const char *path, const char *text, struct err *e)
+{
+    struct scene *sc = xcalloc(1, sizeof *sc);
+    sc->path = xstrdup(path);
+    sc->text = xstrdup(text);
+    sc->kind = SCENE_QUEUE;
+    sc->strategy = strategy_find("sync");
+    sc->cpus = 1;
+    sc->quantum = SCENE_DEFAULT_QUANTUM;
+    sc->poll_interval = SCENE_DEFAULT_POLL_INTERVAL;
+    sc->check_cost = SCENE_DEFAULT_CHECK_COST;
+    sc->step = SCENE_DEFAULT_STEP;
+    sc->work = WORK_COUNT;
+    sc->gen.dist = DIST_UNIFORM;
+
+    struct parse p;
+    memset(&p, 0, sizeof p);
+    p.sc = sc;
+    p.path = path;
+    p.text = text;
+    p.e = e;
+    int rc = ini_parse_stream(reader, &p, handler, &p);
+    if (!p.failed && p.long_line) {
+        p.line = p.long_line;
+        fail(&p, "line is longer than 197 characters; continue a list on an indented line");
+    }
+    if (!p.failed && rc > 0) {
+        p.line = rc;
+        fail(&p, "expected '[section]' or 'key = value'");
+    }
+    if (!p.failed) validate(&p);
+    if (p.failed) {
+        scene_free(sc);
+        return NULL;
+    }
+    return sc;
+}
+
+struct scene *scene_load(const char *path, struct err *e)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        err_set(e, ERR_IO, path, 0, "cannot open: %s", strerror(errno));
+        return NULL;
+    }
+    size_t cap = 4096, n = 0;
+    char *buf = xmalloc(cap);
+    size_t got;
+    while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+        n += got;
+        if (n + 1 == cap) buf = xrealloc(buf, cap *= 2);
+        if (n > (64u << 20)) {
+            fclose(f);
+            free(buf);
+            err_set(e, ERR_INPUT, path, 0, "scene file is larger than 64 MiB");
+            return NULL;
+        }
+    }
+    int bad = ferror(f);
+    fclose(f);
+    buf[n] = '\0';
+    if (bad) {
+        free(buf);
+        err_set(e, ERR_IO, path, 0, "cannot read");
+        return NULL;
+    }
+    if (memchr(buf, '\0', n)) {
+        free(buf);
+        err_set(e, ERR_INPUT, path, 0, "not a text file (contains a NUL byte)");
+        return NULL;
+    }
+    struct scene *sc = scene_parse(path, buf, e);
+    free(buf);
+    return sc;
+}
+
+void scene_free(struct scene *sc)
+{
+    if (!sc) return;
+    for (size_t i = 0; i < sc->nworkers; i++) free(sc->workers[i]);
+    for (size_t i = 0; i < sc->nurls; i++) free(sc->urls[i]);
+    free(sc->workers);
+    free(sc->urls);
+    free(sc->latency);
+    free(sc->items);
+    free(sc->title);
+    free(sc->text);
+    free(sc->path);
+    free(sc);
+}
+
+static char exe_dir_scenes[4096];
+
+const char *const *scene_dirs(void)
+{
+    static const char *dirs[5];
+    int n = 0;
+    const char *env = getenv("JUGGLE_SCENES");
+    if (env && *env) dirs[n++] = env;
+    dirs[n++] = "scenes";
+    if (!exe_dir_scenes[0]) {
+        char exe[2048];
+        ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+        if (len > 0) {
+            exe[len] = '\0';
+            char *slash = strrchr(exe, '/');
+            if (slash) *slash = '\0';
+            snprintf(exe_dir_scenes, sizeof exe_dir_scenes, "%s/../scenes", exe);
+        }
+    }
+    if (exe_dir_scenes[0]) dirs[n++] = exe_dir_scenes;
+#ifdef JUGGLE_DATADIR
+    dirs[n++] = JUGGLE_DATADIR "/scenes";
+#endif
+    dirs[n] = NULL;
+    return dirs;
+}
+
+char *scene_resolve(const char *arg)
+{
+    if (access(arg, R_OK) == 0) return xstrdup(arg);
+    if (strchr(arg, '/')) return NULL;
+    for (const char *const *d = scene_dirs(); *d; d++) {
+        char *path = xasprintf("%s/%s.ini", *d, arg);
+        if (access(path, R_OK) == 0) return path;
+        free(path);
+    }
+    return NULL;
+}

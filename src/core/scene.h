@@ -1,0 +1,117 @@
+/*
+ * scene: a workload description read from an INI file with inih.
+ *
+ * A scene names its kind (queue, ...), its workers, its work and the
+ * parameters of the strategies that may run it. Time values are scene
+ * units in the file and integer nanoseconds here (one unit = 1e9 ns).
+ *
+ * Errors are reported as FILE:LINE through struct err. Lists may continue
+ * on indented lines (inih's multi-line values); a generator key describes
+ * huge workloads without listing them.
+ *
+ * Ownership: scene_load returns a scene owned by the caller, freed with
+ * scene_free. Every string inside belongs to the scene.
+ */
+#ifndef JUGGLE_SCENE_H
+#define JUGGLE_SCENE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+#define SCENE_KINDS(X) X(QUEUE, "queue")
+
+enum scene_kind {
+#define X(name, str) SCENE_##name,
+    SCENE_KINDS(X)
+#undef X
+        SCENE__COUNT
+};
+
+#define WORK_KINDS(X) X(COUNT, "count") X(SLEEP, "sleep") X(HTTP, "http")
+
+enum work_kind {
+#define X(name, str) WORK_##name,
+    WORK_KINDS(X)
+#undef X
+        WORK__COUNT
+};
+
+/* Distributions for generated items. */
+#define DIST_KINDS(X) X(CONST, "const") X(UNIFORM, "uniform") X(EXP, "exp")
+
+enum dist_kind {
+#define X(name, str) DIST_##name,
+    DIST_KINDS(X)
+#undef X
+        DIST__COUNT
+};
+
+struct scene_gen {
+    uint64_t count; /* 0: no generator */
+    int dist;       /* enum dist_kind */
+    int64_t min, max, mean; /* in ns for sleep work, plain numbers for count work */
+};
+
+struct scene {
+    char *path;  /* the file as given on the command line */
+    char *text;  /* the whole file, so a trace can carry it */
+    char *title;
+    int kind;     /* enum scene_kind */
+    int strategy; /* default strategy index, see strategy.h */
+    uint64_t seed;
+
+    /* Strategy parameters. */
+    int cpus;              /* threads: CPUs to schedule on */
+    int64_t quantum;       /* threads: time slice, ns */
+    int64_t poll_interval; /* poll: time between checks, ns */
+    int64_t check_cost;    /* poll: CPU cost of one check, ns */
+    int64_t step;          /* count work: CPU time of one increment, ns */
+
+    /* [workers] */
+    char **workers;
+    size_t nworkers;
+
+    /* [queue] */
+    int work; /* enum work_kind */
+    int64_t *items; /* count: numbers; sleep/http: ns */
+    size_t nitems;
+    struct scene_gen gen;
+    char **urls;
+    size_t nurls;
+    int64_t *latency; /* per URL, ns (simulation) */
+    size_t nlatency;
+};
+
+/* Defaults used when a scene does not set a parameter. */
+#define SCENE_DEFAULT_QUANTUM (2 * INT64_C(1000000000))
+#define SCENE_DEFAULT_POLL_INTERVAL (1 * INT64_C(1000000000))
+#define SCENE_DEFAULT_CHECK_COST (INT64_C(10000000))
+#define SCENE_DEFAULT_STEP (1 * INT64_C(1000000000))
+#define SCENE_DEFAULT_LATENCY (INT64_C(300000000))
+
+/* Reads and validates a scene file. Returns NULL and fills e on error. */
+struct scene *scene_load(const char *path, struct err *e);
+/* Parses scene text; `path` is used in messages. */
+struct scene *scene_parse(const char *path, const char *text, struct err *e);
+void scene_free(struct scene *sc);
+
+/*
+ * Resolves a scene argument: an existing path is used as is; otherwise a
+ * name is looked up as DIR/NAME.ini in each scene directory (see
+ * scene_dirs). Returns a malloc'd path or NULL.
+ */
+char *scene_resolve(const char *arg);
+/* The directories searched for scenes, NULL-terminated, in order. */
+const char *const *scene_dirs(void);
+
+/* Parses a duration in scene units ("15", "0.3") into ns. Returns 0 or -1. */
+int scene_parse_units(const char *s, int64_t *ns);
+/* Formats ns as scene units with one decimal, as the article's Timer does. */
+void scene_format_units(char *buf, size_t n, int64_t ns);
+
+const char *scene_kind_name(int kind);
+const char *work_kind_name(int work);
+
+#endif

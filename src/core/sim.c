@@ -1,0 +1,415 @@
+/*
+ * sim: the engine. It owns the clock, the pending-action heap, tasks, CPUs
+ * and locks; strategies decide what runs (see strategy.h). Every state
+ * change goes through the helpers below so that the events describing it
+ * are the same whichever strategy caused it.
+ *
+ * The heap is a 4-ary min-heap on (t, seq): shallower than a binary heap,
+ * and its children share a cache line or two, which matters when a
+ * benchmark keeps 100,000 timers in flight.
+ */
+#include "sim.h"
+
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim_internal.h"
+#include "xalloc.h"
+
+static int before(const struct pending *a, const struct pending *b)
+{
+    return a->t < b->t || (a->t == b->t && a->seq < b->seq);
+}
+
+static void heap_push(struct sim *s, struct pending p)
+{
+    s->heap = xgrow(s->heap, &s->capheap, s->nheap + 1, sizeof *s->heap);
+    size_t i = s->nheap++;
+    while (i > 0) {
+        size_t parent = (i - 1) / 4;
+        if (!before(&p, &s->heap[parent])) break;
+        s->heap[i] = s->heap[parent];
+        i = parent;
+    }
+    s->heap[i] = p;
+}
+
+static struct pending heap_pop(struct sim *s)
+{
+    struct pending top = s->heap[0];
+    struct pending last = s->heap[--s->nheap];
+    size_t n = s->nheap, i = 0;
+    for (;;) {
+        size_t c = 4 * i + 1;
+        if (c >= n) break;
+        size_t best = c;
+        size_t end = c + 4 < n ? c + 4 : n;
+        for (size_t k = c + 1; k < end; k++)
+            if (before(&s->heap[k], &s->heap[best])) best = k;
+        if (!before(&s->heap[best], &last)) break;
+        s->heap[i] = s->heap[best];
+        i = best;
+    }
+    if (n) s->heap[i] = last;
+    return top;
+}
+
+void sim_at(struct sim *s, int64_t t, int what, int task, int64_t arg)
+{
+    assert(t >= s->now);
+    struct pending p = {t, ++s->pseq, what, task, arg};
+    heap_push(s, p);
+}
+
+void sim_emit(struct sim *s, struct event *ev)
+{
+    ev->t = s->now;
+    bus_emit(s->bus, ev);
+}
+
+static void wl_emit(void *ctx, struct event *ev)
+{
+    sim_emit(ctx, ev);
+}
+
+void sim_fetch(struct sim *s, struct sim_task *t)
+{
+    workload_next(s->wl, t->id, s->now, t->has_result ? &t->result : NULL, &t->cur);
+    t->has_result = 0;
+    t->has_step = 1;
+    t->cpu_left = t->cur.kind == STEP_CPU ? t->cur.dur : 0;
+}
+
+void sim_run_on(struct sim *s, struct sim_task *t, int cpu)
+{
+    struct event ev;
+    int last = s->cpu_last[cpu];
+    if (last != t->id && last >= 0) {
+        ev = event_make(EV_SWITCH, 0, t->id);
+        ev.cpu = cpu;
+        ev.other = last;
+        sim_emit(s, &ev);
+    }
+    s->cpu_task[cpu] = t->id;
+    s->cpu_last[cpu] = t->id;
+    t->cpu = cpu;
+    if (t->state != TASK_RUNNING) {
+        t->state = TASK_RUNNING;
+        ev = event_make(EV_RUN, 0, t->id);
+        ev.cpu = cpu;
+        sim_emit(s, &ev);
+    }
+}
+
+static void release_cpu(struct sim *s, struct sim_task *t)
+{
+    if (t->cpu >= 0 && s->cpu_task[t->cpu] == t->id) s->cpu_task[t->cpu] = -1;
+    t->cpu = -1;
+}
+
+void sim_make_ready(struct sim *s, struct sim_task *t, int why, int cause)
+{
+    release_cpu(s, t);
+    if (t->state == TASK_READY) return;
+    t->state = TASK_READY;
+    if (why >= 0) {
+        struct event ev = event_make(why, 0, t->id);
+        if (why == EV_WAKE) ev.other = cause;
+        sim_emit(s, &ev);
+    }
+}
+
+void sim_block(struct sim *s, struct sim_task *t, int reason, int64_t until, int stall)
+{
+    if (!stall) release_cpu(s, t);
+    t->state = TASK_BLOCKED;
+    struct event ev = event_make(EV_BLOCK, 0, t->id);
+    ev.reason = (int16_t)reason;
+    ev.value = until;
+    ev.other = stall;
+    ev.cpu = stall ? t->cpu : -1;
+    sim_emit(s, &ev);
+}
+
+void sim_task_done(struct sim *s, struct sim_task *t)
+{
+    release_cpu(s, t);
+    t->state = TASK_DONE;
+    t->has_step = 0;
+    t->gen++;
+    struct event ev = event_make(EV_TASK_DONE, 0, t->id);
+    sim_emit(s, &ev);
+    if (++s->ndone == s->ntasks) sim_end(s, 0);
+}
+
+void sim_end(struct sim *s, int failed)
+{
+    if (s->finished) return;
+    s->finished = 1;
+    workload_finish(s->wl, s->now);
+    if (workload_failures(s->wl) > 0) failed = 1;
+    s->failed = failed;
+    struct event ev = event_make(EV_RUN_END, 0, -1);
+    ev.value = s->now;
+    ev.reason = (int16_t)failed;
+    sim_emit(s, &ev);
+}
+
+static const char *lock_name(struct sim *s, int res, char *buf, size_t n)
+{
+    (void)s;
+    snprintf(buf, n, "resource %d", res);
+    return buf;
+}
+
+static const char *task_name(struct sim *s, int id)
+{
+    return s->sc->workers[id];
+}
+
+/* Reports the wait-for cycle that starts and ends at t, if there is one. */
+static int find_deadlock(struct sim *s, struct sim_task *t)
+{
+    int hops = 0;
+    int cur = t->id;
+    for (;;) {
+        int res = s->tasks[cur].lock_wait;
+        if (res < 0) return 0;
+        int owner = s->locks[res].owner;
+        if (owner < 0) return 0;
+        if (owner == t->id) break;
+        cur = owner;
+        if (++hops > s->ntasks) return 0;
+    }
+    /* Describe the cycle starting at t: "A holds X, waits for Y; ..." */
+    size_t cap = 256, len = 0;
+    char *text = xmalloc(cap);
+    len += (size_t)snprintf(text, cap, "deadlock:");
+    cur = t->id;
+    do {
+        int want = s->tasks[cur].lock_wait;
+        char held[64], wanted[64];
+        held[0] = '\0';
+        for (int r = 0; r < s->nlocks; r++)
+            if (s->locks[r].owner == cur && r != want) {
+                lock_name(s, r, held, sizeof held);
+                break;
+            }
+        lock_name(s, want, wanted, sizeof wanted);
+        char part[256];
+        int n = snprintf(part, sizeof part, "%s %s holds %s, waits for %s", cur == t->id ? "" : ";",
+                         task_name(s, cur), held[0] ? held : "nothing", wanted);
+        text = xgrow(text, &cap, len + (size_t)n + 1, 1);
+        memcpy(text + len, part, (size_t)n + 1);
+        len += (size_t)n;
+        cur = s->locks[want].owner;
+    } while (cur != t->id);
+    struct event ev = event_make(EV_LOG, 0, -1);
+    ev.text = text;
+    sim_emit(s, &ev);
+    ev = event_make(EV_DEADLOCK, 0, t->id);
+    ev.text = text;
+    sim_emit(s, &ev);
+    free(text);
+    sim_end(s, 1);
+    return 1;
+}
+
+int sim_lock_take(struct sim *s, struct sim_task *t, int res)
+{
+    assert(res >= 0 && res < s->nlocks);
+    struct sim_lock *l = &s->locks[res];
+    struct event ev;
+    if (l->owner < 0) {
+        l->owner = t->id;
+        ev = event_make(EV_LOCK_ACQUIRE, 0, t->id);
+        ev.other = res;
+        sim_emit(s, &ev);
+        return 1;
+    }
+    ev = event_make(EV_LOCK_WAIT, 0, t->id);
+    ev.other = res;
+    ev.value = l->owner;
+    sim_emit(s, &ev);
+    l->waiters = xgrow(l->waiters, &l->capwait, l->nwait + 1, sizeof *l->waiters);
+    l->waiters[l->nwait++] = t->id;
+    t->lock_wait = res;
+    sim_block(s, t, BLOCK_LOCK, -1, 0);
+    find_deadlock(s, t);
+    return 0;
+}
+
+int sim_lock_release(struct sim *s, struct sim_task *t, int res)
+{
+    assert(res >= 0 && res < s->nlocks);
+    struct sim_lock *l = &s->locks[res];
+    assert(l->owner == t->id);
+    struct event ev = event_make(EV_LOCK_RELEASE, 0, t->id);
+    ev.other = res;
+    sim_emit(s, &ev);
+    l->owner = -1;
+    if (l->nwait == 0) return -1;
+    int next = l->waiters[0];
+    memmove(l->waiters, l->waiters + 1, (l->nwait - 1) * sizeof *l->waiters);
+    l->nwait--;
+    l->owner = next;
+    s->tasks[next].lock_wait = -1;
+    ev = event_make(EV_LOCK_ACQUIRE, 0, next);
+    ev.other = res;
+    sim_emit(s, &ev);
+    return next;
+}
+
+struct sim *sim_new(const struct scene *sc, int strategy, struct bus *bus)
+{
+    assert(strategy >= 0 && strategy < STRATEGY_COUNT);
+    struct sim *s = xcalloc(1, sizeof *s);
+    s->sc = sc;
+    s->strategy = strategy;
+    s->ops = strategies[strategy];
+    s->bus = bus;
+    s->em.emit = wl_emit;
+    s->em.ctx = s;
+    s->ntasks = (int)sc->nworkers;
+    s->ncpu = s->ops->single_thread ? 1 : sc->cpus;
+    s->cpu_task = xmalloc((size_t)s->ncpu * sizeof *s->cpu_task);
+    s->cpu_last = xmalloc((size_t)s->ncpu * sizeof *s->cpu_last);
+    for (int c = 0; c < s->ncpu; c++) s->cpu_task[c] = s->cpu_last[c] = -1;
+    s->tasks = xcalloc((size_t)s->ntasks, sizeof *s->tasks);
+
+    struct event ev = event_make(EV_RUN_START, 0, -1);
+    ev.text = s->ops->name;
+    ev.value = s->ncpu;
+    sim_emit(s, &ev);
+    for (int i = 0; i < s->ntasks; i++) {
+        struct sim_task *t = &s->tasks[i];
+        t->id = i;
+        t->cpu = -1;
+        t->lock_wait = -1;
+        t->link = -1;
+        t->state = TASK_READY;
+        ev = event_make(EV_TASK_NEW, 0, i);
+        ev.text = sc->workers[i];
+        sim_emit(s, &ev);
+    }
+    s->wl = workload_new(sc, strategy, &s->em);
+    s->ops->start(s);
+    return s;
+}
+
+void sim_free(struct sim *s)
+{
+    if (!s) return;
+    workload_free(s->wl);
+    for (int i = 0; i < s->nlocks; i++) free(s->locks[i].waiters);
+    free(s->locks);
+    free(s->heap);
+    free(s->tasks);
+    free(s->cpu_task);
+    free(s->cpu_last);
+    if (s->sd && s->ops->cleanup) s->ops->cleanup(s->sd);
+    free(s->sd);
+    free(s);
+}
+
+/* Nothing is pending but tasks remain: nothing can ever wake them. */
+static void stalled(struct sim *s)
+{
+    char text[256];
+    int waiting = -1;
+    for (int i = 0; i < s->ntasks; i++)
+        if (s->tasks[i].state != TASK_DONE) {
+            waiting = i;
+            break;
+        }
+    snprintf(text, sizeof text, "stalled: %s waits for something that can never happen",
+             waiting >= 0 ? task_name(s, waiting) : "a task");
+    struct event ev = event_make(EV_LOG, 0, -1);
+    ev.text = text;
+    sim_emit(s, &ev);
+    sim_end(s, 1);
+}
+
+int sim_advance(struct sim *s, int64_t t)
+{
+    while (!s->finished && s->nheap && s->heap[0].t <= t) {
+        struct pending p = heap_pop(s);
+        s->now = p.t;
+        s->ops->fire(s, &p);
+    }
+    if (!s->finished && !s->nheap) stalled(s);
+    if (!s->finished && t > s->now) s->now = t;
+    return s->finished;
+}
+
+int sim_run(struct sim *s)
+{
+    sim_advance(s, INT64_MAX);
+    return s->failed;
+}
+
+int64_t sim_now(const struct sim *s)
+{
+    return s->now;
+}
+
+int64_t sim_next_time(const struct sim *s)
+{
+    return s->nheap ? s->heap[0].t : -1;
+}
+
+int sim_finished(const struct sim *s)
+{
+    return s->finished;
+}
+
+int sim_failed(const struct sim *s)
+{
+    return s->failed;
+}
+
+uint64_t sim_events(const struct sim *s)
+{
+    return s->bus->seq;
+}
+
+int sim_blocking_proceed(struct sim *s, struct sim_task *t)
+{
+    while (!s->finished) {
+        sim_fetch(s, t);
+        switch (t->cur.kind) {
+        case STEP_CPU:
+            if (t->cur.dur == 0) continue;
+            sim_at(s, s->now + t->cur.dur, SIM_ACT_CPU, t->id, t->gen);
+            return PROCEED_BUSY;
+        case STEP_WAIT:
+            sim_block(s, t, t->cur.reason, s->now + t->cur.dur, 1);
+            sim_at(s, s->now + t->cur.dur, SIM_ACT_WAKE, t->id, t->gen);
+            return PROCEED_BUSY;
+        case STEP_YIELD: return PROCEED_YIELD;
+        case STEP_LOCK:
+            /* On one thread a held lock can never be released while we
+             * wait for it: the run stalls (or the cycle is reported). */
+            if (!sim_lock_take(s, t, t->cur.res)) {
+                if (!s->finished) sim_end(s, 1);
+                return PROCEED_STUCK;
+            }
+            continue;
+        case STEP_UNLOCK: sim_lock_release(s, t, t->cur.res); continue;
+        case STEP_DONE: return PROCEED_DONE;
+        }
+    }
+    return PROCEED_STUCK;
+}
+
+int sim_blocking_fire(struct sim *s, const struct pending *p)
+{
+    struct sim_task *t = sim_task(s, p->task);
+    if (p->what == SIM_ACT_WAKE) {
+        sim_make_ready(s, t, EV_WAKE, -1);
+        sim_run_on(s, t, 0);
+    }
+    return sim_blocking_proceed(s, t);
+}

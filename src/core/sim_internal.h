@@ -1,0 +1,130 @@
+/*
+ * sim_internal: the engine as strategies see it. Only sim.c and the
+ * strat_*.c files include this.
+ *
+ * A strategy decides which task runs where and when; the engine gives it a
+ * clock, a pending-action heap, tasks with their current step, CPUs, locks
+ * and helpers that change a task's state and emit the matching events, so
+ * every strategy reports state changes the same way.
+ */
+#ifndef JUGGLE_SIM_INTERNAL_H
+#define JUGGLE_SIM_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "event.h"
+#include "scene.h"
+#include "sim.h"
+#include "strategy.h"
+#include "workload.h"
+
+struct pending {
+    int64_t t;
+    uint64_t seq;
+    int32_t what; /* strategy-defined action */
+    int32_t task;
+    int64_t arg;
+};
+
+struct sim_task {
+    int id;
+    int state; /* enum task_state */
+    int cpu;   /* CPU it runs on, or -1 */
+    int priority;
+    struct step cur;      /* the step it is on */
+    int has_step;         /* cur is fetched and not finished */
+    int64_t cpu_left;     /* ns of CPU still needed by cur (STEP_CPU) */
+    int64_t wait_done;    /* when the current wait completes */
+    uint32_t gen;         /* bumped to make pending actions for it stale */
+    int lock_wait;        /* resource it waits for, or -1 */
+    int link;             /* next task in a strategy's queue, or -1 */
+    struct step_result result;
+    int has_result;
+};
+
+struct sim_lock {
+    int owner;            /* task or -1 */
+    int *waiters;         /* FIFO of task ids */
+    size_t nwait, capwait;
+};
+
+struct sim {
+    const struct scene *sc;
+    const struct strategy_ops *ops;
+    int strategy;
+    struct bus *bus;
+    struct workload *wl;
+    struct emitter em;
+
+    int64_t now;
+    uint64_t pseq;
+    struct pending *heap;
+    size_t nheap, capheap;
+
+    struct sim_task *tasks;
+    int ntasks, ndone;
+
+    int ncpu;
+    int *cpu_task; /* running task per CPU, -1 idle */
+    int *cpu_last; /* last task that ran per CPU, -1 none */
+
+    struct sim_lock *locks;
+    int nlocks;
+
+    int finished, failed;
+    void *sd; /* strategy data, freed by sim_free */
+};
+
+/* Schedules action `what` for task at time t (>= now). */
+void sim_at(struct sim *s, int64_t t, int what, int task, int64_t arg);
+/* Emits ev at the current time. */
+void sim_emit(struct sim *s, struct event *ev);
+
+/* Asks the workload for t's next step into t->cur (and cpu_left). */
+void sim_fetch(struct sim *s, struct sim_task *t);
+/* Puts t on cpu: SWITCH (if another task ran there last) and RUN. */
+void sim_run_on(struct sim *s, struct sim_task *t, int cpu);
+/* Takes t off its CPU and marks it ready; why is EV_YIELD, EV_PREEMPT,
+ * EV_WAKE (with cause task in `cause`), or -1 for no event. */
+void sim_make_ready(struct sim *s, struct sim_task *t, int why, int cause);
+/* Marks t blocked for reason until `until` (-1 unknown). stall = 1 when t
+ * keeps its thread (a blocking call in sync/coop), so it stays on its CPU. */
+void sim_block(struct sim *s, struct sim_task *t, int reason, int64_t until, int stall);
+/* Marks t done and frees its CPU. Ends the run when it is the last. */
+void sim_task_done(struct sim *s, struct sim_task *t);
+/* Ends the run: the workload's closing lines, then RUN_END. */
+void sim_end(struct sim *s, int failed);
+
+/*
+ * Locks. sim_lock_take returns 1 if t now holds res; otherwise t is queued
+ * as a waiter, marked blocked (LOCK_WAIT, BLOCK) and 0 is returned; if that
+ * wait closes a cycle the deadlock is reported and the run ended.
+ * sim_lock_release returns the task that now holds res (it got
+ * LOCK_ACQUIRE; the caller makes it ready), or -1.
+ */
+int sim_lock_take(struct sim *s, struct sim_task *t, int res);
+int sim_lock_release(struct sim *s, struct sim_task *t, int res);
+
+static inline struct sim_task *sim_task(struct sim *s, int id)
+{
+    return &s->tasks[id];
+}
+
+#endif
+
+/*
+ * One-thread blocking execution, shared by sync and coop: runs t's steps on
+ * cpu 0 where every wait is a blocking call that stalls the thread. Returns
+ * PROCEED_BUSY when it scheduled SIM_ACT_CPU or SIM_ACT_WAKE for t (the
+ * strategy's fire must pass those to sim_blocking_fire and act on its
+ * result), PROCEED_YIELD at a yield point, PROCEED_DONE when t finished
+ * (not yet marked done), PROCEED_STUCK when t waits for a lock nobody can
+ * release (the run has been ended as stalled or deadlocked).
+ */
+enum { PROCEED_BUSY, PROCEED_YIELD, PROCEED_DONE, PROCEED_STUCK };
+enum { SIM_ACT_CPU = 1000, SIM_ACT_WAKE };
+
+int sim_blocking_proceed(struct sim *s, struct sim_task *t);
+/* Handles SIM_ACT_CPU / SIM_ACT_WAKE for blocking execution, then proceeds. */
+int sim_blocking_fire(struct sim *s, const struct pending *p);

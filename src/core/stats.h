@@ -1,0 +1,73 @@
+/*
+ * stats: a sink that turns the event stream into totals: per task, time
+ * running, ready (waiting for a CPU) and blocked (by reason), items done,
+ * the longest single wait for a CPU; per run, context switches, checks
+ * (useful and wasted), CPU utilisation, the elapsed time and how it ended.
+ *
+ * States do not overlap, like Go's execution trace: at any instant a task
+ * is in exactly one of new, ready, running, blocked or done, so a task's
+ * running + ready + blocked equals the time from its creation to its end.
+ *
+ * Because it sees only events, it gives the same totals for a simulated
+ * run, a real run and a replay.
+ */
+#ifndef JUGGLE_STATS_H
+#define JUGGLE_STATS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "event.h"
+
+struct stats_task {
+    char *name;
+    int state;  /* enum task_state */
+    int reason; /* enum block_reason while blocked */
+    int stall;  /* while blocked: it holds its thread (blocking call) */
+    int64_t since;
+    int64_t running, ready, blocked;
+    int64_t blocked_by[BLOCK__COUNT];
+    int64_t worst_ready; /* longest single wait for a CPU */
+    int64_t end;         /* when it finished, or -1 */
+    uint64_t items, failed_items;
+    uint64_t switches_in; /* times a CPU switched to it */
+    int64_t until;        /* while blocked: expected wake time, or -1 */
+    /* What the OS saw (real runs only). */
+    int has_os;
+    int64_t os_cpu_ns;
+    int64_t os_vcsw, os_ivcsw;
+};
+
+struct stats {
+    char strategy[16];
+    int ncpu;
+    int real;
+    struct stats_task *tasks;
+    size_t ntasks, cap;
+    uint64_t switches;
+    uint64_t polls_useful, polls_wasted;
+    int64_t poll_cost; /* CPU spent checking */
+    int64_t now;       /* time of the last event */
+    int64_t total;     /* elapsed time of the run, once ended */
+    int ended, failed;
+    char *deadlock; /* description of the cycle, or NULL */
+    uint64_t events;
+    uint64_t http_done, http_errors;
+};
+
+void stats_init(struct stats *st);
+void stats_done(struct stats *st);
+/* The sink: attach with bus_attach(bus, stats_sink, &st). */
+void stats_sink(void *ctx, const struct event *ev);
+
+/* Busy CPU time over available CPU time, 0..1 (up to `now` if not ended). */
+double stats_cpu_busy(const struct stats *st);
+/* The longest single wait for a CPU over all tasks. */
+int64_t stats_worst_wait(const struct stats *st);
+/* Sum of running time over tasks, plus time spent checking. */
+int64_t stats_busy(const struct stats *st);
+/* A task's total in state (running/ready/blocked) including the open span
+ * up to time t, for live views. */
+int64_t stats_task_time(const struct stats_task *tk, int state, int64_t t);
+
+#endif

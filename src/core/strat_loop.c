@@ -1,0 +1,187 @@
+/*
+ * loop: an asyncio-style event loop on one thread (the article's examples 4
+ * and 6). I/O is registered with the loop and resumes its task when done;
+ * CPU work runs on the loop thread and blocks it.
+ *
+ * The model follows asyncio's BaseEventLoop._run_once so that the order of
+ * printed lines matches what the real programs print:
+ *   - each turn moves every expired timer to the ready queue, then runs
+ *     exactly the callbacks that were ready when the turn began;
+ *   - a finished sleep does not resume its task directly: the timer's
+ *     callback completes a future, and the future schedules the task's
+ *     wake-up with call_soon, which runs on the following turn;
+ *   - a task whose step runs CPU work keeps the loop busy; timers that
+ *     expire meanwhile wait for the next turn.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim_internal.h"
+#include "xalloc.h"
+
+enum { ACT_TIMER = 1, ACT_TURN, ACT_CPU };
+enum { CB_STEP, CB_WAKE };
+
+struct loop_data {
+    /* The ready queue: a ring of (kind, task). */
+    struct cb {
+        int kind, task;
+    } *ready;
+    size_t cap, head, n;
+    /* Timers that expired since the last turn, in expiry order. */
+    int *expired;
+    size_t nexp, capexp;
+    size_t batch;   /* callbacks left in this turn */
+    int busy;       /* a task is on the CPU (a CPU step is running) */
+    int turn_queued;
+};
+
+static void push_ready(struct loop_data *d, int kind, int task)
+{
+    if (d->n == d->cap) {
+        size_t cap = d->cap ? d->cap * 2 : 64;
+        struct cb *r = xmalloc(cap * sizeof *r);
+        for (size_t i = 0; i < d->n; i++) r[i] = d->ready[(d->head + i) % d->cap];
+        free(d->ready);
+        d->ready = r;
+        d->cap = cap;
+        d->head = 0;
+    }
+    d->ready[(d->head + d->n) % d->cap] = (struct cb){kind, task};
+    d->n++;
+}
+
+static struct cb pop_ready(struct loop_data *d)
+{
+    struct cb c = d->ready[d->head];
+    d->head = (d->head + 1) % d->cap;
+    d->n--;
+    return c;
+}
+
+static void queue_turn(struct sim *s)
+{
+    struct loop_data *d = s->sd;
+    if (!d->turn_queued && !s->finished) {
+        d->turn_queued = 1;
+        sim_at(s, s->now, ACT_TURN, -1, 0);
+    }
+}
+
+/* Runs t from where it is until it awaits, finishes or starts CPU work.
+ * Returns 1 if it is now busy on the CPU. */
+static int step_task(struct sim *s, struct sim_task *t)
+{
+    struct loop_data *d = s->sd;
+    while (!s->finished) {
+        sim_fetch(s, t);
+        switch (t->cur.kind) {
+        case STEP_CPU:
+            if (t->cur.dur == 0) continue;
+            d->busy = 1;
+            sim_at(s, s->now + t->cur.dur, ACT_CPU, t->id, 0);
+            return 1;
+        case STEP_WAIT:
+            sim_block(s, t, t->cur.reason, s->now + t->cur.dur, 0);
+            sim_at(s, s->now + t->cur.dur, ACT_TIMER, t->id, 0);
+            return 0;
+        case STEP_YIELD:
+            /* await asyncio.sleep(0): the task goes to the back of the queue. */
+            sim_make_ready(s, t, EV_YIELD, -1);
+            push_ready(d, CB_STEP, t->id);
+            return 0;
+        case STEP_LOCK:
+            if (sim_lock_take(s, t, t->cur.res)) continue;
+            return 0;
+        case STEP_UNLOCK: {
+            /* asyncio.Lock.release completes the first waiter's future,
+             * which schedules its wake-up with call_soon. */
+            int next = sim_lock_release(s, t, t->cur.res);
+            if (next >= 0) {
+                sim_make_ready(s, sim_task(s, next), EV_WAKE, t->id);
+                push_ready(d, CB_STEP, next);
+            }
+            continue;
+        }
+        case STEP_DONE: sim_task_done(s, t); return 0;
+        }
+    }
+    return 0;
+}
+
+/* Runs the rest of the current turn's callbacks. */
+static void run_batch(struct sim *s)
+{
+    struct loop_data *d = s->sd;
+    while (!s->finished && d->batch > 0) {
+        d->batch--;
+        struct cb c = pop_ready(d);
+        struct sim_task *t = sim_task(s, c.task);
+        if (c.kind == CB_WAKE) {
+            /* The sleep's future completes; the task is ready from now. */
+            sim_make_ready(s, t, EV_WAKE, -1);
+            push_ready(d, CB_STEP, c.task);
+            continue;
+        }
+        sim_run_on(s, t, 0);
+        if (step_task(s, t)) return; /* busy: ACT_CPU continues the batch */
+    }
+    if (!s->finished && (d->n > 0 || d->nexp > 0)) queue_turn(s);
+}
+
+static void turn(struct sim *s)
+{
+    struct loop_data *d = s->sd;
+    for (size_t i = 0; i < d->nexp; i++) push_ready(d, CB_WAKE, d->expired[i]);
+    d->nexp = 0;
+    d->batch = d->n;
+    run_batch(s);
+}
+
+static void loop_start(struct sim *s)
+{
+    struct loop_data *d = xcalloc(1, sizeof *d);
+    s->sd = d;
+    /* asyncio.create_task schedules each task's first step with call_soon. */
+    for (int i = 0; i < s->ntasks; i++) push_ready(d, CB_STEP, i);
+    queue_turn(s);
+}
+
+static void loop_fire(struct sim *s, const struct pending *p)
+{
+    struct loop_data *d = s->sd;
+    switch (p->what) {
+    case ACT_TURN:
+        d->turn_queued = 0;
+        turn(s);
+        break;
+    case ACT_TIMER:
+        d->expired = xgrow(d->expired, &d->capexp, d->nexp + 1, sizeof *d->expired);
+        d->expired[d->nexp++] = p->task;
+        if (!d->busy && d->batch == 0) queue_turn(s);
+        break;
+    case ACT_CPU: {
+        d->busy = 0;
+        struct sim_task *t = sim_task(s, p->task);
+        if (step_task(s, t)) return;
+        run_batch(s);
+        break;
+    }
+    }
+}
+
+static void loop_cleanup(void *sd)
+{
+    struct loop_data *d = sd;
+    free(d->ready);
+    free(d->expired);
+}
+
+const struct strategy_ops strat_loop = {
+    .name = "loop",
+    .title = "event loop: I/O resumes its task when done; CPU work blocks the loop",
+    .single_thread = 1,
+    .start = loop_start,
+    .fire = loop_fire,
+    .cleanup = loop_cleanup,
+};

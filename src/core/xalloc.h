@@ -1,0 +1,22 @@
+/*
+ * xalloc: allocation that never returns NULL. Out-of-memory is not a
+ * condition juggle can recover from in a useful way, so these abort with a
+ * message instead of making every caller check.
+ */
+#ifndef JUGGLE_XALLOC_H
+#define JUGGLE_XALLOC_H
+
+#include <stddef.h>
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t count, size_t size);
+void *xrealloc(void *p, size_t n);
+/* Grows an array to hold at least `need` elements of `size` bytes,
+ * doubling; *cap is updated. */
+void *xgrow(void *p, size_t *cap, size_t need, size_t size);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+/* printf into a freshly allocated string owned by the caller. */
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

@@ -1,0 +1,106 @@
+/*
+ * summary: metrics as text and JSON.
+ */
+#include "headless/summary.h"
+
+#include <string.h>
+
+static double u(int64_t ns)
+{
+    return units_of_ns(ns);
+}
+
+void summary_print(FILE *out, const struct stats *st)
+{
+    fprintf(out, "\n== summary: %s, %d CPU%s, %s clock ==\n", st->strategy, st->ncpu,
+            st->ncpu == 1 ? "" : "s", st->real ? "real" : "virtual");
+    fprintf(out, "elapsed           %.2f\n", u(st->total));
+    fprintf(out, "CPU utilisation   %.1f%%\n", 100.0 * stats_cpu_busy(st));
+    fprintf(out, "context switches  %llu\n", (unsigned long long)st->switches);
+    if (st->polls_useful + st->polls_wasted)
+        fprintf(out, "checks            %llu (%llu wasted)\n",
+                (unsigned long long)(st->polls_useful + st->polls_wasted),
+                (unsigned long long)st->polls_wasted);
+    if (st->deadlock) fprintf(out, "%s\n", st->deadlock);
+    fprintf(out, "%-12s %6s %9s %9s %9s %11s", "task", "items", "running", "waiting", "blocked",
+            "worst wait");
+    if (st->real) fprintf(out, " %9s %6s %6s", "os cpu", "vcsw", "ivcsw");
+    fputc('\n', out);
+    for (size_t i = 0; i < st->ntasks; i++) {
+        const struct stats_task *t = &st->tasks[i];
+        fprintf(out, "%-12.12s %6llu %9.2f %9.2f %9.2f %11.2f", t->name,
+                (unsigned long long)t->items, u(t->running), u(t->ready), u(t->blocked),
+                u(t->worst_ready));
+        if (st->real && t->has_os)
+            fprintf(out, " %9.3f %6lld %6lld", (double)t->os_cpu_ns / 1e9, (long long)t->os_vcsw,
+                    (long long)t->os_ivcsw);
+        fputc('\n', out);
+    }
+}
+
+json_t *summary_json(const struct stats *st)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "strategy", json_string(st->strategy));
+    json_object_set_new(o, "clock", json_string(st->real ? "real" : "virtual"));
+    json_object_set_new(o, "cpus", json_integer(st->ncpu));
+    json_object_set_new(o, "total", json_real(u(st->total)));
+    json_object_set_new(o, "context_switches", json_integer((json_int_t)st->switches));
+    json_object_set_new(o, "cpu_busy", json_real(stats_cpu_busy(st)));
+    json_object_set_new(o, "wasted_checks", json_integer((json_int_t)st->polls_wasted));
+    json_object_set_new(o, "useful_checks", json_integer((json_int_t)st->polls_useful));
+    json_object_set_new(o, "worst_wait", json_real(u(stats_worst_wait(st))));
+    json_object_set_new(o, "failed", json_boolean(st->failed));
+    if (st->http_done) {
+        json_object_set_new(o, "http_requests", json_integer((json_int_t)st->http_done));
+        json_object_set_new(o, "http_errors", json_integer((json_int_t)st->http_errors));
+    }
+    if (st->deadlock) {
+        json_t *d = json_object();
+        json_object_set_new(d, "text", json_string(st->deadlock));
+        json_object_set_new(o, "deadlock", d);
+    }
+    json_t *tasks = json_array();
+    for (size_t i = 0; i < st->ntasks; i++) {
+        const struct stats_task *t = &st->tasks[i];
+        json_t *j = json_object();
+        json_object_set_new(j, "name", json_string(t->name));
+        json_object_set_new(j, "items", json_integer((json_int_t)t->items));
+        json_object_set_new(j, "failed_items", json_integer((json_int_t)t->failed_items));
+        json_object_set_new(j, "running", json_real(u(t->running)));
+        json_object_set_new(j, "blocked", json_real(u(t->blocked)));
+        json_object_set_new(j, "ready", json_real(u(t->ready)));
+        json_object_set_new(j, "worst_wait", json_real(u(t->worst_ready)));
+        if (t->has_os) {
+            json_t *os = json_object();
+            json_object_set_new(os, "cpu", json_real((double)t->os_cpu_ns / 1e9));
+            json_object_set_new(os, "voluntary_switches", json_integer(t->os_vcsw));
+            json_object_set_new(os, "involuntary_switches", json_integer(t->os_ivcsw));
+            json_object_set_new(j, "os", os);
+        }
+        json_array_append_new(tasks, j);
+    }
+    json_object_set_new(o, "tasks", tasks);
+    return o;
+}
+
+void summary_print_compare(FILE *out, const char *title, const struct stats *runs, int n)
+{
+    fprintf(out, "%s\n\n", title);
+    fprintf(out, "%-9s %9s %9s %9s %11s %9s\n", "strategy", "total", "cpu busy", "switches",
+            "worst wait", "wasted");
+    for (int i = 0; i < n; i++) {
+        const struct stats *st = &runs[i];
+        fprintf(out, "%-9s %9.2f %8.1f%% %9llu %11.2f %9llu%s\n", st->strategy, u(st->total),
+                100.0 * stats_cpu_busy(st), (unsigned long long)st->switches,
+                u(stats_worst_wait(st)), (unsigned long long)st->polls_wasted,
+                st->failed ? "  failed" : "");
+    }
+}
+
+int summary_dump_json(FILE *out, json_t *v)
+{
+    if (json_dumpf(v, out, JSON_INDENT(2) | JSON_REAL_PRECISION(10)) != 0) return -1;
+    fputc('\n', out);
+    return 0;
+}

@@ -1,0 +1,22 @@
+/*
+ * summary: the metrics block (--summary), the JSON summary (--json) and the
+ * comparison table (juggle compare), all drawn from struct stats.
+ */
+#ifndef JUGGLE_SUMMARY_H
+#define JUGGLE_SUMMARY_H
+
+#include <jansson.h>
+#include <stdio.h>
+
+#include "core/stats.h"
+
+/* Writes the human-readable metrics block. */
+void summary_print(FILE *out, const struct stats *st);
+/* Returns a new JSON object (caller owns the reference). */
+json_t *summary_json(const struct stats *st);
+/* Prints one table row per run; names[i] labels runs[i]. */
+void summary_print_compare(FILE *out, const char *title, const struct stats *runs, int n);
+/* Writes a JSON value followed by a newline. Returns 0 or -1. */
+int summary_dump_json(FILE *out, json_t *v);
+
+#endif

@@ -1,0 +1,274 @@
+/*
+ * main: the command line. Parses a subcommand and its options, loads the
+ * scene, and hands over to the mode that does the work (headless, ...).
+ * Only this file knows every module; it holds no logic of its own beyond
+ * turning words into settings.
+ *
+ * Exit status: 0 success, 1 the run finished with failures, 2 bad usage or
+ * bad input (one line on stderr: "juggle: FILE:LINE: what is wrong").
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/err.h"
+#include "core/scene.h"
+#include "core/strategy.h"
+#include "core/xalloc.h"
+#include "headless/headless.h"
+
+#ifndef JUGGLE_VERSION
+#define JUGGLE_VERSION "0.1.0"
+#endif
+
+static const char usage_text[] =
+    "usage: juggle run SCENE [-s|--strategy sync|coop|poll|threads|loop] --headless\n"
+    "                  [--summary | --json] [--cpus N] [--quantum U] [--poll-interval U]\n"
+    "                  [--check-cost U] [--seed N]\n"
+    "       juggle compare SCENE [--json]   every strategy on the same workload\n"
+    "       juggle scenes                   the shipped scenes, one line each\n"
+    "       juggle --help | --version\n"
+    "\n"
+    "SCENE is a path, or a name looked up in scenes/ (juggle run sleep = scenes/sleep.ini).\n"
+    "Times (U) are in scene units. Exit status: 0 ok, 1 the run had failures, 2 bad input.\n";
+
+struct options {
+    const char *scene_arg;
+    int strategy; /* -1: the scene's default */
+    int headless;
+    int format;
+    int json;
+    int cpus;
+    int64_t quantum, poll_interval, check_cost;
+    int have_seed;
+    uint64_t seed;
+};
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "juggle: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\n(see 'juggle --help')\n");
+    return 2;
+}
+
+static int parse_units_opt(const char *name, const char *arg, int64_t *out, int positive)
+{
+    if (scene_parse_units(arg, out) || (positive && *out <= 0)) {
+        fprintf(stderr, "juggle: %s: '%s' is not a %stime in scene units\n", name, arg,
+                positive ? "positive " : "");
+        return -1;
+    }
+    return 0;
+}
+
+enum {
+    OPT_HEADLESS = 256,
+    OPT_SUMMARY,
+    OPT_JSON,
+    OPT_CPUS,
+    OPT_QUANTUM,
+    OPT_POLL_INTERVAL,
+    OPT_CHECK_COST,
+    OPT_SEED,
+};
+
+static const struct option long_opts[] = {
+    {"strategy", required_argument, NULL, 's'},
+    {"headless", no_argument, NULL, OPT_HEADLESS},
+    {"summary", no_argument, NULL, OPT_SUMMARY},
+    {"json", no_argument, NULL, OPT_JSON},
+    {"cpus", required_argument, NULL, OPT_CPUS},
+    {"quantum", required_argument, NULL, OPT_QUANTUM},
+    {"poll-interval", required_argument, NULL, OPT_POLL_INTERVAL},
+    {"check-cost", required_argument, NULL, OPT_CHECK_COST},
+    {"seed", required_argument, NULL, OPT_SEED},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+/* Parses the options after the subcommand. Returns 0, or 2 on bad usage. */
+static int parse_options(int argc, char **argv, struct options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->strategy = -1;
+    o->quantum = o->poll_interval = o->check_cost = -1;
+    opterr = 0;
+    optind = 1;
+    int c;
+    while ((c = getopt_long(argc, argv, ":s:h", long_opts, NULL)) != -1) {
+        switch (c) {
+        case 's':
+            o->strategy = strategy_find(optarg);
+            if (o->strategy < 0)
+                return usage_error("unknown strategy '%s' (known: sync, coop, poll, threads, loop)",
+                                   optarg);
+            break;
+        case OPT_HEADLESS: o->headless = 1; break;
+        case OPT_SUMMARY: o->format = HEADLESS_SUMMARY; break;
+        case OPT_JSON:
+            o->format = HEADLESS_JSON;
+            o->json = 1;
+            break;
+        case OPT_CPUS: {
+            char *end;
+            long n = strtol(optarg, &end, 10);
+            if (*end || n < 1 || n > 1024)
+                return usage_error("--cpus: '%s' is not a number from 1 to 1024", optarg);
+            o->cpus = (int)n;
+            break;
+        }
+        case OPT_QUANTUM:
+            if (parse_units_opt("--quantum", optarg, &o->quantum, 1)) return 2;
+            break;
+        case OPT_POLL_INTERVAL:
+            if (parse_units_opt("--poll-interval", optarg, &o->poll_interval, 1)) return 2;
+            break;
+        case OPT_CHECK_COST:
+            if (parse_units_opt("--check-cost", optarg, &o->check_cost, 0)) return 2;
+            break;
+        case OPT_SEED: {
+            char *end;
+            errno = 0;
+            unsigned long long v = strtoull(optarg, &end, 10);
+            if (*end || errno || optarg[0] == '-')
+                return usage_error("--seed: '%s' is not a whole number", optarg);
+            o->seed = v;
+            o->have_seed = 1;
+            break;
+        }
+        case 'h': fputs(usage_text, stdout); exit(0);
+        case ':': return usage_error("option '%s' needs a value", argv[optind - 1]);
+        default: return usage_error("unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind < argc) o->scene_arg = argv[optind++];
+    if (optind < argc) return usage_error("unexpected argument '%s'", argv[optind]);
+    return 0;
+}
+
+/* Loads the scene named on the command line and applies overrides. */
+static struct scene *load_scene(const struct options *o)
+{
+    if (!o->scene_arg) {
+        usage_error("%s", "which scene? (try 'juggle scenes')");
+        return NULL;
+    }
+    char *path = scene_resolve(o->scene_arg);
+    if (!path) {
+        fprintf(stderr, "juggle: %s: no such scene file or shipped scene (try 'juggle scenes')\n",
+                o->scene_arg);
+        return NULL;
+    }
+    struct err e;
+    struct scene *sc = scene_load(path, &e);
+    free(path);
+    if (!sc) {
+        err_print(&e);
+        return NULL;
+    }
+    if (o->cpus) sc->cpus = o->cpus;
+    if (o->quantum >= 0) sc->quantum = o->quantum;
+    if (o->poll_interval >= 0) sc->poll_interval = o->poll_interval;
+    if (o->check_cost >= 0) sc->check_cost = o->check_cost;
+    if (o->have_seed) sc->seed = o->seed;
+    return sc;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    struct options o;
+    int rc = parse_options(argc, argv, &o);
+    if (rc) return rc;
+    struct scene *sc = load_scene(&o);
+    if (!sc) return 2;
+    int strategy = o.strategy >= 0 ? o.strategy : sc->strategy;
+    if (!o.headless) {
+        scene_free(sc);
+        fprintf(stderr, "juggle: the interactive view is not built yet; add --headless\n");
+        return 2;
+    }
+    rc = headless_run(sc, strategy, o.format, stdout);
+    scene_free(sc);
+    return rc;
+}
+
+static int cmd_compare(int argc, char **argv)
+{
+    struct options o;
+    int rc = parse_options(argc, argv, &o);
+    if (rc) return rc;
+    struct scene *sc = load_scene(&o);
+    if (!sc) return 2;
+    rc = headless_compare(sc, o.json, stdout);
+    scene_free(sc);
+    return rc;
+}
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Lists NAME  TITLE for every scene in the first scene directory that has any. */
+static int cmd_scenes(int argc, char **argv)
+{
+    (void)argv;
+    if (argc > 1) return usage_error("%s", "'scenes' takes no arguments");
+    for (const char *const *d = scene_dirs(); *d; d++) {
+        DIR *dir = opendir(*d);
+        if (!dir) continue;
+        char **names = NULL;
+        size_t n = 0;
+        struct dirent *de;
+        while ((de = readdir(dir))) {
+            size_t len = strlen(de->d_name);
+            if (len > 4 && strcmp(de->d_name + len - 4, ".ini") == 0) {
+                names = xrealloc(names, (n + 1) * sizeof *names);
+                names[n++] = xstrndup(de->d_name, len - 4);
+            }
+        }
+        closedir(dir);
+        if (!n) continue;
+        qsort(names, n, sizeof *names, by_name);
+        for (size_t i = 0; i < n; i++) {
+            char *path = xasprintf("%s/%s.ini", *d, names[i]);
+            struct err e;
+            struct scene *sc = scene_load(path, &e);
+            printf("%-16s %s\n", names[i], sc ? sc->title : "(cannot be read)");
+            scene_free(sc);
+            free(path);
+            free(names[i]);
+        }
+        free(names);
+        return 0;
+    }
+    fprintf(stderr, "juggle: no scenes directory found\n");
+    return 2;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(usage_text, stderr);
+        return 2;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        fputs(usage_text, stdout);
+        return 0;
+    }
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {
+        printf("juggle %s\n", JUGGLE_VERSION);
+        return 0;
+    }
+    if (strcmp(cmd, "run") == 0) return cmd_run(argc - 1, argv + 1);
+    if (strcmp(cmd, "compare") == 0) return cmd_compare(argc - 1, argv + 1);
+    if (strcmp(cmd, "scenes") == 0) return cmd_scenes(argc - 1, argv + 1);
+    return usage_error("unknown command '%s'", cmd);
+}
