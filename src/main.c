@@ -20,18 +20,24 @@
 #include "core/scene.h"
 #include "core/strategy.h"
 #include "core/xalloc.h"
+#include "exec/real.h"
 #include "headless/headless.h"
+#include "ui/tui.h"
 
 #ifndef JUGGLE_VERSION
 #define JUGGLE_VERSION "0.1.0"
 #endif
 
 static const char usage_text[] =
-    "usage: juggle run SCENE [-s|--strategy sync|coop|poll|threads|loop] --headless\n"
-    "                  [--summary | --json] [--cpus N] [--quantum U] [--poll-interval U]\n"
-    "                  [--check-cost U] [--seed N]\n"
+    "usage: juggle [SCENE]                  the interactive view (scene picker without SCENE)\n"
+    "       juggle run SCENE [-s|--strategy sync|coop|poll|threads|loop]\n"
+    "                  [--headless [--summary | --json]] [--real [--time-scale F]]\n"
+    "                  [--cpus N] [--quantum U] [--poll-interval U] [--check-cost U]\n"
+    "                  [--seed N] [--http-timeout U] [--record FILE]\n"
+    "                  [--dump-screen COLSxROWS --at U]\n"
     "       juggle compare SCENE [--json]   every strategy on the same workload\n"
     "       juggle scenes                   the shipped scenes, one line each\n"
+    "       juggle serve [--port N]         the delay server on loopback\n"
     "       juggle --help | --version\n"
     "\n"
     "SCENE is a path, or a name looked up in scenes/ (juggle run sleep = scenes/sleep.ini).\n"
@@ -47,6 +53,13 @@ struct options {
     int64_t quantum, poll_interval, check_cost;
     int have_seed;
     uint64_t seed;
+    int real;
+    double time_scale;
+    int64_t http_timeout;
+    const char *record;
+    int dump, cols, rows;
+    int64_t at;
+    int port;
 };
 
 static int usage_error(const char *fmt, const char *arg)
@@ -76,6 +89,13 @@ enum {
     OPT_POLL_INTERVAL,
     OPT_CHECK_COST,
     OPT_SEED,
+    OPT_REAL,
+    OPT_TIME_SCALE,
+    OPT_HTTP_TIMEOUT,
+    OPT_RECORD,
+    OPT_DUMP_SCREEN,
+    OPT_AT,
+    OPT_PORT,
 };
 
 static const struct option long_opts[] = {
@@ -88,6 +108,13 @@ static const struct option long_opts[] = {
     {"poll-interval", required_argument, NULL, OPT_POLL_INTERVAL},
     {"check-cost", required_argument, NULL, OPT_CHECK_COST},
     {"seed", required_argument, NULL, OPT_SEED},
+    {"real", no_argument, NULL, OPT_REAL},
+    {"time-scale", required_argument, NULL, OPT_TIME_SCALE},
+    {"http-timeout", required_argument, NULL, OPT_HTTP_TIMEOUT},
+    {"record", required_argument, NULL, OPT_RECORD},
+    {"dump-screen", required_argument, NULL, OPT_DUMP_SCREEN},
+    {"at", required_argument, NULL, OPT_AT},
+    {"port", required_argument, NULL, OPT_PORT},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -98,6 +125,7 @@ static int parse_options(int argc, char **argv, struct options *o)
     memset(o, 0, sizeof *o);
     o->strategy = -1;
     o->quantum = o->poll_interval = o->check_cost = -1;
+    o->time_scale = 1.0;
     opterr = 0;
     optind = 1;
     int c;
@@ -140,6 +168,41 @@ static int parse_options(int argc, char **argv, struct options *o)
                 return usage_error("--seed: '%s' is not a whole number", optarg);
             o->seed = v;
             o->have_seed = 1;
+            break;
+        }
+        case OPT_REAL: o->real = 1; break;
+        case OPT_TIME_SCALE: {
+            char *end;
+            double f = strtod(optarg, &end);
+            if (*end || end == optarg || !(f > 0) || f > 1e6)
+                return usage_error("--time-scale: '%s' is not a positive number", optarg);
+            o->time_scale = f;
+            break;
+        }
+        case OPT_HTTP_TIMEOUT:
+            if (parse_units_opt("--http-timeout", optarg, &o->http_timeout, 1)) return 2;
+            break;
+        case OPT_RECORD: o->record = optarg; break;
+        case OPT_DUMP_SCREEN: {
+            int cols, rows;
+            char tail;
+            if (sscanf(optarg, "%dx%d%c", &cols, &rows, &tail) != 2 || cols < 1 || rows < 1 ||
+                cols > 1000 || rows > 1000)
+                return usage_error("--dump-screen: '%s' is not COLSxROWS (e.g. 120x40)", optarg);
+            o->dump = 1;
+            o->cols = cols;
+            o->rows = rows;
+            break;
+        }
+        case OPT_AT:
+            if (parse_units_opt("--at", optarg, &o->at, 0)) return 2;
+            break;
+        case OPT_PORT: {
+            char *end;
+            long n = strtol(optarg, &end, 10);
+            if (*end || n < 0 || n > 65535)
+                return usage_error("--port: '%s' is not a port number (0-65535)", optarg);
+            o->port = (int)n;
             break;
         }
         case 'h': fputs(usage_text, stdout); exit(0);
@@ -188,12 +251,26 @@ static int cmd_run(int argc, char **argv)
     struct scene *sc = load_scene(&o);
     if (!sc) return 2;
     int strategy = o.strategy >= 0 ? o.strategy : sc->strategy;
-    if (!o.headless) {
-        scene_free(sc);
-        fprintf(stderr, "juggle: the interactive view is not built yet; add --headless\n");
-        return 2;
+    if (o.http_timeout > 0) sc->timeout = o.http_timeout;
+    if (o.dump || !o.headless) {
+        struct tui_opts to = {
+            .sc = sc,
+            .strategy = strategy,
+            .real = o.real,
+            .time_scale = o.time_scale,
+            .http_timeout = o.http_timeout,
+            .record = o.record,
+            .cols = o.cols,
+            .rows = o.rows,
+            .at = o.at,
+        };
+        rc = o.dump ? tui_dump_screen(&to, stdout) : tui_main(&to);
+    } else if (o.real) {
+        struct real_opts ro = {.time_scale = o.time_scale, .http_timeout = o.http_timeout};
+        rc = real_run_headless(sc, strategy, &ro, o.format, stdout);
+    } else {
+        rc = headless_run(sc, strategy, o.format, stdout);
     }
-    rc = headless_run(sc, strategy, o.format, stdout);
     scene_free(sc);
     return rc;
 }
@@ -252,12 +329,39 @@ static int cmd_scenes(int argc, char **argv)
     return 2;
 }
 
+static int cmd_serve(int argc, char **argv)
+{
+    struct options o;
+    int rc = parse_options(argc, argv, &o);
+    if (rc) return rc;
+    if (o.scene_arg) return usage_error("unexpected argument '%s'", o.scene_arg);
+    return serve_main(o.port);
+}
+
+/* `juggle` and `juggle SCENE`: the interactive view. */
+static int cmd_tui(int argc, char **argv)
+{
+    struct options o;
+    int rc = parse_options(argc, argv, &o);
+    if (rc) return rc;
+    struct scene *sc = NULL;
+    if (o.scene_arg && !(sc = load_scene(&o))) return 2;
+    struct tui_opts to = {
+        .sc = sc,
+        .strategy = o.strategy >= 0 ? o.strategy : sc ? sc->strategy : 0,
+        .real = o.real,
+        .time_scale = o.time_scale,
+        .http_timeout = o.http_timeout,
+        .record = o.record,
+    };
+    rc = tui_main(&to);
+    scene_free(sc);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
-    if (argc < 2) {
-        fputs(usage_text, stderr);
-        return 2;
-    }
+    if (argc < 2) return cmd_tui(argc, argv);
     const char *cmd = argv[1];
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
         fputs(usage_text, stdout);
@@ -270,5 +374,9 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "run") == 0) return cmd_run(argc - 1, argv + 1);
     if (strcmp(cmd, "compare") == 0) return cmd_compare(argc - 1, argv + 1);
     if (strcmp(cmd, "scenes") == 0) return cmd_scenes(argc - 1, argv + 1);
-    return usage_error("unknown command '%s'", cmd);
+    if (strcmp(cmd, "serve") == 0) return cmd_serve(argc - 1, argv + 1);
+    char *path = cmd[0] == '-' ? NULL : scene_resolve(cmd);
+    free(path);
+    if (cmd[0] == '-' || path) return cmd_tui(argc, argv);
+    return usage_error("unknown command or scene '%s' (try 'juggle --help')", cmd);
 }

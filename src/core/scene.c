@@ -335,6 +335,22 @@ static int set_mean(struct parse *p, const char *v)
     return set_time(p, v, &p->sc->gen.mean, "mean", 0);
 }
 
+static int set_server(struct parse *p, const char *v)
+{
+    if (strcmp(v, "embedded") == 0)
+        p->sc->server_embedded = 1;
+    else if (strcmp(v, "none") == 0)
+        p->sc->server_embedded = 0;
+    else
+        return fail(p, "server: '%s' is not 'embedded' or 'none'", v);
+    return 0;
+}
+
+static int set_timeout(struct parse *p, const char *v)
+{
+    return set_time(p, v, &p->sc->timeout, "timeout", 1);
+}
+
 struct key {
     const char *section;
     const char *name;
@@ -363,6 +379,8 @@ static const struct key keys[] = {
     {"queue", "mean", set_mean, 0},
     {"queue", "urls", set_urls, 1},
     {"queue", "latency", set_latency, 1},
+    {"queue", "server", set_server, 0},
+    {"queue", "timeout", set_timeout, 0},
 };
 
 static const char *const sections[] = {"scene", "workers", "queue"};
@@ -488,6 +506,7 @@ struct scene *scene_parse(const char *path, const char *text, struct err *e)
     sc->poll_interval = SCENE_DEFAULT_POLL_INTERVAL;
     sc->check_cost = SCENE_DEFAULT_CHECK_COST;
     sc->step = SCENE_DEFAULT_STEP;
+    sc->timeout = SCENE_DEFAULT_TIMEOUT;
     sc->work = WORK_COUNT;
     sc->gen.dist = DIST_UNIFORM;
 

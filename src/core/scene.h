@@ -82,6 +82,8 @@ struct scene {
     size_t nurls;
     int64_t *latency; /* per URL, ns (simulation) */
     size_t nlatency;
+    int server_embedded; /* server = embedded: start the delay server, fill ${server} */
+    int64_t timeout;     /* per HTTP request, ns */
 };
 
 /* Defaults used when a scene does not set a parameter. */
@@ -90,6 +92,7 @@ struct scene {
 #define SCENE_DEFAULT_CHECK_COST (INT64_C(10000000))
 #define SCENE_DEFAULT_STEP (1 * INT64_C(1000000000))
 #define SCENE_DEFAULT_LATENCY (INT64_C(300000000))
+#define SCENE_DEFAULT_TIMEOUT (30 * INT64_C(1000000000))
 
 /* Reads and validates a scene file. Returns NULL and fills e on error. */
 struct scene *scene_load(const char *path, struct err *e);
