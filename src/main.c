@@ -66,7 +66,7 @@ static int usage_error(const char *fmt, const char *arg)
 {
     fprintf(stderr, "juggle: ");
     fprintf(stderr, fmt, arg);
-    fprintf(stderr, "\n(see 'juggle --help')\n");
+    fprintf(stderr, " (see 'juggle --help')\n");
     return 2;
 }
 
@@ -348,7 +348,9 @@ static int cmd_tui(int argc, char **argv)
     if (o.scene_arg && !(sc = load_scene(&o))) return 2;
     struct tui_opts to = {
         .sc = sc,
-        .strategy = o.strategy >= 0 ? o.strategy : sc ? sc->strategy : 0,
+        .strategy = o.strategy >= 0 ? o.strategy
+                    : sc            ? sc->strategy
+                                    : 0,
         .real = o.real,
         .time_scale = o.time_scale,
         .http_timeout = o.http_timeout,
@@ -378,5 +380,6 @@ int main(int argc, char **argv)
     char *path = cmd[0] == '-' ? NULL : scene_resolve(cmd);
     free(path);
     if (cmd[0] == '-' || path) return cmd_tui(argc, argv);
-    return usage_error("unknown command or scene '%s' (try 'juggle --help')", cmd);
+    fprintf(stderr, "juggle: unknown command or scene '%s' (try 'juggle --help')\n", cmd);
+    return 2;
 }

@@ -97,5 +97,6 @@ void bus_detach(struct bus *b, void *ctx)
 void bus_emit(struct bus *b, struct event *ev)
 {
     ev->seq = ++b->seq;
-    for (int i = 0; i < b->nsinks; i++) b->sinks[i].fn(b->sinks[i].ctx, ev);
+    for (int i = 0; i < b->nsinks; i++)
+        b->sinks[i].fn(b->sinks[i].ctx, ev);
 }

@@ -33,9 +33,11 @@ struct parse {
     const char *text; /* cursor for the reader */
     int line;         /* line last handed to inih */
     int indented;     /* that line began with white space */
+    int section_line; /* line of the last [section] header */
     int long_line;    /* first line that was too long, 0 if none */
     struct err *e;
     int failed;
+    int fail_line; /* line of the first problem we reported */
     /* Lines of keys, for messages from validation after parsing. */
     int line_title, line_kind, line_names, line_work, line_items, line_urls, line_latency;
     int line_workers_section, line_queue_section;
@@ -84,6 +86,7 @@ static int fail(struct parse *p, const char *fmt, ...)
 {
     if (!p->failed) {
         p->failed = 1;
+        p->fail_line = p->line;
         char msg[400];
         va_list ap;
         va_start(ap, fmt);
@@ -121,8 +124,10 @@ static int each_item(struct parse *p, const char *value, int (*fn)(struct parse 
     for (;;) {
         const char *comma = strchr(s, ',');
         size_t len = comma ? (size_t)(comma - s) : strlen(s);
-        while (len && isspace((unsigned char)*s)) s++, len--;
-        while (len && isspace((unsigned char)s[len - 1])) len--;
+        while (len && isspace((unsigned char)*s))
+            s++, len--;
+        while (len && isspace((unsigned char)s[len - 1]))
+            len--;
         if (len) {
             char *item = xstrndup(s, len);
             int rc = fn(p, item);
@@ -177,14 +182,16 @@ static int set_strategy(struct parse *p, const char *v)
 
 static int set_seed(struct parse *p, const char *v)
 {
-    if (parse_uint(v, UINT64_MAX, &p->sc->seed)) return fail(p, "seed: '%s' is not a whole number", v);
+    if (parse_uint(v, UINT64_MAX, &p->sc->seed))
+        return fail(p, "seed: '%s' is not a whole number", v);
     return 0;
 }
 
 static int set_cpus(struct parse *p, const char *v)
 {
     uint64_t n;
-    if (parse_uint(v, 1024, &n) || n < 1) return fail(p, "cpus: '%s' is not a number from 1 to 1024", v);
+    if (parse_uint(v, 1024, &n) || n < 1)
+        return fail(p, "cpus: '%s' is not a number from 1 to 1024", v);
     p->sc->cpus = (int)n;
     return 0;
 }
@@ -242,7 +249,8 @@ static int set_worker_count(struct parse *p, const char *v)
     struct scene *sc = p->sc;
     size_t base = sc->nworkers;
     sc->workers = xrealloc(sc->workers, (base + n) * sizeof *sc->workers);
-    for (uint64_t i = 0; i < n; i++) sc->workers[base + i] = xasprintf("W%llu", (unsigned long long)(i + 1));
+    for (uint64_t i = 0; i < n; i++)
+        sc->workers[base + i] = xasprintf("W%llu", (unsigned long long)(i + 1));
     sc->nworkers += n;
     return 0;
 }
@@ -394,15 +402,18 @@ static int handler(void *user, const char *section, const char *name, const char
         if (strcmp(sections[i], section) == 0) known_section = 1;
     if (!known_section) {
         if (!*section) return fail(p, "key '%s' is outside any [section]", name), 1;
-        return fail(p, "unknown section [%s]", section), 1;
+        p->line = p->section_line;
+        return fail(p, "unknown section [%s] (known: [scene], [workers], [queue])", section), 1;
     }
-    if (strcmp(section, "workers") == 0 && !p->line_workers_section) p->line_workers_section = p->line;
-    if (strcmp(section, "queue") == 0 && !p->line_queue_section) p->line_queue_section = p->line;
+    if (strcmp(section, "workers") == 0 && !p->line_workers_section)
+        p->line_workers_section = p->section_line;
+    if (strcmp(section, "queue") == 0 && !p->line_queue_section)
+        p->line_queue_section = p->section_line;
     for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
         const struct key *k = &keys[i];
         if (strcmp(k->section, section) || strcmp(k->name, name)) continue;
-        int continuation = p->indented && strcmp(p->last_key, name) == 0 &&
-                           strcmp(p->last_section, section) == 0;
+        int continuation =
+            p->indented && strcmp(p->last_key, name) == 0 && strcmp(p->last_section, section) == 0;
         if (continuation && !k->list) {
             fail(p, "'%s' takes one value; an indented line continues only a list", name);
             return 1;
@@ -434,6 +445,7 @@ static char *reader(char *str, int num, void *stream)
     size_t len = nl ? (size_t)(nl - p->text) : strlen(p->text);
     p->line++;
     p->indented = len > 0 && (p->text[0] == ' ' || p->text[0] == '\t');
+    if (len > 0 && p->text[0] == '[') p->section_line = p->line;
     if (len + 3 > (size_t)num) {
         /* inih would silently split the line; we say so instead. */
         if (!p->long_line) p->long_line = p->line;
@@ -521,9 +533,26 @@ struct scene *scene_parse(const char *path, const char *text, struct err *e)
         p.line = p.long_line;
         fail(&p, "line is longer than 197 characters; continue a list on an indented line");
     }
-    if (!p.failed && rc > 0) {
+    if (rc > 0 && (!p.failed || rc < p.fail_line)) {
+        /* inih found a line it cannot read before any problem of ours. */
+        const char *l = text;
+        for (int i = 1; i < rc && l; i++) {
+            l = strchr(l, '\n');
+            if (l) l++;
+        }
+        while (l && (*l == ' ' || *l == '\t'))
+            l++;
+        p.failed = 0;
         p.line = rc;
-        fail(&p, "expected '[section]' or 'key = value'");
+        if (l && *l == '[')
+            fail(&p, "section header is missing its closing ']'");
+        else
+            fail(&p, "expected '[section]' or 'key = value'");
+    }
+    if (!p.failed && !p.line_title && !p.line_kind && !p.line_names && !p.line_work &&
+        !p.line_items && !p.line_urls) {
+        p.line = 0;
+        fail(&p, "the scene file is empty");
     }
     if (!p.failed) validate(&p);
     if (p.failed) {
@@ -553,12 +582,12 @@ struct scene *scene_load(const char *path, struct err *e)
             return NULL;
         }
     }
-    int bad = ferror(f);
+    int bad = ferror(f) ? errno : 0;
     fclose(f);
     buf[n] = '\0';
     if (bad) {
         free(buf);
-        err_set(e, ERR_IO, path, 0, "cannot read");
+        err_set(e, ERR_IO, path, 0, "cannot read: %s", strerror(bad));
         return NULL;
     }
     if (memchr(buf, '\0', n)) {
@@ -574,8 +603,10 @@ struct scene *scene_load(const char *path, struct err *e)
 void scene_free(struct scene *sc)
 {
     if (!sc) return;
-    for (size_t i = 0; i < sc->nworkers; i++) free(sc->workers[i]);
-    for (size_t i = 0; i < sc->nurls; i++) free(sc->urls[i]);
+    for (size_t i = 0; i < sc->nworkers; i++)
+        free(sc->workers[i]);
+    for (size_t i = 0; i < sc->nurls; i++)
+        free(sc->urls[i]);
     free(sc->workers);
     free(sc->urls);
     free(sc->latency);

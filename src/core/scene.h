@@ -49,14 +49,14 @@ enum dist_kind {
 };
 
 struct scene_gen {
-    uint64_t count; /* 0: no generator */
-    int dist;       /* enum dist_kind */
+    uint64_t count;         /* 0: no generator */
+    int dist;               /* enum dist_kind */
     int64_t min, max, mean; /* in ns for sleep work, plain numbers for count work */
 };
 
 struct scene {
-    char *path;  /* the file as given on the command line */
-    char *text;  /* the whole file, so a trace can carry it */
+    char *path; /* the file as given on the command line */
+    char *text; /* the whole file, so a trace can carry it */
     char *title;
     int kind;     /* enum scene_kind */
     int strategy; /* default strategy index, see strategy.h */
@@ -74,7 +74,7 @@ struct scene {
     size_t nworkers;
 
     /* [queue] */
-    int work; /* enum work_kind */
+    int work;       /* enum work_kind */
     int64_t *items; /* count: numbers; sleep/http: ns */
     size_t nitems;
     struct scene_gen gen;
@@ -87,12 +87,12 @@ struct scene {
 };
 
 /* Defaults used when a scene does not set a parameter. */
-#define SCENE_DEFAULT_QUANTUM (2 * INT64_C(1000000000))
+#define SCENE_DEFAULT_QUANTUM       (2 * INT64_C(1000000000))
 #define SCENE_DEFAULT_POLL_INTERVAL (1 * INT64_C(1000000000))
-#define SCENE_DEFAULT_CHECK_COST (INT64_C(10000000))
-#define SCENE_DEFAULT_STEP (1 * INT64_C(1000000000))
-#define SCENE_DEFAULT_LATENCY (INT64_C(300000000))
-#define SCENE_DEFAULT_TIMEOUT (30 * INT64_C(1000000000))
+#define SCENE_DEFAULT_CHECK_COST    (INT64_C(10000000))
+#define SCENE_DEFAULT_STEP          (1 * INT64_C(1000000000))
+#define SCENE_DEFAULT_LATENCY       (INT64_C(300000000))
+#define SCENE_DEFAULT_TIMEOUT       (30 * INT64_C(1000000000))
 
 /* Reads and validates a scene file. Returns NULL and fills e on error. */
 struct scene *scene_load(const char *path, struct err *e);

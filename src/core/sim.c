@@ -276,7 +276,8 @@ struct sim *sim_new(const struct scene *sc, int strategy, struct bus *bus)
     s->ncpu = s->ops->single_thread ? 1 : sc->cpus;
     s->cpu_task = xmalloc((size_t)s->ncpu * sizeof *s->cpu_task);
     s->cpu_last = xmalloc((size_t)s->ncpu * sizeof *s->cpu_last);
-    for (int c = 0; c < s->ncpu; c++) s->cpu_task[c] = s->cpu_last[c] = -1;
+    for (int c = 0; c < s->ncpu; c++)
+        s->cpu_task[c] = s->cpu_last[c] = -1;
     s->tasks = xcalloc((size_t)s->ntasks, sizeof *s->tasks);
 
     struct event ev = event_make(EV_RUN_START, 0, -1);
@@ -303,7 +304,8 @@ void sim_free(struct sim *s)
 {
     if (!s) return;
     workload_free(s->wl);
-    for (int i = 0; i < s->nlocks; i++) free(s->locks[i].waiters);
+    for (int i = 0; i < s->nlocks; i++)
+        free(s->locks[i].waiters);
     free(s->locks);
     free(s->heap);
     free(s->tasks);

@@ -32,20 +32,20 @@ struct sim_task {
     int state; /* enum task_state */
     int cpu;   /* CPU it runs on, or -1 */
     int priority;
-    struct step cur;      /* the step it is on */
-    int has_step;         /* cur is fetched and not finished */
-    int64_t cpu_left;     /* ns of CPU still needed by cur (STEP_CPU) */
-    int64_t wait_done;    /* when the current wait completes */
-    uint32_t gen;         /* bumped to make pending actions for it stale */
-    int lock_wait;        /* resource it waits for, or -1 */
-    int link;             /* next task in a strategy's queue, or -1 */
+    struct step cur;   /* the step it is on */
+    int has_step;      /* cur is fetched and not finished */
+    int64_t cpu_left;  /* ns of CPU still needed by cur (STEP_CPU) */
+    int64_t wait_done; /* when the current wait completes */
+    uint32_t gen;      /* bumped to make pending actions for it stale */
+    int lock_wait;     /* resource it waits for, or -1 */
+    int link;          /* next task in a strategy's queue, or -1 */
     struct step_result result;
     int has_result;
 };
 
 struct sim_lock {
-    int owner;            /* task or -1 */
-    int *waiters;         /* FIFO of task ids */
+    int owner;    /* task or -1 */
+    int *waiters; /* FIFO of task ids */
     size_t nwait, capwait;
 };
 

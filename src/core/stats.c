@@ -17,7 +17,8 @@ void stats_init(struct stats *st)
 
 void stats_done(struct stats *st)
 {
-    for (size_t i = 0; i < st->ntasks; i++) free(st->tasks[i].name);
+    for (size_t i = 0; i < st->ntasks; i++)
+        free(st->tasks[i].name);
     free(st->tasks);
     free(st->deadlock);
     memset(st, 0, sizeof *st);
@@ -147,7 +148,8 @@ void stats_sink(void *ctx, const struct event *ev)
 int64_t stats_busy(const struct stats *st)
 {
     int64_t busy = st->poll_cost;
-    for (size_t i = 0; i < st->ntasks; i++) busy += st->tasks[i].running;
+    for (size_t i = 0; i < st->ntasks; i++)
+        busy += st->tasks[i].running;
     return busy;
 }
 
@@ -169,8 +171,8 @@ int64_t stats_worst_wait(const struct stats *st)
 
 int64_t stats_task_time(const struct stats_task *tk, int state, int64_t t)
 {
-    int64_t base = state == TASK_RUNNING ? tk->running
-                   : state == TASK_READY ? tk->ready
+    int64_t base = state == TASK_RUNNING   ? tk->running
+                   : state == TASK_READY   ? tk->ready
                    : state == TASK_BLOCKED ? tk->blocked
                                            : 0;
     if (tk->state == state && t > tk->since) base += t - tk->since;

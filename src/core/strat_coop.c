@@ -55,7 +55,8 @@ static void coop_start(struct sim *s)
     struct coop_data *d = xcalloc(1, sizeof *d + (size_t)s->ntasks * sizeof *d->list);
     s->sd = d;
     d->n = s->ntasks;
-    for (int i = 0; i < d->n; i++) d->list[i] = i;
+    for (int i = 0; i < d->n; i++)
+        d->list[i] = i;
     struct sim_task *t = sim_task(s, 0);
     sim_run_on(s, t, 0);
     drive(s, sim_blocking_proceed(s, t));

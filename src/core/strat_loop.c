@@ -26,13 +26,13 @@ struct loop_data {
     /* The ready queue: a ring of (kind, task). */
     struct cb {
         int kind, task;
-    } *ready;
+    } * ready;
     size_t cap, head, n;
     /* Timers that expired since the last turn, in expiry order. */
     int *expired;
     size_t nexp, capexp;
-    size_t batch;   /* callbacks left in this turn */
-    int busy;       /* a task is on the CPU (a CPU step is running) */
+    size_t batch; /* callbacks left in this turn */
+    int busy;     /* a task is on the CPU (a CPU step is running) */
     int turn_queued;
 };
 
@@ -41,7 +41,8 @@ static void push_ready(struct loop_data *d, int kind, int task)
     if (d->n == d->cap) {
         size_t cap = d->cap ? d->cap * 2 : 64;
         struct cb *r = xmalloc(cap * sizeof *r);
-        for (size_t i = 0; i < d->n; i++) r[i] = d->ready[(d->head + i) % d->cap];
+        for (size_t i = 0; i < d->n; i++)
+            r[i] = d->ready[(d->head + i) % d->cap];
         free(d->ready);
         d->ready = r;
         d->cap = cap;
@@ -82,6 +83,13 @@ static int step_task(struct sim *s, struct sim_task *t)
             sim_at(s, s->now + t->cur.dur, ACT_CPU, t->id, 0);
             return 1;
         case STEP_WAIT:
+            if (t->cur.dur == 0 && t->cur.reason == BLOCK_SLEEP) {
+                /* asyncio.sleep(0) is a bare yield, not a timer: the task's
+                 * next step is scheduled at once with call_soon. */
+                sim_make_ready(s, t, EV_YIELD, -1);
+                push_ready(d, CB_STEP, t->id);
+                return 0;
+            }
             sim_block(s, t, t->cur.reason, s->now + t->cur.dur, 0);
             sim_at(s, s->now + t->cur.dur, ACT_TIMER, t->id, 0);
             return 0;
@@ -132,7 +140,8 @@ static void run_batch(struct sim *s)
 static void turn(struct sim *s)
 {
     struct loop_data *d = s->sd;
-    for (size_t i = 0; i < d->nexp; i++) push_ready(d, CB_WAKE, d->expired[i]);
+    for (size_t i = 0; i < d->nexp; i++)
+        push_ready(d, CB_WAKE, d->expired[i]);
     d->nexp = 0;
     d->batch = d->n;
     run_batch(s);
@@ -143,7 +152,8 @@ static void loop_start(struct sim *s)
     struct loop_data *d = xcalloc(1, sizeof *d);
     s->sd = d;
     /* asyncio.create_task schedules each task's first step with call_soon. */
-    for (int i = 0; i < s->ntasks; i++) push_ready(d, CB_STEP, i);
+    for (int i = 0; i < s->ntasks; i++)
+        push_ready(d, CB_STEP, i);
     queue_turn(s);
 }
 

@@ -43,7 +43,8 @@ static void q_push(struct queue *q, int v)
     if (q->n == q->cap) {
         size_t cap = q->cap ? q->cap * 2 : 16;
         int *nv = xmalloc(cap * sizeof *nv);
-        for (size_t i = 0; i < q->n; i++) nv[i] = q->v[(q->head + i) % q->cap];
+        for (size_t i = 0; i < q->n; i++)
+            nv[i] = q->v[(q->head + i) % q->cap];
         free(q->v);
         q->v = nv;
         q->cap = cap;
@@ -121,7 +122,6 @@ static int advance(struct sim *s, struct sim_task *t)
     }
     return FREE;
 }
-
 
 static void start_round(struct sim *s)
 {
@@ -218,7 +218,8 @@ static void poll_start(struct sim *s)
     d->order = xmalloc((size_t)s->ntasks * sizeof *d->order);
     d->running = d->attending = -1;
     d->next_check = s->sc->poll_interval;
-    for (int i = 0; i < s->ntasks; i++) q_push(&d->runq, i);
+    for (int i = 0; i < s->ntasks; i++)
+        q_push(&d->runq, i);
     pump(s);
 }
 

@@ -12,9 +12,9 @@
 enum { ACT_CPU = 1, ACT_WAKE };
 
 struct threads_data {
-    int head, n;       /* run queue: a ring over ring[] */
-    int64_t *slice;    /* per CPU: when the running thread's slice ends */
-    int64_t *since;    /* per task: when its current CPU chunk began */
+    int head, n;    /* run queue: a ring over ring[] */
+    int64_t *slice; /* per CPU: when the running thread's slice ends */
+    int64_t *since; /* per task: when its current CPU chunk began */
     int dispatching, again;
     int ring[];
 };
@@ -138,7 +138,8 @@ static void threads_start(struct sim *s)
     s->sd = d;
     d->slice = xcalloc((size_t)s->ncpu, sizeof *d->slice);
     d->since = xcalloc((size_t)s->ntasks, sizeof *d->since);
-    for (int i = 0; i < s->ntasks; i++) rq_push(s, i);
+    for (int i = 0; i < s->ntasks; i++)
+        rq_push(s, i);
     dispatch(s);
 }
 

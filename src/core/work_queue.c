@@ -30,9 +30,9 @@ enum phase { P_START, P_GET, P_COUNT, P_COUNT_YIELD, P_COUNT_END, P_AFTER_WAIT, 
 
 struct qtask {
     int phase;
-    int64_t item;     /* count, duration (ns) or URL index */
-    int64_t start;    /* Timer start */
-    int64_t left;     /* coop count: increments still to do */
+    int64_t item;  /* count, duration (ns) or URL index */
+    int64_t start; /* Timer start */
+    int64_t left;  /* coop count: increments still to do */
 };
 
 struct work_queue {

@@ -39,7 +39,8 @@ void *xgrow(void *p, size_t *cap, size_t need, size_t size)
 {
     if (need <= *cap) return p;
     size_t c = *cap ? *cap : 8;
-    while (c < need) c *= 2;
+    while (c < need)
+        c *= 2;
     *cap = c;
     return xrealloc(p, c * size);
 }

@@ -47,13 +47,15 @@ int headless_compare(const struct scene *sc, int json, FILE *out)
         json_t *o = json_object();
         json_object_set_new(o, "scene", json_string(sc->title));
         json_t *arr = json_array();
-        for (int i = 0; i < STRATEGY_COUNT; i++) json_array_append_new(arr, summary_json(&runs[i]));
+        for (int i = 0; i < STRATEGY_COUNT; i++)
+            json_array_append_new(arr, summary_json(&runs[i]));
         json_object_set_new(o, "runs", arr);
         summary_dump_json(out, o);
         json_decref(o);
     } else {
         summary_print_compare(out, sc->title, runs, STRATEGY_COUNT);
     }
-    for (int i = 0; i < STRATEGY_COUNT; i++) stats_done(&runs[i]);
+    for (int i = 0; i < STRATEGY_COUNT; i++)
+        stats_done(&runs[i]);
     return failed ? 1 : 0;
 }

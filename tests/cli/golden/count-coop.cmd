@@ -1,0 +1,1 @@
+run count -s coop --headless

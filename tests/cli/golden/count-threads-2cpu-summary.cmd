@@ -1,0 +1,1 @@
+run count -s threads --cpus 2 --headless --summary

@@ -1,0 +1,1 @@
+run count -s threads --headless --summary --quantum 0.5

@@ -1,0 +1,1 @@
+run sleep -s loop --headless --summary

@@ -1,0 +1,1 @@
+run sleep -s poll --headless --summary --poll-interval 4

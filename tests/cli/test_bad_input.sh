@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Bad input gets one clear line on stderr, "juggle: FILE:LINE: what is
+# wrong", nothing on stdout, and exit status 2. Each case: a scene file's
+# text (printf format) and the exact line expected.
+set -u
+build=${1:-build}
+juggle=$(cd "$build" && pwd)/juggle
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cd "$tmp" || exit 2
+pass=0 fail=0
+
+expect() { # description expected-stderr command...
+    local what=$1 want=$2
+    shift 2
+    "$@" >out 2>err </dev/null
+    local rc=$?
+    if [ "$rc" = 2 ] && [ ! -s out ] && [ "$(cat err)" = "$want" ]; then
+        pass=$((pass + 1))
+    else
+        fail=$((fail + 1))
+        echo "FAIL $what: exit $rc"
+        echo "  want: $want"
+        echo "  got:  $(cat err)"
+        [ -s out ] && echo "  stdout: $(head -3 out)"
+    fi
+}
+
+scene() { # description text expected (FILE is replaced by the file name)
+    printf "$2" >bad.ini
+    expect "$1" "${3//FILE/bad.ini}" "$juggle" run bad.ini --headless
+}
+
+Q='[workers]\nnames = One\n[queue]\n'
+scene "unknown section" '[scene]\ntitle = x\n[bogus]\na = 1\n' \
+    "juggle: FILE:3: unknown section [bogus] (known: [scene], [workers], [queue])"
+scene "unknown key" '[scene]\ntitel = x\n' "juggle: FILE:2: unknown key 'titel' in [scene]"
+scene "bad number in a list" "${Q}work = sleep\nitems = 1, x, 3\n" \
+    "juggle: FILE:5: items: 'x' is not a non-negative number"
+scene "negative duration" "${Q}work = sleep\nitems = -1\n" \
+    "juggle: FILE:5: items: '-1' is not a non-negative number"
+scene "fractional count" "${Q}work = count\nitems = 1.5\n" \
+    "juggle: FILE:5: count items must be whole numbers"
+scene "empty worker list" '[workers]\nnames =\n[queue]\nwork = sleep\nitems = 1\n' \
+    "juggle: FILE:2: the scene has no workers: set [workers] names = One, Two"
+scene "no workers section" '[queue]\nwork = sleep\nitems = 1\n' \
+    "juggle: FILE: the scene has no workers: set [workers] names = One, Two"
+scene "unknown work kind" "${Q}work = dance\n" \
+    "juggle: FILE:4: unknown work kind 'dance' (known: count, sleep, http)"
+scene "no work kind" "${Q}items = 1\n" "juggle: FILE:3: [queue] needs 'work = count', 'sleep' or 'http'"
+scene "no items" "${Q}work = sleep\n" \
+    "juggle: FILE:4: the queue has no items: set 'items = ...' or 'generate = N'"
+scene "repeated key" '[workers]\nnames = A\nnames = B\n' "juggle: FILE:3: 'names' is set twice in [workers]"
+scene "worker named twice" '[workers]\nnames = A, A\n' "juggle: FILE:2: worker 'A' is named twice"
+scene "two commas" "${Q}work = sleep\nitems = 1,,2\n" \
+    "juggle: FILE:5: empty item in list (two commas in a row)"
+scene "no equals sign" '[workers]\nnames A\n' "juggle: FILE:2: expected '[section]' or 'key = value'"
+scene "unclosed section" '[workers\nnames = A\n' "juggle: FILE:1: section header is missing its closing ']'"
+scene "key before any section" 'x = 1\n' "juggle: FILE:1: key 'x' is outside any [section]"
+scene "continuation of a single value" '[scene]\ntitle = t\n  more\n' \
+    "juggle: FILE:3: 'title' takes one value; an indented line continues only a list"
+scene "cpus out of range" "[scene]\ncpus = 0\n${Q}work = sleep\nitems = 1\n" \
+    "juggle: FILE:2: cpus: '0' is not a number from 1 to 1024"
+scene "zero quantum" "[scene]\nquantum = 0\n" "juggle: FILE:2: quantum: '0' is not a positive time in scene units"
+scene "unknown strategy in scene" "[scene]\nstrategy = fibers\n" \
+    "juggle: FILE:2: unknown strategy 'fibers' (known: sync, coop, poll, threads, loop)"
+scene "unknown scene kind" "[scene]\nkind = circus\n" "juggle: FILE:2: unknown scene kind 'circus' (known: queue)"
+scene "empty file" '' "juggle: FILE: the scene file is empty"
+scene "comments only" '; nothing here\n# or here\n' "juggle: FILE: the scene file is empty"
+scene "http without urls" "${Q}work = http\n" "juggle: FILE:4: http work needs 'urls = ...'"
+scene "latency count mismatch" "${Q}work = http\nurls = http://a, http://b, http://c\nlatency = 1, 2\n" \
+    "juggle: FILE:6: latency lists 2 times for 3 URLs; give one, or one per URL"
+scene "bad generator distribution" "${Q}work = sleep\ngenerate = 10\ndist = zipf\n" \
+    "juggle: FILE:6: unknown distribution 'zipf' (known: const, uniform, exp)"
+scene "generator max below min" "${Q}work = sleep\ngenerate = 10\nmin = 5\nmax = 1\n" \
+    "juggle: FILE:5: generate: max is below min"
+long=$(printf '1, %.0s' $(seq 1 80))
+scene "line over inih's limit" "${Q}work = sleep\nitems = ${long}1\n" \
+    "juggle: FILE:5: line is longer than 197 characters; continue a list on an indented line"
+printf '\000\001' >nul.ini
+expect "binary file" "juggle: nul.ini: not a text file (contains a NUL byte)" "$juggle" run nul.ini --headless
+expect "directory" "juggle: $tmp: cannot read: Is a directory" "$juggle" run "$tmp" --headless
+expect "missing scene" "juggle: nosuch: no such scene file or shipped scene (try 'juggle scenes')" \
+    "$juggle" run nosuch --headless
+expect "unknown strategy option" \
+    "juggle: unknown strategy 'nope' (known: sync, coop, poll, threads, loop) (see 'juggle --help')" \
+    "$juggle" run sleep -s nope --headless
+expect "bad --cpus" "juggle: --cpus: '0' is not a number from 1 to 1024 (see 'juggle --help')" \
+    "$juggle" run sleep --cpus 0 --headless
+expect "bad --quantum" "juggle: --quantum: 'fast' is not a positive time in scene units" \
+    "$juggle" run sleep --quantum fast --headless
+expect "unknown option" "juggle: unknown option '--bogus' (see 'juggle --help')" "$juggle" run sleep --bogus
+expect "missing option value" "juggle: option '--seed' needs a value (see 'juggle --help')" \
+    "$juggle" run sleep --headless --seed
+expect "unknown command" "juggle: unknown command or scene 'frobnicate' (try 'juggle --help')" \
+    "$juggle" frobnicate
+expect "run without scene" "juggle: which scene? (try 'juggle scenes') (see 'juggle --help')" \
+    "$juggle" run --headless
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

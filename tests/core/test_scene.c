@@ -1,0 +1,149 @@
+/*
+ * Scene parser tests: the format's features (continuation lines, inline
+ * comments, generators, defaults) and its units. Error messages are tested
+ * end to end by tests/cli/test_bad_input.sh.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/scene.h"
+#include "core/strategy.h"
+
+static struct scene *parse_ok(const char *text)
+{
+    struct err e;
+    struct scene *sc = scene_parse("t.ini", text, &e);
+    if (!sc) fail_msg("%s:%d: %s", e.file, e.line, e.msg);
+    return sc;
+}
+
+static void scene__lists_continue_on_indented_lines(void **state)
+{
+    (void)state;
+    struct scene *sc = parse_ok("[workers]\nnames = One,\n  Two\n\tThree, Four,\n[queue]\n"
+                                "work = sleep\nitems = 1, 2,\n    3\n    4.5\n");
+    assert_int_equal(sc->nworkers, 4);
+    assert_string_equal(sc->workers[2], "Three");
+    assert_string_equal(sc->workers[3], "Four");
+    assert_int_equal(sc->nitems, 4);
+    assert_int_equal(sc->items[3], INT64_C(4500000000));
+    scene_free(sc);
+}
+
+static void scene__reads_the_issue_example_with_inline_comments(void **state)
+{
+    (void)state;
+    struct scene *sc = parse_ok("[scene]\ntitle = Cooperative concurrency with non-blocking calls\n"
+                                "kind = queue\nstrategy = loop            ; default strategy\n"
+                                "[workers]\nnames = One, Two\n[queue]\n"
+                                "work = sleep               ; count | sleep\n"
+                                "items = 15, 10, 5, 2       ; durations in scene units\n");
+    assert_string_equal(sc->title, "Cooperative concurrency with non-blocking calls");
+    assert_int_equal(sc->strategy, strategy_find("loop"));
+    assert_int_equal(sc->work, WORK_SLEEP);
+    assert_int_equal(sc->nitems, 4);
+    assert_int_equal(sc->items[0], INT64_C(15000000000));
+    scene_free(sc);
+}
+
+static void scene__counts_are_whole_numbers(void **state)
+{
+    (void)state;
+    struct scene *sc = parse_ok("[workers]\nnames = A\n[queue]\nwork = count\nitems = 15, 0\n");
+    assert_int_equal(sc->items[0], 15);
+    assert_int_equal(sc->items[1], 0);
+    scene_free(sc);
+}
+
+static void scene__defaults_apply_when_keys_are_absent(void **state)
+{
+    (void)state;
+    struct scene *sc = parse_ok("[workers]\nnames = A\n[queue]\nwork = count\nitems = 1\n");
+    assert_string_equal(sc->title, "t.ini");
+    assert_int_equal(sc->strategy, strategy_find("sync"));
+    assert_int_equal(sc->cpus, 1);
+    assert_int_equal(sc->quantum, SCENE_DEFAULT_QUANTUM);
+    assert_int_equal(sc->poll_interval, SCENE_DEFAULT_POLL_INTERVAL);
+    assert_int_equal(sc->check_cost, SCENE_DEFAULT_CHECK_COST);
+    assert_int_equal(sc->step, SCENE_DEFAULT_STEP);
+    scene_free(sc);
+}
+
+static void scene__generators_describe_huge_workloads(void **state)
+{
+    (void)state;
+    struct scene *sc = parse_ok("[scene]\nseed = 42\n[workers]\ncount = 100000\n[queue]\n"
+                                "work = sleep\ngenerate = 1000000\ndist = uniform\nmin = 1\n"
+                                "max = 20\n");
+    assert_int_equal(sc->nworkers, 100000);
+    assert_string_equal(sc->workers[99999], "W100000");
+    assert_int_equal(sc->gen.count, 1000000);
+    assert_int_equal(sc->gen.dist, DIST_UNIFORM);
+    assert_int_equal(sc->gen.max, INT64_C(20000000000));
+    assert_int_equal(sc->nitems, 0);
+    assert_int_equal(sc->seed, 42);
+    scene_free(sc);
+}
+
+static void scene__units_parse_and_print_like_the_timer(void **state)
+{
+    (void)state;
+    int64_t ns;
+    assert_int_equal(scene_parse_units("0.3", &ns), 0);
+    assert_int_equal(ns, 300000000);
+    assert_int_equal(scene_parse_units("15", &ns), 0);
+    assert_int_equal(ns, INT64_C(15000000000));
+    assert_int_equal(scene_parse_units("-1", &ns), -1);
+    assert_int_equal(scene_parse_units("1x", &ns), -1);
+    assert_int_equal(scene_parse_units("", &ns), -1);
+    assert_int_equal(scene_parse_units("nan", &ns), -1);
+    char buf[32];
+    scene_format_units(buf, sizeof buf, INT64_C(17000000000));
+    assert_string_equal(buf, "17.0");
+    scene_format_units(buf, sizeof buf, INT64_C(250000000));
+    assert_string_equal(buf, "0.2"); /* round half to even, as Python's format */
+}
+
+static void scene__http_lists_urls_and_latencies(void **state)
+{
+    (void)state;
+    struct scene *sc = parse_ok("[workers]\nnames = One, Two\n[queue]\nwork = http\n"
+                                "urls = http://a/delay/300,\n  http://b\nlatency = 0.3, 0.8\n"
+                                "server = embedded\ntimeout = 2\n");
+    assert_int_equal(sc->nurls, 2);
+    assert_string_equal(sc->urls[1], "http://b");
+    assert_int_equal(sc->latency[1], 800000000);
+    assert_int_equal(sc->server_embedded, 1);
+    assert_int_equal(sc->timeout, INT64_C(2000000000));
+    scene_free(sc);
+}
+
+static void scene__keeps_its_full_text_for_traces(void **state)
+{
+    (void)state;
+    const char *text = "[workers]\nnames = A\n[queue]\nwork = count\nitems = 1\n";
+    struct scene *sc = parse_ok(text);
+    assert_string_equal(sc->text, text);
+    scene_free(sc);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(scene__lists_continue_on_indented_lines),
+        cmocka_unit_test(scene__reads_the_issue_example_with_inline_comments),
+        cmocka_unit_test(scene__counts_are_whole_numbers),
+        cmocka_unit_test(scene__defaults_apply_when_keys_are_absent),
+        cmocka_unit_test(scene__generators_describe_huge_workloads),
+        cmocka_unit_test(scene__units_parse_and_print_like_the_timer),
+        cmocka_unit_test(scene__http_lists_urls_and_latencies),
+        cmocka_unit_test(scene__keeps_its_full_text_for_traces),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
