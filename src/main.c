@@ -37,6 +37,8 @@ static const char usage_text[] =
     "                  [--dump-screen COLSxROWS --at U]\n"
     "       juggle compare SCENE [--json]   every strategy on the same workload\n"
     "       juggle scenes                   the shipped scenes, one line each\n"
+    "       juggle replay FILE [--headless [--summary | --json]]   a recorded run\n"
+    "       juggle export FILE --chrome OUT.json   for Perfetto / chrome://tracing\n"
     "       juggle serve [--port N]         the delay server on loopback\n"
     "       juggle --help | --version\n"
     "\n"
@@ -60,6 +62,7 @@ struct options {
     int dump, cols, rows;
     int64_t at;
     int port;
+    const char *chrome;
 };
 
 static int usage_error(const char *fmt, const char *arg)
@@ -96,6 +99,7 @@ enum {
     OPT_DUMP_SCREEN,
     OPT_AT,
     OPT_PORT,
+    OPT_CHROME,
 };
 
 static const struct option long_opts[] = {
@@ -115,6 +119,7 @@ static const struct option long_opts[] = {
     {"dump-screen", required_argument, NULL, OPT_DUMP_SCREEN},
     {"at", required_argument, NULL, OPT_AT},
     {"port", required_argument, NULL, OPT_PORT},
+    {"chrome", required_argument, NULL, OPT_CHROME},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -205,6 +210,7 @@ static int parse_options(int argc, char **argv, struct options *o)
             o->port = (int)n;
             break;
         }
+        case OPT_CHROME: o->chrome = optarg; break;
         case 'h': fputs(usage_text, stdout); exit(0);
         case ':': return usage_error("option '%s' needs a value", argv[optind - 1]);
         default: return usage_error("unknown option '%s'", argv[optind - 1]);
@@ -269,7 +275,7 @@ static int cmd_run(int argc, char **argv)
         struct real_opts ro = {.time_scale = o.time_scale, .http_timeout = o.http_timeout};
         rc = real_run_headless(sc, strategy, &ro, o.format, stdout);
     } else {
-        rc = headless_run(sc, strategy, o.format, stdout);
+        rc = headless_run(sc, strategy, o.format, o.record, stdout);
     }
     scene_free(sc);
     return rc;
@@ -329,6 +335,29 @@ static int cmd_scenes(int argc, char **argv)
     return 2;
 }
 
+/* `juggle replay FILE`: the TUI on a trace, or its printed lines headless. */
+static int cmd_replay(int argc, char **argv)
+{
+    struct options o;
+    int rc = parse_options(argc, argv, &o);
+    if (rc) return rc;
+    if (!o.scene_arg) return usage_error("%s", "replay needs a trace file");
+    if (o.headless) return headless_replay(o.scene_arg, o.format, stdout);
+    struct tui_opts to = {.replay = o.scene_arg, .strategy = 0, .time_scale = 1.0};
+    return tui_main(&to);
+}
+
+/* `juggle export FILE --chrome OUT.json`. */
+static int cmd_export(int argc, char **argv)
+{
+    struct options o;
+    int rc = parse_options(argc, argv, &o);
+    if (rc) return rc;
+    if (!o.scene_arg) return usage_error("%s", "export needs a trace file");
+    if (!o.chrome) return usage_error("%s", "export needs --chrome OUT.json");
+    return headless_export_chrome(o.scene_arg, o.chrome);
+}
+
 static int cmd_serve(int argc, char **argv)
 {
     struct options o;
@@ -377,6 +406,8 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "compare") == 0) return cmd_compare(argc - 1, argv + 1);
     if (strcmp(cmd, "scenes") == 0) return cmd_scenes(argc - 1, argv + 1);
     if (strcmp(cmd, "serve") == 0) return cmd_serve(argc - 1, argv + 1);
+    if (strcmp(cmd, "replay") == 0) return cmd_replay(argc - 1, argv + 1);
+    if (strcmp(cmd, "export") == 0) return cmd_export(argc - 1, argv + 1);
     char *path = cmd[0] == '-' ? NULL : scene_resolve(cmd);
     free(path);
     if (cmd[0] == '-' || path) return cmd_tui(argc, argv);

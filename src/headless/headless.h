@@ -12,9 +12,19 @@
 
 enum headless_format { HEADLESS_LINES, HEADLESS_SUMMARY, HEADLESS_JSON };
 
-/* Runs sc under strategy in virtual time. Returns the exit status:
- * 0 success, 1 the run finished with failures. */
-int headless_run(const struct scene *sc, int strategy, int format, FILE *out);
+/* Runs sc under strategy in virtual time, recording to `record` when not
+ * NULL. Returns the exit status: 0 success, 1 the run finished with
+ * failures, 2 the trace could not be written. */
+int headless_run(const struct scene *sc, int strategy, int format, const char *record, FILE *out);
+
+/* Prints a recorded run as it was printed (format as for headless_run).
+ * Returns 0, 1 if the run had failures or the trace is incomplete, 2 if
+ * the trace cannot be read. */
+int headless_replay(const char *path, int format, FILE *out);
+
+/* Writes the trace at path as Chrome Trace Event Format JSON to out_path.
+ * Returns 0, or 2 on bad input or a write error. */
+int headless_export_chrome(const char *path, const char *out_path);
 
 /* Runs sc under every strategy. Returns 0, or 1 if any run failed. */
 int headless_compare(const struct scene *sc, int json, FILE *out);

@@ -1,0 +1,500 @@
+/*
+ * trace: JSON Lines traces with jansson.
+ *
+ * The writer builds each line as a jansson object and dumps it compactly;
+ * the reader parses each line with json_loadb and checks it against the
+ * format before keeping it. Validation is strict where a wrong trace would
+ * replay as a wrong picture (order, kinds, task ids) and lenient where a
+ * newer minor version may add things (unknown fields).
+ */
+#include "trace.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "xalloc.h"
+
+/* The order of an event line's values, also written into the header. */
+static const char *const trace_fields[] = {"seq",   "t",      "kind",  "task",   "cpu",
+                                           "other", "reason", "value", "value2", "text"};
+
+struct trace_writer {
+    FILE *f;
+    char *path, *tmp;
+    uint64_t events;
+    int64_t last_flush_ms;
+    int failed;
+};
+
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int write_json_line(struct trace_writer *w, json_t *o)
+{
+    int rc = json_dumpf(o, w->f, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    if (rc == 0 && fputc('\n', w->f) == EOF) rc = -1;
+    if (rc) w->failed = 1;
+    return rc;
+}
+
+struct trace_writer *trace_writer_open(const char *path, const char *scene_path,
+                                       const char *scene_text, const char *strategy,
+                                       const char *clock, const char *version, struct err *e)
+{
+    struct trace_writer *w = xcalloc(1, sizeof *w);
+    w->path = xstrdup(path);
+    w->tmp = xasprintf("%s.tmp", path);
+    w->f = fopen(w->tmp, "w");
+    if (!w->f) {
+        err_set(e, ERR_IO, path, 0, "cannot write trace: %s", strerror(errno));
+        free(w->path);
+        free(w->tmp);
+        free(w);
+        return NULL;
+    }
+    json_t *h = json_object();
+    json_object_set_new(h, "format", json_string(TRACE_FORMAT));
+    json_object_set_new(h, "major", json_integer(TRACE_MAJOR));
+    json_object_set_new(h, "minor", json_integer(TRACE_MINOR));
+    json_object_set_new(h, "juggle", json_string(version));
+    json_t *sc = json_object();
+    json_object_set_new(sc, "path", json_string(scene_path ? scene_path : ""));
+    json_object_set_new(sc, "text", json_string(scene_text ? scene_text : ""));
+    json_object_set_new(h, "scene", sc);
+    json_object_set_new(h, "strategy", json_string(strategy));
+    json_object_set_new(h, "clock", json_string(clock));
+    json_object_set_new(h, "time_unit", json_string("ns"));
+    json_t *fields = json_array();
+    for (size_t i = 0; i < sizeof trace_fields / sizeof *trace_fields; i++)
+        json_array_append_new(fields, json_string(trace_fields[i]));
+    json_object_set_new(h, "fields", fields);
+    write_json_line(w, h);
+    json_decref(h);
+    w->last_flush_ms = mono_ms();
+    return w;
+}
+
+void trace_writer_sink(void *ctx, const struct event *ev)
+{
+    struct trace_writer *w = ctx;
+    json_t *o = json_array();
+    json_array_append_new(o, json_integer((json_int_t)ev->seq));
+    json_array_append_new(o, json_integer(ev->t));
+    json_array_append_new(o, json_string(event_kind_name(ev->kind)));
+    json_array_append_new(o, json_integer(ev->task));
+    json_array_append_new(o, json_integer(ev->cpu));
+    json_array_append_new(o, json_integer(ev->other));
+    json_array_append_new(o, json_integer(ev->reason));
+    json_array_append_new(o, json_integer(ev->value));
+    json_array_append_new(o, json_integer(ev->value2));
+    if (ev->text) json_array_append_new(o, json_string(ev->text));
+    write_json_line(w, o);
+    json_decref(o);
+    w->events++;
+    if ((w->events & 63) == 0) trace_writer_tick(w);
+}
+
+void trace_writer_tick(struct trace_writer *w)
+{
+    int64_t now = mono_ms();
+    if (now - w->last_flush_ms >= 100) {
+        fflush(w->f);
+        w->last_flush_ms = now;
+    }
+}
+
+const char *trace_writer_path(const struct trace_writer *w)
+{
+    return w->path;
+}
+
+int trace_writer_close(struct trace_writer *w, int complete, struct err *e)
+{
+    if (!w) return 0;
+    json_t *end = json_object();
+    json_object_set_new(end, "end", json_string(complete ? "complete" : "incomplete"));
+    json_object_set_new(end, "events", json_integer((json_int_t)w->events));
+    write_json_line(w, end);
+    json_decref(end);
+    int rc = 0;
+    if (fflush(w->f) != 0 || fsync(fileno(w->f)) != 0) w->failed = 1;
+    if (fclose(w->f) != 0) w->failed = 1;
+    if (w->failed) {
+        rc = err_set(e, ERR_IO, w->tmp, 0, "cannot write trace: %s", strerror(errno));
+    } else if (rename(w->tmp, w->path) != 0) {
+        rc = err_set(e, ERR_IO, w->path, 0, "cannot rename %s into place: %s", w->tmp,
+                     strerror(errno));
+    }
+    free(w->path);
+    free(w->tmp);
+    free(w);
+    return rc;
+}
+
+/* ---- reading ---- */
+
+static char *dup_field(json_t *o, const char *key)
+{
+    const char *s = json_string_value(json_object_get(o, key));
+    return s ? xstrdup(s) : NULL;
+}
+
+struct reader {
+    const char *path;
+    int line;
+    struct err *e;
+};
+
+static int bad(struct reader *r, const char *msg, const char *detail)
+{
+    if (detail)
+        err_set(r->e, ERR_INPUT, r->path, r->line, "%s: %s", msg, detail);
+    else
+        err_set(r->e, ERR_INPUT, r->path, r->line, "%s", msg);
+    return -1;
+}
+
+static int read_header(struct reader *r, struct trace *t, json_t *h)
+{
+    const char *fmt = json_string_value(json_object_get(h, "format"));
+    if (!fmt || strcmp(fmt, TRACE_FORMAT) != 0)
+        return bad(r, "not a juggle trace (no header)", NULL);
+    json_t *major = json_object_get(h, "major"), *minor = json_object_get(h, "minor");
+    if (!json_is_integer(major) || !json_is_integer(minor))
+        return bad(r, "header has no format version", NULL);
+    t->major = (int)json_integer_value(major);
+    t->minor = (int)json_integer_value(minor);
+    if (t->major != TRACE_MAJOR) {
+        char v[64];
+        snprintf(v, sizeof v, "%d.%d (this juggle reads %d.x)", t->major, t->minor, TRACE_MAJOR);
+        return bad(r, "unsupported trace format version", v);
+    }
+    json_t *sc = json_object_get(h, "scene");
+    t->version = dup_field(h, "juggle");
+    t->strategy = dup_field(h, "strategy");
+    t->scene_path = json_is_object(sc) ? dup_field(sc, "path") : NULL;
+    t->scene_text = json_is_object(sc) ? dup_field(sc, "text") : NULL;
+    const char *clock = json_string_value(json_object_get(h, "clock"));
+    if (!t->strategy || !t->scene_text || !clock)
+        return bad(r, "header lacks strategy, scene text or clock", NULL);
+    if (strcmp(clock, "real") && strcmp(clock, "virtual"))
+        return bad(r, "clock is neither 'real' nor 'virtual'", clock);
+    t->real = strcmp(clock, "real") == 0;
+    return 0;
+}
+
+/*
+ * Loading parses lines on several threads (jansson's per-line work is most
+ * of the cost, and lines are independent) straight into the final event
+ * array, then checks them in one ordered pass, so the first problem
+ * reported is the first in the file.
+ */
+enum line_kind { LINE_EVENT, LINE_END_COMPLETE, LINE_END_INCOMPLETE, LINE_BAD };
+
+struct chunk {
+    const char *buf;
+    const size_t *starts; /* line start offsets; line i ends at starts[i+1] */
+    size_t from, to;      /* line indexes [from, to) */
+    struct event *ev;     /* line i goes to ev[i - 1] */
+    size_t *off;          /* its text's offset in this chunk's arena */
+    uint8_t *kind;        /* enum line_kind per line */
+    char *arena;
+    size_t len, cap;
+    size_t bad_line; /* first bad line, or 0 */
+    const char *bad;
+    char detail[JSON_ERROR_TEXT_LENGTH];
+};
+
+static int chunk_bad(struct chunk *c, size_t line, const char *what, const char *detail)
+{
+    c->kind[line] = LINE_BAD;
+    c->bad_line = line;
+    c->bad = what;
+    snprintf(c->detail, sizeof c->detail, "%s", detail ? detail : "");
+    return -1;
+}
+
+/* Reads element i of an event array as an integer. */
+static int elem_int(json_t *a, size_t i, int64_t *out)
+{
+    json_t *v = json_array_get(a, i);
+    if (!json_is_integer(v)) return -1;
+    *out = json_integer_value(v);
+    return 0;
+}
+
+static int parse_line(struct chunk *c, size_t i)
+{
+    const char *line = c->buf + c->starts[i];
+    size_t len = c->starts[i + 1] - c->starts[i];
+    json_error_t je;
+    json_t *o = json_loadb(line, len, 0, &je);
+    if (!o || !(json_is_array(o) || json_is_object(o))) {
+        json_decref(o);
+        return chunk_bad(c, i, "not a JSON event line", o ? NULL : je.text);
+    }
+    int rc = 0;
+    if (json_is_object(o)) {
+        const char *e = json_string_value(json_object_get(o, "end"));
+        if (e && strcmp(e, "complete") == 0)
+            c->kind[i] = LINE_END_COMPLETE;
+        else if (e && strcmp(e, "incomplete") == 0)
+            c->kind[i] = LINE_END_INCOMPLETE;
+        else
+            rc = chunk_bad(c, i, "not an event or end line", NULL);
+        json_decref(o);
+        return rc;
+    }
+    size_t n = json_array_size(o);
+    const char *kind = json_string_value(json_array_get(o, 2));
+    int64_t v[9];
+    if (n < 9 || n > 10 || !kind) {
+        rc = chunk_bad(c, i, "an event line has 9 or 10 values: seq, t, kind, ...", NULL);
+    } else if (event_kind_from_name(kind) < 0) {
+        rc = chunk_bad(c, i, "unknown event kind", kind);
+    } else {
+        for (size_t k = 0; k < 9 && rc == 0; k++)
+            if (k != 2 && elem_int(o, k, &v[k]))
+                rc = chunk_bad(c, i, "event field is not a whole number", NULL);
+        json_t *text = n == 10 ? json_array_get(o, 9) : NULL;
+        if (rc == 0 && text && !json_is_string(text))
+            rc = chunk_bad(c, i, "event text is not a string", NULL);
+        if (rc == 0) {
+            if (v[3] < -1 || v[3] > 10000000 || v[4] < -1 || v[4] > 4096 || v[5] < -1 ||
+                v[5] > INT32_MAX || v[6] < -32768 || v[6] > 32767 || v[0] < 1 || v[1] < 0)
+                rc = chunk_bad(c, i, "event field out of range", NULL);
+        }
+        if (rc == 0) {
+            struct event *ev = &c->ev[i - 1];
+            *ev = event_make(event_kind_from_name(kind), v[1], (int)v[3]);
+            ev->seq = (uint64_t)v[0];
+            ev->cpu = (int32_t)v[4];
+            ev->other = (int32_t)v[5];
+            ev->reason = (int16_t)v[6];
+            ev->value = v[7];
+            ev->value2 = v[8];
+            c->off[i - 1] = SIZE_MAX;
+            if (text) {
+                size_t tl = json_string_length(text);
+                c->arena = xgrow(c->arena, &c->cap, c->len + tl + 1, 1);
+                memcpy(c->arena + c->len, json_string_value(text), tl);
+                c->arena[c->len + tl] = '\0';
+                c->off[i - 1] = c->len;
+                c->len += tl + 1;
+            }
+            c->kind[i] = LINE_EVENT;
+        }
+    }
+    json_decref(o);
+    return rc;
+}
+
+static void *parse_chunk(void *arg)
+{
+    struct chunk *c = arg;
+    for (size_t i = c->from; i < c->to; i++)
+        if (parse_line(c, i)) break; /* nothing after a bad line matters */
+    return NULL;
+}
+
+/* Checks event ev (already parsed) against the one before it. */
+static int check_event(struct reader *r, const struct event *ev, const struct event *prev,
+                       int *ntasks)
+{
+    if (prev) {
+        if (ev->seq <= prev->seq) return bad(r, "events out of order (seq goes back)", NULL);
+        if (ev->t < prev->t) return bad(r, "events out of order (time goes back)", NULL);
+    } else if (ev->kind != EV_RUN_START) {
+        return bad(r, "the first event is not run_start", NULL);
+    }
+    if (ev->kind == EV_TASK_NEW) {
+        if (ev->task != *ntasks) return bad(r, "task ids must be created in order", NULL);
+        (*ntasks)++;
+    } else if (ev->task >= *ntasks) {
+        return bad(r, "event for a task that was never created", NULL);
+    }
+    if (ev->kind == EV_BLOCK && (ev->reason < 0 || ev->reason >= BLOCK__COUNT))
+        return bad(r, "unknown block reason", NULL);
+    return 0;
+}
+
+#define LOAD_THREADS 2
+
+static char *read_all(const char *path, size_t *len, struct err *e)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        err_set(e, ERR_IO, path, 0, "cannot open: %s", strerror(errno));
+        return NULL;
+    }
+    size_t cap = 1 << 16, n = 0, got;
+    char *buf = xmalloc(cap);
+    while ((got = fread(buf + n, 1, cap - n, f)) > 0) {
+        n += got;
+        if (n == cap) buf = xrealloc(buf, cap *= 2);
+    }
+    int bad_read = ferror(f) ? errno : 0;
+    fclose(f);
+    if (bad_read) {
+        free(buf);
+        err_set(e, ERR_IO, path, 0, "cannot read: %s", strerror(bad_read));
+        return NULL;
+    }
+    *len = n;
+    return buf;
+}
+
+struct trace *trace_load(const char *path, struct err *e)
+{
+    size_t len;
+    char *buf = read_all(path, &len, e);
+    if (!buf) return NULL;
+    struct trace *t = xcalloc(1, sizeof *t);
+    t->path = xstrdup(path);
+    struct reader r = {path, 0, e};
+    int failed = 0;
+    size_t *off = NULL;
+    uint8_t *kinds = NULL;
+
+    /* Line starts; a final line without '\n' is a truncated write. */
+    size_t nlines = 0, cap = 0;
+    size_t *starts = NULL;
+    for (size_t at = 0; at < len;) {
+        starts = xgrow(starts, &cap, nlines + 2, sizeof *starts);
+        starts[nlines++] = at;
+        const char *nl = memchr(buf + at, '\n', len - at);
+        at = nl ? (size_t)(nl - buf) + 1 : len;
+    }
+    if (nlines == 0) {
+        failed = err_set(e, ERR_INPUT, path, 0, "empty trace");
+        goto out;
+    }
+    starts[nlines] = len;
+    int truncated = buf[len - 1] != '\n';
+    r.line = 1;
+    if (truncated && nlines == 1) {
+        failed = bad(&r, "truncated line (the trace was cut off mid-write)", NULL);
+        goto out;
+    }
+    {
+        json_error_t je;
+        json_t *h = json_loadb(buf, starts[1], 0, &je);
+        if (!h || !json_is_object(h))
+            failed = bad(&r, "not a JSON object", h ? NULL : je.text);
+        else
+            failed = read_header(&r, t, h);
+        json_decref(h);
+        if (failed) goto out;
+    }
+
+    /* Lines 2.. in parallel; line i (0-based) holds event i - 1. */
+    size_t body = nlines - 1;
+    size_t last = truncated ? nlines - 1 : nlines; /* a truncated last line is not parsed */
+    t->ev = xmalloc((body + 1) * sizeof *t->ev);
+    off = xmalloc((body + 1) * sizeof *off);
+    kinds = xcalloc(nlines + 1, 1);
+    struct chunk chunks[LOAD_THREADS];
+    pthread_t threads[LOAD_THREADS];
+    int nthreads = body > 20000 ? LOAD_THREADS : 1;
+    for (int i = 0; i < nthreads; i++) {
+        memset(&chunks[i], 0, sizeof chunks[i]);
+        chunks[i].buf = buf;
+        chunks[i].starts = starts;
+        chunks[i].from = 1 + (last - 1) * (size_t)i / (size_t)nthreads;
+        chunks[i].to = 1 + (last - 1) * (size_t)(i + 1) / (size_t)nthreads;
+        chunks[i].ev = t->ev;
+        chunks[i].off = off;
+        chunks[i].kind = kinds;
+        threads[i] = 0;
+        if (i > 0 && pthread_create(&threads[i], NULL, parse_chunk, &chunks[i]) != 0) {
+            threads[i] = 0;
+            parse_chunk(&chunks[i]);
+        }
+    }
+    parse_chunk(&chunks[0]);
+    for (int i = 1; i < nthreads; i++)
+        if (threads[i]) pthread_join(threads[i], NULL);
+
+    /* The ordered pass. */
+    size_t base[LOAD_THREADS];
+    for (int i = 0; i < nthreads; i++) {
+        base[i] = t->arena_len;
+        t->arena = xgrow(t->arena, &t->arena_cap, t->arena_len + chunks[i].len + 1, 1);
+        if (chunks[i].len) memcpy(t->arena + t->arena_len, chunks[i].arena, chunks[i].len);
+        t->arena_len += chunks[i].len;
+        free(chunks[i].arena);
+    }
+    int ntasks = 0, ended = 0, ci = 0;
+    for (size_t i = 1; i < nlines && !failed; i++) {
+        r.line = (int)i + 1;
+        while (ci + 1 < nthreads && i >= chunks[ci].to)
+            ci++;
+        if (i == last) {
+            failed = bad(&r, "truncated line (the trace was cut off mid-write)", NULL);
+        } else if (ended) {
+            failed = bad(&r, "text after the end line", NULL);
+        } else if (kinds[i] == LINE_BAD) {
+            failed = bad(&r, chunks[ci].bad, chunks[ci].detail[0] ? chunks[ci].detail : NULL);
+        } else if (kinds[i] != LINE_EVENT) {
+            ended = 1;
+            t->complete = kinds[i] == LINE_END_COMPLETE;
+        } else {
+            struct event *ev = &t->ev[i - 1];
+            failed = check_event(&r, ev, t->n ? &t->ev[t->n - 1] : NULL, &ntasks);
+            ev->text = off[i - 1] == SIZE_MAX
+                           ? NULL
+                           : (const char *)(uintptr_t)(base[ci] + off[i - 1] + 1);
+            t->n++;
+        }
+    }
+    if (!failed && !ended) {
+        r.line = (int)nlines + 1;
+        failed = bad(&r, "no end line (the trace was cut off)", NULL);
+    }
+    /* Texts were kept as offset + 1 until the arena stopped moving. */
+    if (!failed)
+        for (size_t i = 0; i < t->n; i++)
+            if (t->ev[i].text) t->ev[i].text = t->arena + ((uintptr_t)t->ev[i].text - 1);
+out:
+    free(off);
+    free(kinds);
+    free(starts);
+    free(buf);
+    if (failed) {
+        trace_free(t);
+        return NULL;
+    }
+    return t;
+}
+
+void trace_free(struct trace *t)
+{
+    if (!t) return;
+    free(t->path);
+    free(t->version);
+    free(t->scene_path);
+    free(t->scene_text);
+    free(t->strategy);
+    free(t->ev);
+    free(t->arena);
+    free(t);
+}
+
+void trace_replay(const struct trace *t, size_t from, size_t to, struct bus *bus)
+{
+    if (to > t->n) to = t->n;
+    for (size_t i = from; i < to; i++) {
+        struct event ev = t->ev[i];
+        bus_emit(bus, &ev);
+    }
+}
