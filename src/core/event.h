@@ -20,7 +20,7 @@
  * X(NAME, "trace name")
  * Field use per kind (unused fields are 0, task/cpu/other are -1 when none):
  *   RUN_START    text = strategy name, value = CPUs, value2 = 1 if real clock
- *   TASK_NEW     task, text = name, value = priority
+ *   TASK_NEW     task, text = name, value = priority, reason = role (TASK_ROLE_*)
  *   RESOURCE_NEW other = resource id, text = name
  *   RUN          task starts running on cpu
  *   YIELD        task gives up the CPU at a yield point (-> ready)
@@ -30,15 +30,22 @@
  *                in sync/coop), else 0
  *   WAKE         task becomes ready again; other = task that caused it or -1
  *   SWITCH       cpu switches from task `other` to task `task`
- *   ITEM_START   task starts a work item; value = item value; text = label
+ *   ITEM_START   task starts a work item; value = item value; text = label;
+ *                reason = 1 for a request, with value2 = its arrival time
  *   ITEM_END     task ends it; value = item value; value2 = 0 ok, 1 failed
  *   LOG          a line the article's program prints; task may be -1 (main)
  *   POLL         task's outstanding work was checked; reason = 1 useful, 0 wasted
  *   LOCK_WAIT    task waits for resource `other`, held by task value
  *   LOCK_ACQUIRE task takes resource `other`
  *   LOCK_RELEASE task releases resource `other`
- *   DEADLOCK     a wait-for cycle; text = description; run ends
- *   RACE         a lost update; value = expected, value2 = actual; text = resource
+ *   DEADLOCK     one member of a wait-for cycle: task waits for resource
+ *                `other` while holding resource value (-1: none); text =
+ *                the whole cycle described; the run ends
+ *   RACE         a lost update to shared variable `other`: value = what a
+ *                serial update would have stored, value2 = what was stored;
+ *                text = the variable's name
+ *   RESULT       a named outcome at the end of a run: text = name,
+ *                value = expected, value2 = actual
  *   HTTP_START   task starts a request; text = url
  *   HTTP_DONE    request ended; value = status (0 on transport error);
  *                value2 = bytes; text = error text or NULL
@@ -66,6 +73,7 @@
     X(LOCK_RELEASE, "lock_release")                                                                \
     X(DEADLOCK, "deadlock")                                                                        \
     X(RACE, "race")                                                                                \
+    X(RESULT, "result")                                                                            \
     X(HTTP_START, "http_start")                                                                    \
     X(HTTP_DONE, "http_done")                                                                      \
     X(TASK_STATS, "task_stats")                                                                    \
@@ -94,6 +102,17 @@ enum block_reason {
     BLOCK_REASONS(X)
 #undef X
         BLOCK__COUNT
+};
+
+/* What a task stands for, so that summaries can name its waits: the kids'
+ * calls for attention, a machine standing finished and unattended. */
+#define TASK_ROLES(X) X(NONE, "none") X(ATTENTION, "attention") X(MACHINE, "machine")
+
+enum task_role {
+#define X(name, str) ROLE_##name,
+    TASK_ROLES(X)
+#undef X
+        ROLE__COUNT
 };
 
 /* A task's state as the run model sees it. */

@@ -16,6 +16,7 @@
 #include <ctype.h>
 #include <stdarg.h>
 #include <errno.h>
+#include <stddef.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
@@ -45,6 +46,7 @@ struct parse {
     char last_section[64];
     unsigned seen[8]; /* bitmap of keys seen, by table index */
     size_t items_cap;
+    int any_key;
 };
 
 static const char *const kind_names[] = {
@@ -166,7 +168,11 @@ static int set_title(struct parse *p, const char *v)
 static int set_kind(struct parse *p, const char *v)
 {
     int k = find_name(kind_names, SCENE__COUNT, v);
-    if (k < 0) return fail(p, "unknown scene kind '%s' (known: queue)", v);
+    if (k < 0)
+        return fail(p,
+                    "unknown scene kind '%s' (known: queue, household, deadlock, checkbook, "
+                    "server, cpu)",
+                    v);
     p->sc->kind = k;
     p->line_kind = p->line;
     return 0;
@@ -366,6 +372,92 @@ struct key {
     int list; /* may continue on indented lines */
 };
 
+/* Typed keys of the scene kinds' own sections, set by offset. */
+enum ptype { P_TIME, P_POSTIME, P_COUNT, P_SWITCH, P_RATE };
+
+struct pkey {
+    const char *section;
+    const char *name;
+    int type;
+    size_t off;
+    int64_t max; /* P_COUNT */
+};
+
+#define HOUSE(f) offsetof(struct scene, house.f)
+#define DL(f) offsetof(struct scene, dl.f)
+#define CB(f) offsetof(struct scene, cb.f)
+#define SRV(f) offsetof(struct scene, srv.f)
+#define CPUK(f) offsetof(struct scene, cpu.f)
+
+static const struct pkey pkeys[] = {
+    {"household", "bedtime", P_POSTIME, HOUSE(bedtime), 0},
+    {"household", "kid_mean", P_POSTIME, HOUSE(kid_mean), 0},
+    {"household", "attention", P_TIME, HOUSE(attention), 0},
+    {"household", "tolerance", P_TIME, HOUSE(tolerance), 0},
+    {"household", "entries", P_COUNT, HOUSE(entries), 1000000},
+    {"household", "entry", P_TIME, HOUSE(entry), 0},
+    {"household", "loads", P_COUNT, HOUSE(loads), 10000},
+    {"household", "wash", P_TIME, HOUSE(wash), 0},
+    {"household", "dry", P_TIME, HOUSE(dry), 0},
+    {"household", "move", P_TIME, HOUSE(move), 0},
+    {"deadlock", "work", P_TIME, DL(work), 0},
+    {"deadlock", "move", P_TIME, DL(move), 0},
+    {"deadlock", "lock_order", P_SWITCH, DL(ordered), 0},
+    {"checkbook", "balance", P_COUNT, CB(balance), 1000000000},
+    {"checkbook", "check", P_COUNT, CB(check), 1000000000},
+    {"checkbook", "bills", P_COUNT, CB(bills), 100000},
+    {"checkbook", "amount", P_COUNT, CB(amount), 1000000000},
+    {"checkbook", "window", P_TIME, CB(window), 0},
+    {"checkbook", "lock", P_SWITCH, CB(lock), 0},
+    {"checkbook", "await_in_update", P_SWITCH, CB(await), 0},
+    {"server", "requests", P_COUNT, SRV(requests), 1000000},
+    {"server", "rate", P_RATE, SRV(rate_milli), 0},
+    {"server", "parse", P_TIME, SRV(parse), 0},
+    {"server", "query", P_TIME, SRV(query), 0},
+    {"server", "render", P_TIME, SRV(render), 0},
+    {"server", "pool", P_COUNT, SRV(pool), 10000},
+    {"cpu", "digits", P_COUNT, CPUK(digits), 100000},
+    {"cpu", "chunk", P_COUNT, CPUK(chunk), 100000},
+    {"cpu", "digit", P_TIME, CPUK(digit), 0},
+    {"cpu", "tick", P_POSTIME, CPUK(tick), 0},
+};
+
+static int set_pkey(struct parse *p, const struct pkey *k, const char *v)
+{
+    int64_t *dst = (int64_t *)(void *)((char *)p->sc + k->off);
+    uint64_t n;
+    double r;
+    char *end;
+    switch (k->type) {
+    case P_TIME: return set_time(p, v, dst, k->name, 0);
+    case P_POSTIME: return set_time(p, v, dst, k->name, 1);
+    case P_COUNT:
+        if (parse_uint(v, (uint64_t)k->max, &n))
+            return fail(p, "%s: '%s' is not a whole number from 0 to %lld", k->name, v,
+                        (long long)k->max);
+        *dst = (int64_t)n;
+        return 0;
+    case P_RATE:
+        r = strtod(v, &end);
+        if (end == v || *end || !(r > 0) || r > 1e6)
+            return fail(p, "%s: '%s' is not a positive rate (per scene unit)", k->name, v);
+        *dst = llround(r * 1000.0);
+        return 0;
+    case P_SWITCH: {
+        int *flag = (int *)(void *)((char *)p->sc + k->off);
+        if (!strcmp(v, "on") || !strcmp(v, "yes") || !strcmp(v, "ordered"))
+            *flag = 1;
+        else if (!strcmp(v, "off") || !strcmp(v, "no") || !strcmp(v, "as-needed"))
+            *flag = 0;
+        else
+            return fail(p, "%s: '%s' is not on or off%s", k->name, v,
+                        strcmp(k->name, "lock_order") ? "" : " (ordered or as-needed)");
+        return 0;
+    }
+    }
+    return 0;
+}
+
 static const struct key keys[] = {
     {"scene", "title", set_title, 0},
     {"scene", "kind", set_kind, 0},
@@ -391,19 +483,25 @@ static const struct key keys[] = {
     {"queue", "timeout", set_timeout, 0},
 };
 
-static const char *const sections[] = {"scene", "workers", "queue"};
+static const char *const sections[] = {"scene",     "workers", "queue", "household", "deadlock",
+                                       "checkbook", "server",  "cpu"};
 
 static int handler(void *user, const char *section, const char *name, const char *value)
 {
     struct parse *p = user;
     if (p->failed) return 1; /* report only the first problem */
+    p->any_key = 1;
     int known_section = 0;
     for (size_t i = 0; i < sizeof sections / sizeof *sections; i++)
         if (strcmp(sections[i], section) == 0) known_section = 1;
     if (!known_section) {
         if (!*section) return fail(p, "key '%s' is outside any [section]", name), 1;
         p->line = p->section_line;
-        return fail(p, "unknown section [%s] (known: [scene], [workers], [queue])", section), 1;
+        return fail(p,
+                    "unknown section [%s] (known: [scene], [workers], [queue], [household], "
+                    "[deadlock], [checkbook], [server], [cpu])",
+                    section),
+               1;
     }
     if (strcmp(section, "workers") == 0 && !p->line_workers_section)
         p->line_workers_section = p->section_line;
@@ -430,6 +528,24 @@ static int handler(void *user, const char *section, const char *name, const char
             return 1;
         }
         k->set(p, value);
+        return 1;
+    }
+    for (size_t i = 0; i < sizeof pkeys / sizeof *pkeys; i++) {
+        const struct pkey *k = &pkeys[i];
+        if (strcmp(k->section, section) || strcmp(k->name, name)) continue;
+        size_t bit = sizeof keys / sizeof *keys + i;
+        if (p->seen[bit / 32] & (1u << (bit % 32))) {
+            fail(p, "'%s' is set twice in [%s]", name, section);
+            return 1;
+        }
+        if (p->indented) {
+            fail(p, "'%s' takes one value; an indented line continues only a list", name);
+            return 1;
+        }
+        p->seen[bit / 32] |= 1u << (bit % 32);
+        snprintf(p->last_key, sizeof p->last_key, "%s", name);
+        snprintf(p->last_section, sizeof p->last_section, "%s", section);
+        set_pkey(p, k, value);
         return 1;
     }
     fail(p, "unknown key '%s' in [%s]", name, section);
@@ -464,9 +580,20 @@ static int validate(struct parse *p)
     struct scene *sc = p->sc;
     p->line = 0;
     if (!sc->title) sc->title = xstrdup(p->path);
-    if (sc->nworkers == 0) {
+    if (sc->nworkers == 0 && (sc->kind == SCENE_QUEUE || p->line_names)) {
         p->line = p->line_names ? p->line_names : p->line_workers_section;
         return fail(p, "the scene has no workers: set [workers] names = One, Two");
+    }
+    static const char *const default_names[SCENE__COUNT][3] = {
+        [SCENE_DEADLOCK] = {"A", "B", NULL},
+        [SCENE_CHECKBOOK] = {"C", "D", NULL},
+        [SCENE_CPU] = {"Pi1", "Pi2", NULL},
+    };
+    if (sc->nworkers == 0)
+        for (int i = 0; default_names[sc->kind][i]; i++) add_worker(p, default_names[sc->kind][i]);
+    if ((sc->kind == SCENE_DEADLOCK || sc->kind == SCENE_CHECKBOOK) && sc->nworkers != 2) {
+        p->line = p->line_names;
+        return fail(p, "a %s scene has exactly two workers", kind_names[sc->kind]);
     }
     if (sc->kind == SCENE_QUEUE) {
         if (!p->line_work) {
@@ -521,6 +648,13 @@ struct scene *scene_parse(const char *path, const char *text, struct err *e)
     sc->timeout = SCENE_DEFAULT_TIMEOUT;
     sc->work = WORK_COUNT;
     sc->gen.dist = DIST_UNIFORM;
+    sc->house = (struct scene_household){480 * UNIT_NS, 40 * UNIT_NS, 5 * UNIT_NS, 10 * UNIT_NS,
+                                         60,            4 * UNIT_NS,  3,           45 * UNIT_NS,
+                                         60 * UNIT_NS,  5 * UNIT_NS};
+    sc->dl = (struct scene_deadlock){2 * UNIT_NS, 1 * UNIT_NS, 0};
+    sc->cb = (struct scene_checkbook){1000, 900, 10, 20, 1 * UNIT_NS, 0, 0};
+    sc->srv = (struct scene_server){200, 4000, UNIT_NS / 20, UNIT_NS / 2, UNIT_NS / 20, 8};
+    sc->cpu = (struct scene_cpu){500, 50, UNIT_NS / 100, UNIT_NS / 2};
 
     struct parse p;
     memset(&p, 0, sizeof p);
@@ -550,7 +684,7 @@ struct scene *scene_parse(const char *path, const char *text, struct err *e)
             fail(&p, "expected '[section]' or 'key = value'");
     }
     if (!p.failed && !p.line_title && !p.line_kind && !p.line_names && !p.line_work &&
-        !p.line_items && !p.line_urls) {
+        !p.line_items && !p.line_urls && !p.any_key) {
         p.line = 0;
         fail(&p, "the scene file is empty");
     }

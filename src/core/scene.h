@@ -20,7 +20,13 @@
 
 #include "err.h"
 
-#define SCENE_KINDS(X) X(QUEUE, "queue")
+#define SCENE_KINDS(X)                                                                             \
+    X(QUEUE, "queue")                                                                              \
+    X(HOUSEHOLD, "household")                                                                      \
+    X(DEADLOCK, "deadlock")                                                                        \
+    X(CHECKBOOK, "checkbook")                                                                      \
+    X(SERVER, "server")                                                                            \
+    X(CPU, "cpu")
 
 enum scene_kind {
 #define X(name, str) SCENE_##name,
@@ -84,6 +90,52 @@ struct scene {
     size_t nlatency;
     int server_embedded; /* server = embedded: start the delay server, fill ${server} */
     int64_t timeout;     /* per HTTP request, ns */
+
+    /* [household]: one parent, the kids, the laundry, the checkbook. */
+    struct scene_household {
+        int64_t bedtime;   /* the kids' last call comes before this */
+        int64_t kid_mean;  /* mean time between calls (exponential) */
+        int64_t attention; /* CPU a call needs */
+        int64_t tolerance; /* how long a kid tolerates waiting */
+        int64_t entries;   /* checkbook entries */
+        int64_t entry;     /* CPU per entry */
+        int64_t loads;     /* laundry loads */
+        int64_t wash, dry; /* machine times */
+        int64_t move;      /* CPU to load, move or fold a load */
+    } house;
+
+    /* [deadlock]: two parents, the washer and the dryer. */
+    struct scene_deadlock {
+        int64_t work; /* CPU spent on the first machine before needing the second */
+        int64_t move; /* CPU with both */
+        int ordered;  /* lock_order = ordered: both take the washer first */
+    } dl;
+
+    /* [checkbook]: a shared balance updated by load, compute, store. */
+    struct scene_checkbook {
+        int64_t balance; /* opening balance */
+        int64_t check;   /* the first worker's one large check */
+        int64_t bills;   /* the second worker's entries */
+        int64_t amount;  /* each entry's amount */
+        int64_t window;  /* time between reading and writing the balance */
+        int lock;        /* lock = on: updates hold the account's lock */
+        int await;       /* await_in_update = on: the window is a wait, not CPU */
+    } cb;
+
+    /* [server]: requests arriving at a rate; parse, query, render. */
+    struct scene_server {
+        int64_t requests;
+        int64_t rate_milli; /* arrivals per 1000 scene units */
+        int64_t parse, query, render;
+        int64_t pool; /* workers for coop, poll and threads */
+    } srv;
+
+    /* [cpu]: digits of pi, and a ticker that wants the CPU now and then. */
+    struct scene_cpu {
+        int64_t digits, chunk; /* per worker, and between yield points */
+        int64_t digit;         /* CPU per digit */
+        int64_t tick;          /* the ticker's period */
+    } cpu;
 };
 
 /* Defaults used when a scene does not set a parameter. */

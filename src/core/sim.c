@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "sim_internal.h"
+#include "waitfor.h"
 #include "xalloc.h"
 
 static int before(const struct pending *a, const struct pending *b)
@@ -157,64 +158,75 @@ void sim_end(struct sim *s, int failed)
     sim_emit(s, &ev);
 }
 
-static const char *lock_name(struct sim *s, int res, char *buf, size_t n)
+static const char *lock_name(struct sim *s, int res)
 {
-    (void)s;
-    snprintf(buf, n, "resource %d", res);
-    return buf;
+    return s->wl->res_names[res];
 }
 
 static const char *task_name(struct sim *s, int id)
 {
-    return s->sc->workers[id];
+    return s->wl->tasks[id].name;
 }
 
-/* Reports the wait-for cycle that starts and ends at t, if there is one. */
+/* The resource t holds other than `except`, or -1. */
+static int held_by(struct sim *s, int task, int except)
+{
+    for (int r = 0; r < s->nlocks; r++)
+        if (s->locks[r].owner == task && r != except) return r;
+    return -1;
+}
+
+static void emit_cb(void *ctx, struct event *ev)
+{
+    sim_emit(ctx, ev);
+}
+
+/* Reports the wait-for cycle that starts and ends at t, if there is one:
+ * a LOG line, then one DEADLOCK event per member; the run ends. */
 static int find_deadlock(struct sim *s, struct sim_task *t)
 {
-    int hops = 0;
     int cur = t->id;
-    for (;;) {
+    for (int hops = 0;; hops++) { /* cheap check first: most waits are not cycles */
         int res = s->tasks[cur].lock_wait;
-        if (res < 0) return 0;
-        int owner = s->locks[res].owner;
-        if (owner < 0) return 0;
-        if (owner == t->id) break;
-        cur = owner;
-        if (++hops > s->ntasks) return 0;
+        if (res < 0 || (cur = s->locks[res].owner) < 0 || hops > s->ntasks) return 0;
+        if (cur == t->id) break;
     }
-    /* Describe the cycle starting at t: "A holds X, waits for Y; ..." */
-    size_t cap = 256, len = 0;
-    char *text = xmalloc(cap);
-    len += (size_t)snprintf(text, cap, "deadlock:");
-    cur = t->id;
-    do {
-        int want = s->tasks[cur].lock_wait;
-        char held[64], wanted[64];
-        held[0] = '\0';
-        for (int r = 0; r < s->nlocks; r++)
-            if (s->locks[r].owner == cur && r != want) {
-                lock_name(s, r, held, sizeof held);
-                break;
-            }
-        lock_name(s, want, wanted, sizeof wanted);
-        char part[256];
-        int n = snprintf(part, sizeof part, "%s %s holds %s, waits for %s", cur == t->id ? "" : ";",
-                         task_name(s, cur), held[0] ? held : "nothing", wanted);
-        text = xgrow(text, &cap, len + (size_t)n + 1, 1);
-        memcpy(text + len, part, (size_t)n + 1);
-        len += (size_t)n;
-        cur = s->locks[want].owner;
-    } while (cur != t->id);
-    struct event ev = event_make(EV_LOG, 0, -1);
-    ev.text = text;
-    sim_emit(s, &ev);
-    ev = event_make(EV_DEADLOCK, 0, t->id);
-    ev.text = text;
-    sim_emit(s, &ev);
-    free(text);
-    sim_end(s, 1);
-    return 1;
+    int *wait = xmalloc((size_t)s->ntasks * sizeof *wait);
+    int *owner = xmalloc((size_t)s->nlocks * sizeof *owner);
+    const char **names = xmalloc((size_t)s->ntasks * sizeof *names);
+    for (int i = 0; i < s->ntasks; i++) {
+        wait[i] = s->tasks[i].lock_wait;
+        names[i] = task_name(s, i);
+    }
+    for (int r = 0; r < s->nlocks; r++) owner[r] = s->locks[r].owner;
+    struct waitfor g = {s->ntasks, s->nlocks, wait, owner, names, s->wl->res_names};
+    int found = waitfor_deadlock(&g, t->id, emit_cb, s);
+    free(wait);
+    free(owner);
+    free(names);
+    if (found) sim_end(s, 1);
+    return found;
+}
+
+void sim_var_step(struct sim *s, struct sim_task *t)
+{
+    int v = t->cur.res;
+    assert(v >= 0 && v < s->nvars);
+    if (t->cur.kind == STEP_LOAD) {
+        t->reg = s->vars[v];
+        return;
+    }
+    int64_t stored = t->reg + t->cur.n;
+    if (s->vars[v] != t->reg) {
+        /* Someone stored since we loaded: their update is overwritten. */
+        struct event ev = event_make(EV_RACE, 0, t->id);
+        ev.other = v;
+        ev.value = s->vars[v] + t->cur.n;
+        ev.value2 = stored;
+        ev.text = s->wl->var_names[v];
+        sim_emit(s, &ev);
+    }
+    s->vars[v] = stored;
 }
 
 int sim_lock_take(struct sim *s, struct sim_task *t, int res)
@@ -272,7 +284,8 @@ struct sim *sim_new(const struct scene *sc, int strategy, struct bus *bus)
     s->bus = bus;
     s->em.emit = wl_emit;
     s->em.ctx = s;
-    s->ntasks = (int)sc->nworkers;
+    s->wl = workload_new(sc, strategy, &s->em);
+    s->ntasks = s->wl->ntasks;
     s->ncpu = s->ops->single_thread ? 1 : sc->cpus;
     s->cpu_task = xmalloc((size_t)s->ncpu * sizeof *s->cpu_task);
     s->cpu_last = xmalloc((size_t)s->ncpu * sizeof *s->cpu_last);
@@ -280,10 +293,24 @@ struct sim *sim_new(const struct scene *sc, int strategy, struct bus *bus)
         s->cpu_task[c] = s->cpu_last[c] = -1;
     s->tasks = xcalloc((size_t)s->ntasks, sizeof *s->tasks);
 
+    s->nlocks = s->wl->nres;
+    s->locks = xcalloc((size_t)s->nlocks + 1, sizeof *s->locks);
+    for (int r = 0; r < s->nlocks; r++) s->locks[r].owner = -1;
+    s->nvars = s->wl->nvars;
+    s->vars = xcalloc((size_t)s->nvars + 1, sizeof *s->vars);
+    for (int v = 0; v < s->nvars; v++) s->vars[v] = s->wl->var_init[v];
+    s->wl->live_vars = s->vars;
+
     struct event ev = event_make(EV_RUN_START, 0, -1);
     ev.text = s->ops->name;
     ev.value = s->ncpu;
     sim_emit(s, &ev);
+    for (int r = 0; r < s->nlocks; r++) {
+        ev = event_make(EV_RESOURCE_NEW, 0, -1);
+        ev.other = r;
+        ev.text = s->wl->res_names[r];
+        sim_emit(s, &ev);
+    }
     for (int i = 0; i < s->ntasks; i++) {
         struct sim_task *t = &s->tasks[i];
         t->id = i;
@@ -291,11 +318,13 @@ struct sim *sim_new(const struct scene *sc, int strategy, struct bus *bus)
         t->lock_wait = -1;
         t->link = -1;
         t->state = TASK_READY;
+        t->priority = s->wl->tasks[i].priority;
         ev = event_make(EV_TASK_NEW, 0, i);
-        ev.text = sc->workers[i];
+        ev.text = s->wl->tasks[i].name;
+        ev.value = t->priority;
+        ev.reason = (int16_t)s->wl->tasks[i].role;
         sim_emit(s, &ev);
     }
-    s->wl = workload_new(sc, strategy, &s->em);
     s->ops->start(s);
     return s;
 }
@@ -307,6 +336,7 @@ void sim_free(struct sim *s)
     for (int i = 0; i < s->nlocks; i++)
         free(s->locks[i].waiters);
     free(s->locks);
+    free(s->vars);
     free(s->heap);
     free(s->tasks);
     free(s->cpu_task);
@@ -377,6 +407,33 @@ uint64_t sim_events(const struct sim *s)
     return s->bus->seq;
 }
 
+void sim_stuck_on_lock(struct sim *s, struct sim_task *t)
+{
+    char text[256];
+    int res = t->lock_wait;
+    int owner = res >= 0 ? s->locks[res].owner : -1;
+    snprintf(text, sizeof text,
+             "deadlock: %s waits for %s, held by %s, on the only thread: nothing can release it",
+             task_name(s, t->id), res >= 0 ? lock_name(s, res) : "?",
+             owner >= 0 ? task_name(s, owner) : "nobody");
+    struct event ev = event_make(EV_LOG, 0, -1);
+    ev.text = text;
+    sim_emit(s, &ev);
+    ev = event_make(EV_DEADLOCK, 0, t->id);
+    ev.other = res;
+    ev.value = held_by(s, t->id, res);
+    ev.text = text;
+    sim_emit(s, &ev);
+    if (owner >= 0 && owner != t->id) {
+        ev = event_make(EV_DEADLOCK, 0, owner);
+        ev.other = -1;
+        ev.value = res;
+        ev.text = text;
+        sim_emit(s, &ev);
+    }
+    sim_end(s, 1);
+}
+
 int sim_blocking_proceed(struct sim *s, struct sim_task *t)
 {
     while (!s->finished) {
@@ -395,11 +452,13 @@ int sim_blocking_proceed(struct sim *s, struct sim_task *t)
             /* On one thread a held lock can never be released while we
              * wait for it: the run stalls (or the cycle is reported). */
             if (!sim_lock_take(s, t, t->cur.res)) {
-                if (!s->finished) sim_end(s, 1);
+                if (!s->finished) sim_stuck_on_lock(s, t);
                 return PROCEED_STUCK;
             }
             continue;
         case STEP_UNLOCK: sim_lock_release(s, t, t->cur.res); continue;
+        case STEP_LOAD:
+        case STEP_STORE: sim_var_step(s, t); continue;
         case STEP_DONE: return PROCEED_DONE;
         }
     }

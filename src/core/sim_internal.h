@@ -41,6 +41,7 @@ struct sim_task {
     int link;          /* next task in a strategy's queue, or -1 */
     struct step_result result;
     int has_result;
+    int64_t reg;    /* the value it loaded from a shared variable */
 };
 
 struct sim_lock {
@@ -71,6 +72,8 @@ struct sim {
 
     struct sim_lock *locks;
     int nlocks;
+    int64_t *vars; /* shared variables */
+    int nvars;
 
     int finished, failed;
     void *sd; /* strategy data, freed by sim_free */
@@ -106,6 +109,11 @@ void sim_end(struct sim *s, int failed);
 int sim_lock_take(struct sim *s, struct sim_task *t, int res);
 int sim_lock_release(struct sim *s, struct sim_task *t, int res);
 
+/* Carries out a STEP_LOAD or STEP_STORE (instantaneous). A store that
+ * overwrites a value other than the one t loaded loses someone's update:
+ * it emits RACE. */
+void sim_var_step(struct sim *s, struct sim_task *t);
+
 static inline struct sim_task *sim_task(struct sim *s, int id)
 {
     return &s->tasks[id];
@@ -126,5 +134,8 @@ enum { PROCEED_BUSY, PROCEED_YIELD, PROCEED_DONE, PROCEED_STUCK };
 enum { SIM_ACT_CPU = 1000, SIM_ACT_WAKE };
 
 int sim_blocking_proceed(struct sim *s, struct sim_task *t);
+/* On one thread, t waits for a lock another task holds: nothing can ever
+ * release it. Reports it as a deadlock and ends the run. */
+void sim_stuck_on_lock(struct sim *s, struct sim_task *t);
 /* Handles SIM_ACT_CPU / SIM_ACT_WAKE for blocking execution, then proceeds. */
 int sim_blocking_fire(struct sim *s, const struct pending *p);

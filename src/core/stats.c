@@ -78,9 +78,36 @@ void stats_sink(void *ctx, const struct event *ev)
         tk->since = ev->t;
         tk->end = -1;
         tk->until = -1;
+        tk->resp_until = -1;
+        tk->item_arrival = -1;
+        tk->role = ev->reason >= 0 && ev->reason < ROLE__COUNT ? ev->reason : ROLE_NONE;
+        tk->priority = (int)ev->value;
+        break;
+    case EV_RESOURCE_NEW:
+        if (ev->other >= 0 && ev->other < 100000) {
+            size_t id = (size_t)ev->other;
+            if (id >= st->nresources) {
+                st->resources = xrealloc(st->resources, (id + 1) * sizeof *st->resources);
+                memset(st->resources + st->nresources, 0,
+                       (id + 1 - st->nresources) * sizeof *st->resources);
+                st->nresources = id + 1;
+            }
+            free(st->resources[id]);
+            st->resources[id] = xstrdup(ev->text ? ev->text : "?");
+        }
         break;
     case EV_RUN:
-        if (tk) enter(tk, TASK_RUNNING, ev->t);
+        if (tk) {
+            enter(tk, TASK_RUNNING, ev->t);
+            if (tk->resp_until >= 0) {
+                int64_t r = ev->t - tk->resp_until;
+                if (r < 0) r = 0;
+                if (r > tk->resp_max) tk->resp_max = r;
+                tk->resp_sum += r;
+                tk->resp_n++;
+                tk->resp_until = -1;
+            }
+        }
         break;
     case EV_YIELD:
     case EV_PREEMPT:
@@ -93,16 +120,30 @@ void stats_sink(void *ctx, const struct event *ev)
             tk->reason = ev->reason;
             tk->stall = ev->other == 1;
             tk->until = ev->value;
+            /* A poll-wait block re-marks a finished wait; keep its end. */
+            if (ev->value >= 0) tk->resp_until = ev->value;
         }
         break;
     case EV_SWITCH:
         st->switches++;
         if (tk) tk->switches_in++;
         break;
+    case EV_ITEM_START:
+        if (tk && ev->reason == 1) {
+            st->requests = xgrow(st->requests, &st->caprequests, st->nrequests + 1,
+                                 sizeof *st->requests);
+            st->requests[st->nrequests++] = (struct stats_request){ev->value2, ev->t, -1};
+            tk->item_arrival = (int64_t)st->nrequests - 1;
+        }
+        break;
     case EV_ITEM_END:
         if (tk) {
             tk->items++;
             if (ev->value2) tk->failed_items++;
+            if (tk->item_arrival >= 0) {
+                st->requests[tk->item_arrival].end = ev->t;
+                tk->item_arrival = -1;
+            }
         }
         break;
     case EV_POLL:
@@ -113,8 +154,15 @@ void stats_sink(void *ctx, const struct event *ev)
         st->poll_cost += ev->value;
         break;
     case EV_DEADLOCK:
-        free(st->deadlock);
-        st->deadlock = xstrdup(ev->text ? ev->text : "deadlock");
+        if (!st->deadlock) st->deadlock = xstrdup(ev->text ? ev->text : "deadlock");
+        st->cycle = xrealloc(st->cycle, (st->ncycle + 1) * sizeof *st->cycle);
+        st->cycle[st->ncycle++] = (struct stats_cycle){ev->task, (int)ev->value, ev->other};
+        break;
+    case EV_RACE: st->races++; break;
+    case EV_RESULT:
+        st->results = xrealloc(st->results, (st->nresults + 1) * sizeof *st->results);
+        st->results[st->nresults++] =
+            (struct stats_result){xstrdup(ev->text ? ev->text : "?"), ev->value, ev->value2};
         break;
     case EV_HTTP_DONE:
         st->http_done++;
@@ -177,4 +225,75 @@ int64_t stats_task_time(const struct stats_task *tk, int state, int64_t t)
                                            : 0;
     if (tk->state == state && t > tk->since) base += t - tk->since;
     return base;
+}
+
+void stats_role_response(const struct stats *st, int role, int64_t *max, double *mean,
+                         int64_t *sum)
+{
+    int64_t m = 0, total = 0;
+    uint64_t n = 0;
+    for (size_t i = 0; i < st->ntasks; i++) {
+        const struct stats_task *t = &st->tasks[i];
+        if (t->role != role) continue;
+        if (t->resp_max > m) m = t->resp_max;
+        total += t->resp_sum;
+        n += t->resp_n;
+    }
+    if (max) *max = m;
+    if (mean) *mean = n ? (double)total / (double)n : 0.0;
+    if (sum) *sum = total;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Nearest-rank percentile of sorted v[0..n). */
+static int64_t rank(const int64_t *v, size_t n, int pct)
+{
+    if (!n) return 0;
+    size_t k = (size_t)((pct * n + 99) / 100);
+    if (k < 1) k = 1;
+    return v[k - 1];
+}
+
+void stats_latency(const struct stats *st, struct stats_latency *out)
+{
+    memset(out, 0, sizeof *out);
+    size_t n = 0;
+    int64_t *lat = xmalloc((st->nrequests + 1) * sizeof *lat);
+    /* Queue length: +1 at each arrival, -1 at each start, in time order
+     * (a start at the arrival instant never counts as queued). */
+    int64_t *marks = xmalloc((2 * st->nrequests + 1) * sizeof *marks);
+    size_t nm = 0;
+    for (size_t i = 0; i < st->nrequests; i++) {
+        const struct stats_request *r = &st->requests[i];
+        if (r->end >= 0) lat[n++] = r->end - r->arrival;
+        marks[nm++] = r->arrival * 2 + 1; /* odd: arrival, after starts at the same time */
+        marks[nm++] = r->start * 2;
+    }
+    qsort(lat, n, sizeof *lat, cmp_i64);
+    qsort(marks, nm, sizeof *marks, cmp_i64);
+    int64_t q = 0;
+    for (size_t i = 0; i < nm; i++) {
+        q += (marks[i] & 1) ? 1 : -1;
+        if (q > out->queue_max) out->queue_max = q;
+    }
+    out->arrived = st->nrequests;
+    out->served = n;
+    out->p50 = rank(lat, n, 50);
+    out->p95 = rank(lat, n, 95);
+    out->p99 = rank(lat, n, 99);
+    out->max = n ? lat[n - 1] : 0;
+    int64_t span = st->ended ? st->total : st->now;
+    out->throughput = span > 0 ? (double)n / units_of_ns(span) : 0.0;
+    free(lat);
+    free(marks);
+}
+
+const char *stats_resource(const struct stats *st, int id)
+{
+    return id >= 0 && (size_t)id < st->nresources && st->resources[id] ? st->resources[id] : "?";
 }

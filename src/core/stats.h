@@ -32,6 +32,14 @@ struct stats_task {
     uint64_t items, failed_items;
     uint64_t switches_in; /* times a CPU switched to it */
     int64_t until;        /* while blocked: expected wake time, or -1 */
+    int role;     /* enum task_role */
+    int priority;
+    /* Response: from the end of a wait (its known wake time) until the task
+     * runs again: how long a finished machine or a calling kid waited. */
+    int64_t resp_until; /* pending wait end, or -1 */
+    int64_t resp_max, resp_sum;
+    uint64_t resp_n;
+    int64_t item_arrival; /* request being served: its arrival, or -1 */
     /* What the OS saw (real runs only). */
     int has_os;
     int64_t os_cpu_ns;
@@ -51,6 +59,23 @@ struct stats {
     int64_t total;     /* elapsed time of the run, once ended */
     int ended, failed;
     char *deadlock; /* description of the cycle, or NULL */
+    struct stats_cycle {
+        int task, holds, waits; /* resource ids, -1 for none */
+    } *cycle;
+    size_t ncycle;
+    char **resources; /* names by id */
+    size_t nresources;
+    uint64_t races; /* lost updates */
+    struct stats_result {
+        char *name;
+        int64_t expected, actual;
+    } *results;
+    size_t nresults;
+    /* Requests (server scenes): arrival, start and end of each. */
+    struct stats_request {
+        int64_t arrival, start, end;
+    } *requests;
+    size_t nrequests, caprequests;
     uint64_t events;
     uint64_t http_done, http_errors;
 };
@@ -66,6 +91,23 @@ double stats_cpu_busy(const struct stats *st);
 int64_t stats_worst_wait(const struct stats *st);
 /* Sum of running time over tasks, plus time spent checking. */
 int64_t stats_busy(const struct stats *st);
+/* Response-time totals over the tasks with role (enum task_role):
+ * max, mean (0 if none) and sum. */
+void stats_role_response(const struct stats *st, int role, int64_t *max, double *mean,
+                         int64_t *sum);
+
+struct stats_latency {
+    uint64_t served, arrived;
+    int64_t p50, p95, p99, max;
+    double throughput; /* requests served per scene unit */
+    int64_t queue_max; /* most requests waiting to be started at once */
+};
+/* Latency percentiles (nearest rank) and queue length of served requests. */
+void stats_latency(const struct stats *st, struct stats_latency *out);
+
+/* A resource's name, or "?". */
+const char *stats_resource(const struct stats *st, int id);
+
 /* A task's total in state (running/ready/blocked) including the open span
  * up to time t, for live views. */
 int64_t stats_task_time(const struct stats_task *tk, int state, int64_t t);

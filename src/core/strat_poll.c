@@ -108,8 +108,13 @@ static int advance(struct sim *s, struct sim_task *t)
         case STEP_LOCK:
             t->has_step = 0;
             if (sim_lock_take(s, t, t->cur.res)) continue;
-            if (!s->finished) sim_end(s, 1); /* one thread: nobody can release it */
+            if (!s->finished) sim_stuck_on_lock(s, t); /* one thread: nobody can release it */
             return FREE;
+        case STEP_LOAD:
+        case STEP_STORE:
+            t->has_step = 0;
+            sim_var_step(s, t);
+            continue;
         case STEP_UNLOCK:
             t->has_step = 0;
             sim_lock_release(s, t, t->cur.res);

@@ -124,6 +124,11 @@ static void proceed(struct sim *s, struct sim_task *t)
             }
             continue;
         }
+        case STEP_LOAD:
+        case STEP_STORE:
+            t->has_step = 0;
+            sim_var_step(s, t);
+            continue;
         case STEP_DONE:
             sim_task_done(s, t);
             dispatch(s);

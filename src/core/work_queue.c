@@ -17,12 +17,12 @@
  * whole run with a final "Total elapsed time" line.
  */
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "strategy.h"
+#include "work_common.h"
 #include "workload.h"
 #include "xalloc.h"
 
@@ -44,33 +44,20 @@ struct work_queue {
     uint64_t total; /* items the queue holds in all */
     uint64_t rng;
     int failures;
+    struct workload_task *tasks;
     struct qtask t[];
 };
-
-static uint64_t splitmix64(uint64_t *state)
-{
-    uint64_t z = (*state += UINT64_C(0x9E3779B97F4A7C15));
-    z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
-    z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
-    return z ^ (z >> 31);
-}
-
-/* A uniform double in [0, 1). */
-static double uniform01(uint64_t *state)
-{
-    return (double)(splitmix64(state) >> 11) * (1.0 / 9007199254740992.0);
-}
 
 static int64_t draw(struct work_queue *w)
 {
     const struct scene_gen *g = &w->sc->gen;
     switch (g->dist) {
     case DIST_CONST: return g->min;
-    case DIST_EXP: return llround(-log(1.0 - uniform01(&w->rng)) * (double)g->mean);
+    case DIST_EXP: return llround(-log(1.0 - work_uniform(&w->rng)) * (double)g->mean);
     default:
         if (w->sc->work == WORK_COUNT)
-            return g->min + (int64_t)(splitmix64(&w->rng) % (uint64_t)(g->max - g->min + 1));
-        return g->min + llround(uniform01(&w->rng) * (double)(g->max - g->min));
+            return g->min + (int64_t)(work_rand(&w->rng) % (uint64_t)(g->max - g->min + 1));
+        return g->min + llround(work_uniform(&w->rng) * (double)(g->max - g->min));
     }
 }
 
@@ -90,25 +77,10 @@ static int64_t queue_get(struct work_queue *w)
 static void emit(struct work_queue *w, int kind, int task, const char *text, int64_t value,
                  int64_t value2)
 {
-    struct event ev = event_make(kind, 0, task);
-    ev.text = text;
-    ev.value = value;
-    ev.value2 = value2;
-    w->em.emit(w->em.ctx, &ev);
+    work_emit(&w->em, kind, task, text, value, value2);
 }
 
-static void say(struct work_queue *w, int task, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void say(struct work_queue *w, int task, const char *fmt, ...)
-{
-    char line[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(line, sizeof line, fmt, ap);
-    va_end(ap);
-    emit(w, EV_LOG, task, line, 0, 0);
-}
+#define say(w, ...) work_say(&(w)->em, __VA_ARGS__)
 
 static const char *url_of(const struct work_queue *w, int64_t i)
 {
@@ -279,6 +251,7 @@ static int wq_failures(const struct workload *base)
 
 static void wq_free(struct workload *base)
 {
+    free(((struct work_queue *)base)->tasks);
     free(base);
 }
 
@@ -291,6 +264,10 @@ static struct workload *wq_create(const struct scene *sc, int strategy, const st
     w->shape_sync = strategy == strategy_find("sync");
     w->shape_coop = strategy == strategy_find("coop");
     w->rng = sc->seed;
+    w->tasks = xcalloc(sc->nworkers, sizeof *w->tasks);
+    for (size_t i = 0; i < sc->nworkers; i++) w->tasks[i].name = sc->workers[i];
+    w->base.ntasks = (int)sc->nworkers;
+    w->base.tasks = w->tasks;
     if (sc->work == WORK_HTTP)
         w->total = sc->nurls;
     else

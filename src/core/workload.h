@@ -26,6 +26,8 @@ enum step_kind {
     STEP_YIELD,  /* a yield point: a generator's `yield` */
     STEP_LOCK,   /* take resource res */
     STEP_UNLOCK, /* release resource res */
+    STEP_LOAD,   /* read shared variable res into the task's register */
+    STEP_STORE,  /* write register + n to shared variable res */
     STEP_DONE,   /* the task has finished */
 };
 
@@ -33,10 +35,15 @@ struct step {
     int kind;        /* enum step_kind */
     int reason;      /* STEP_WAIT: enum block_reason */
     int64_t dur;     /* ns of scene time (simulation; real runs scale it) */
-    int64_t n;       /* STEP_CPU: increments to count, for real runs */
-    int res;         /* STEP_LOCK/UNLOCK: resource id */
+    int64_t n;       /* STEP_CPU: increments to count (real runs); STEP_STORE: delta */
+    int res;         /* STEP_LOCK/UNLOCK: resource id; STEP_LOAD/STORE: variable id */
+    int work;        /* STEP_CPU: what real runs compute (enum cpu_work) */
     const char *url; /* STEP_WAIT with BLOCK_HTTP: the URL; borrowed from the workload */
 };
+
+/* What a real run does for a CPU step: spin for its duration, or compute
+ * digits of pi (n digits). */
+enum cpu_work { CPU_SPIN, CPU_PI };
 
 /* What came of a task's last wait, when it matters (HTTP). */
 struct step_result {
@@ -67,8 +74,30 @@ struct workload_ops {
     void (*free)(struct workload *w);
 };
 
+/* A task as the workload defines it. */
+struct workload_task {
+    const char *name;
+    int priority; /* higher first where a strategy orders by it */
+    int role;     /* enum task_role */
+};
+
+/*
+ * The common part of every workload: the tasks it runs, the resources
+ * (locks) they share and the shared variables they load and store. Filled
+ * by create; owned by the workload.
+ */
 struct workload {
     const struct workload_ops *ops;
+    int ntasks;
+    const struct workload_task *tasks;
+    int nres;
+    const char *const *res_names;
+    int nvars;
+    const char *const *var_names;
+    const int64_t *var_init;
+    /* Set by whoever runs the workload: the shared variables as they are
+     * now, so finish can report their final values. */
+    const int64_t *live_vars;
 };
 
 /* Creates the workload for sc->kind; never NULL for a validated scene. */
@@ -91,6 +120,12 @@ static inline int workload_failures(const struct workload *w)
     return w->ops->failures(w);
 }
 
-extern const struct workload_ops work_queue_ops;
+extern const struct workload_ops work_queue_ops, work_household_ops, work_deadlock_ops,
+    work_checkbook_ops, work_server_ops, work_cpu_ops;
+
+/* Digits of pi after "3.", n of them, into buf (n + 1 bytes). A spigot
+ * (Rabinowitz-Wagon): what the pi scene computes, in simulation for its
+ * log line and for real as its CPU work. */
+void workload_pi_digits(char *buf, int n);
 
 #endif

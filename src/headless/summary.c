@@ -10,6 +10,13 @@ static double u(int64_t ns)
     return units_of_ns(ns);
 }
 
+static int has_role(const struct stats *st, int role)
+{
+    for (size_t i = 0; i < st->ntasks; i++)
+        if (st->tasks[i].role == role) return 1;
+    return 0;
+}
+
 void summary_print(FILE *out, const struct stats *st)
 {
     fprintf(out, "\n== summary: %s, %d CPU%s, %s clock ==\n", st->strategy, st->ncpu,
@@ -22,8 +29,33 @@ void summary_print(FILE *out, const struct stats *st)
                 (unsigned long long)(st->polls_useful + st->polls_wasted),
                 (unsigned long long)st->polls_wasted);
     if (st->deadlock) fprintf(out, "%s\n", st->deadlock);
-    fprintf(out, "%-12s %6s %9s %9s %9s %11s", "task", "items", "running", "waiting", "blocked",
-            "worst wait");
+    if (st->races) fprintf(out, "lost updates      %llu\n", (unsigned long long)st->races);
+    for (size_t i = 0; i < st->nresults; i++)
+        fprintf(out, "%-17s expected %lld, actual %lld%s\n", st->results[i].name,
+                (long long)st->results[i].expected, (long long)st->results[i].actual,
+                st->results[i].expected == st->results[i].actual ? "" : "  (wrong)");
+    if (has_role(st, ROLE_ATTENTION)) {
+        int64_t max;
+        double mean;
+        stats_role_response(st, ROLE_ATTENTION, &max, &mean, NULL);
+        fprintf(out, "attention wait    max %.2f, mean %.2f\n", u(max), mean / 1e9);
+    }
+    if (has_role(st, ROLE_MACHINE)) {
+        int64_t sum;
+        stats_role_response(st, ROLE_MACHINE, NULL, NULL, &sum);
+        fprintf(out, "unattended        %.2f\n", u(sum));
+    }
+    if (st->nrequests) {
+        struct stats_latency l;
+        stats_latency(st, &l);
+        fprintf(out, "requests          %llu served, %.2f per unit\n",
+                (unsigned long long)l.served, l.throughput);
+        fprintf(out, "latency           p50 %.2f  p95 %.2f  p99 %.2f  max %.2f\n", u(l.p50),
+                u(l.p95), u(l.p99), u(l.max));
+        fprintf(out, "longest queue     %lld\n", (long long)l.queue_max);
+    }
+    fprintf(out, "%-12s %6s %9s %9s %9s %11s %9s", "task", "items", "running", "waiting", "blocked",
+            "worst wait", "done at");
     if (st->real) fprintf(out, " %9s %6s %6s", "os cpu", "vcsw", "ivcsw");
     fputc('\n', out);
     for (size_t i = 0; i < st->ntasks; i++) {
@@ -31,6 +63,10 @@ void summary_print(FILE *out, const struct stats *st)
         fprintf(out, "%-12.12s %6llu %9.2f %9.2f %9.2f %11.2f", t->name,
                 (unsigned long long)t->items, u(t->running), u(t->ready), u(t->blocked),
                 u(t->worst_ready));
+        if (t->end >= 0)
+            fprintf(out, " %9.2f", u(t->end));
+        else
+            fprintf(out, " %9s", "-");
         if (st->real && t->has_os)
             fprintf(out, " %9.3f %6lld %6lld", (double)t->os_cpu_ns / 1e9, (long long)t->os_vcsw,
                     (long long)t->os_ivcsw);
@@ -58,7 +94,55 @@ json_t *summary_json(const struct stats *st)
     if (st->deadlock) {
         json_t *d = json_object();
         json_object_set_new(d, "text", json_string(st->deadlock));
+        json_t *cycle = json_array();
+        for (size_t i = 0; i < st->ncycle; i++) {
+            const struct stats_cycle *c = &st->cycle[i];
+            json_t *m = json_object();
+            json_object_set_new(m, "task",
+                                json_string(c->task >= 0 && (size_t)c->task < st->ntasks
+                                                ? st->tasks[c->task].name
+                                                : "?"));
+            json_object_set_new(m, "holds", c->holds >= 0
+                                                ? json_string(stats_resource(st, c->holds))
+                                                : json_null());
+            json_object_set_new(m, "waits", c->waits >= 0
+                                                ? json_string(stats_resource(st, c->waits))
+                                                : json_null());
+            json_array_append_new(cycle, m);
+        }
+        json_object_set_new(d, "cycle", cycle);
         json_object_set_new(o, "deadlock", d);
+    }
+    if (st->races) json_object_set_new(o, "lost_updates", json_integer((json_int_t)st->races));
+    for (size_t i = 0; i < st->nresults; i++) {
+        char key[96];
+        snprintf(key, sizeof key, "%s_expected", st->results[i].name);
+        json_object_set_new(o, key, json_integer(st->results[i].expected));
+        snprintf(key, sizeof key, "%s_actual", st->results[i].name);
+        json_object_set_new(o, key, json_integer(st->results[i].actual));
+    }
+    if (has_role(st, ROLE_ATTENTION)) {
+        int64_t max;
+        double mean;
+        stats_role_response(st, ROLE_ATTENTION, &max, &mean, NULL);
+        json_object_set_new(o, "attention_wait_max", json_real(u(max)));
+        json_object_set_new(o, "attention_wait_mean", json_real(mean / 1e9));
+    }
+    if (has_role(st, ROLE_MACHINE)) {
+        int64_t sum;
+        stats_role_response(st, ROLE_MACHINE, NULL, NULL, &sum);
+        json_object_set_new(o, "unattended", json_real(u(sum)));
+    }
+    if (st->nrequests) {
+        struct stats_latency l;
+        stats_latency(st, &l);
+        json_object_set_new(o, "requests", json_integer((json_int_t)l.served));
+        json_object_set_new(o, "throughput", json_real(l.throughput));
+        json_object_set_new(o, "latency_p50", json_real(u(l.p50)));
+        json_object_set_new(o, "latency_p95", json_real(u(l.p95)));
+        json_object_set_new(o, "latency_p99", json_real(u(l.p99)));
+        json_object_set_new(o, "latency_max", json_real(u(l.max)));
+        json_object_set_new(o, "queue_max", json_integer(l.queue_max));
     }
     json_t *tasks = json_array();
     for (size_t i = 0; i < st->ntasks; i++) {
@@ -71,6 +155,12 @@ json_t *summary_json(const struct stats *st)
         json_object_set_new(j, "blocked", json_real(u(t->blocked)));
         json_object_set_new(j, "ready", json_real(u(t->ready)));
         json_object_set_new(j, "worst_wait", json_real(u(t->worst_ready)));
+        json_object_set_new(j, "done", t->end >= 0 ? json_real(u(t->end)) : json_null());
+        if (t->resp_n) {
+            json_object_set_new(j, "response_max", json_real(u(t->resp_max)));
+            json_object_set_new(j, "response_mean",
+                                json_real((double)t->resp_sum / (double)t->resp_n / 1e9));
+        }
         if (t->has_os) {
             json_t *os = json_object();
             json_object_set_new(os, "cpu", json_real((double)t->os_cpu_ns / 1e9));

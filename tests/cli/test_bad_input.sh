@@ -33,7 +33,7 @@ scene() { # description text expected (FILE is replaced by the file name)
 
 Q='[workers]\nnames = One\n[queue]\n'
 scene "unknown section" '[scene]\ntitle = x\n[bogus]\na = 1\n' \
-    "juggle: FILE:3: unknown section [bogus] (known: [scene], [workers], [queue])"
+    "juggle: FILE:3: unknown section [bogus] (known: [scene], [workers], [queue], [household], [deadlock], [checkbook], [server], [cpu])"
 scene "unknown key" '[scene]\ntitel = x\n' "juggle: FILE:2: unknown key 'titel' in [scene]"
 scene "bad number in a list" "${Q}work = sleep\nitems = 1, x, 3\n" \
     "juggle: FILE:5: items: 'x' is not a non-negative number"
@@ -64,7 +64,7 @@ scene "cpus out of range" "[scene]\ncpus = 0\n${Q}work = sleep\nitems = 1\n" \
 scene "zero quantum" "[scene]\nquantum = 0\n" "juggle: FILE:2: quantum: '0' is not a positive time in scene units"
 scene "unknown strategy in scene" "[scene]\nstrategy = fibers\n" \
     "juggle: FILE:2: unknown strategy 'fibers' (known: sync, coop, poll, threads, loop)"
-scene "unknown scene kind" "[scene]\nkind = circus\n" "juggle: FILE:2: unknown scene kind 'circus' (known: queue)"
+scene "unknown scene kind" "[scene]\nkind = circus\n" "juggle: FILE:2: unknown scene kind 'circus' (known: queue, household, deadlock, checkbook, server, cpu)"
 scene "empty file" '' "juggle: FILE: the scene file is empty"
 scene "comments only" '; nothing here\n# or here\n' "juggle: FILE: the scene file is empty"
 scene "http without urls" "${Q}work = http\n" "juggle: FILE:4: http work needs 'urls = ...'"

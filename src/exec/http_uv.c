@@ -1,0 +1,278 @@
+/*
+ * http_uv: curl's multi socket interface driven by libuv.
+ *
+ * Pitfalls handled here, each documented by curl:
+ *   - a timer callback with -1 means "stop the timer", not "fire now";
+ *   - 0 means act as soon as possible: we start a 0 ms uv_timer, which runs
+ *     in the loop's next timer phase, rather than adding a millisecond per
+ *     request (1,000 requests would otherwise start 1 ms apart);
+ *   - curl_multi_socket_action must not be called from inside curl's own
+ *     callbacks, so both callbacks only (re)arm uv handles;
+ *   - a socket curl asks us to forget may be closed by curl right after:
+ *     its uv_poll is closed (and so removed from epoll) at once.
+ */
+#include "exec/http_uv.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/xalloc.h"
+
+struct sock {
+    uv_poll_t poll;
+    curl_socket_t fd;
+    struct http_uv *h;
+    struct sock *prev, *next;
+};
+
+struct xfer {
+    CURL *easy;
+    struct http_xfer x;
+    struct http_result res;
+    int tag;
+    struct xfer *prev, *next;
+};
+
+struct http_uv {
+    uv_loop_t *loop;
+    CURLM *multi;
+    uv_timer_t timer;
+    http_uv_done_fn done;
+    void *ctx;
+    struct sock *socks;
+    struct xfer *xfers;
+    int nactive;
+    int open_handles;
+    void (*close_cb)(void *arg);
+    void *close_arg;
+};
+
+static void handle_closed(struct http_uv *h)
+{
+    if (--h->open_handles > 0) return;
+    void (*cb)(void *) = h->close_cb;
+    void *arg = h->close_arg;
+    free(h);
+    if (cb) cb(arg);
+}
+
+static void on_sock_closed(uv_handle_t *handle)
+{
+    struct sock *s = handle->data;
+    struct http_uv *h = s->h;
+    free(s);
+    handle_closed(h);
+}
+
+static void on_timer_closed(uv_handle_t *handle)
+{
+    handle_closed(handle->data);
+}
+
+static void sock_close(struct sock *s)
+{
+    struct http_uv *h = s->h;
+    if (s->prev)
+        s->prev->next = s->next;
+    else
+        h->socks = s->next;
+    if (s->next) s->next->prev = s->prev;
+    uv_close((uv_handle_t *)&s->poll, on_sock_closed);
+}
+
+static void xfer_unlink(struct http_uv *h, struct xfer *xf)
+{
+    if (xf->prev)
+        xf->prev->next = xf->next;
+    else
+        h->xfers = xf->next;
+    if (xf->next) xf->next->prev = xf->prev;
+    h->nactive--;
+}
+
+/* Reports finished transfers. Never called from inside a curl callback. */
+static void check_done(struct http_uv *h)
+{
+    CURLMsg *msg;
+    int left;
+    while ((msg = curl_multi_info_read(h->multi, &left))) {
+        if (msg->msg != CURLMSG_DONE) continue;
+        CURL *e = msg->easy_handle;
+        CURLcode rc = msg->data.result;
+        struct http_xfer *x = NULL;
+        curl_easy_getinfo(e, CURLINFO_PRIVATE, (char **)&x);
+        struct xfer *xf = x->user;
+        http_xfer_finish(e, &xf->x, rc);
+        curl_multi_remove_handle(h->multi, e);
+        curl_easy_cleanup(e);
+        xfer_unlink(h, xf);
+        struct http_result res = xf->res;
+        int tag = xf->tag;
+        free(xf);
+        h->done(h->ctx, tag, &res);
+    }
+}
+
+static void on_poll(uv_poll_t *p, int status, int events)
+{
+    struct sock *s = p->data;
+    struct http_uv *h = s->h;
+    int flags = 0;
+    if (status < 0)
+        flags = CURL_CSELECT_ERR;
+    else {
+        if (events & UV_READABLE) flags |= CURL_CSELECT_IN;
+        if (events & UV_WRITABLE) flags |= CURL_CSELECT_OUT;
+    }
+    int running;
+    /* s may be closed during this call; only h is used after it. */
+    curl_multi_socket_action(h->multi, s->fd, flags, &running);
+    check_done(h);
+}
+
+static void on_timeout(uv_timer_t *t)
+{
+    struct http_uv *h = t->data;
+    int running;
+    curl_multi_socket_action(h->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+    check_done(h);
+}
+
+static int on_socket(CURL *e, curl_socket_t fd, int what, void *userp, void *socketp)
+{
+    (void)e;
+    struct http_uv *h = userp;
+    struct sock *s = socketp;
+    if (what == CURL_POLL_REMOVE) {
+        if (s) {
+            curl_multi_assign(h->multi, fd, NULL);
+            sock_close(s);
+        }
+        return 0;
+    }
+    if (!s) {
+        s = xcalloc(1, sizeof *s);
+        s->fd = fd;
+        s->h = h;
+        if (uv_poll_init_socket(h->loop, &s->poll, fd) != 0) {
+            free(s);
+            return -1;
+        }
+        s->poll.data = s;
+        h->open_handles++;
+        s->next = h->socks;
+        if (h->socks) h->socks->prev = s;
+        h->socks = s;
+        curl_multi_assign(h->multi, fd, s);
+    }
+    int events = 0;
+    if (what & CURL_POLL_IN) events |= UV_READABLE;
+    if (what & CURL_POLL_OUT) events |= UV_WRITABLE;
+    uv_poll_start(&s->poll, events, on_poll);
+    return 0;
+}
+
+static int on_timer(CURLM *multi, long timeout_ms, void *userp)
+{
+    (void)multi;
+    struct http_uv *h = userp;
+    if (timeout_ms < 0)
+        uv_timer_stop(&h->timer);
+    else
+        uv_timer_start(&h->timer, on_timeout, (uint64_t)timeout_ms, 0);
+    return 0;
+}
+
+int http_uv_init(struct http_uv **out, uv_loop_t *loop, http_uv_done_fn done, void *ctx)
+{
+    http_global_init();
+    struct http_uv *h = xcalloc(1, sizeof *h);
+    h->loop = loop;
+    h->done = done;
+    h->ctx = ctx;
+    h->multi = curl_multi_init();
+    if (!h->multi) {
+        free(h);
+        return -ENOMEM;
+    }
+    int rc = uv_timer_init(loop, &h->timer);
+    if (rc) {
+        curl_multi_cleanup(h->multi);
+        free(h);
+        return rc;
+    }
+    h->timer.data = h;
+    h->open_handles = 1;
+    curl_multi_setopt(h->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
+    curl_multi_setopt(h->multi, CURLMOPT_SOCKETDATA, h);
+    curl_multi_setopt(h->multi, CURLMOPT_TIMERFUNCTION, on_timer);
+    curl_multi_setopt(h->multi, CURLMOPT_TIMERDATA, h);
+    *out = h;
+    return 0;
+}
+
+int http_uv_start(struct http_uv *h, int tag, const char *url, int64_t timeout_ms)
+{
+    struct xfer *xf = xcalloc(1, sizeof *xf);
+    xf->easy = curl_easy_init();
+    if (!xf->easy) {
+        free(xf);
+        return -ENOMEM;
+    }
+    xf->tag = tag;
+    xf->x.res = &xf->res;
+    xf->x.cap = HTTP_BODY_CAP;
+    xf->x.user = xf;
+    http_xfer_setup(xf->easy, &xf->x, url, timeout_ms);
+    if (curl_multi_add_handle(h->multi, xf->easy) != CURLM_OK) {
+        curl_easy_cleanup(xf->easy);
+        free(xf);
+        return -EINVAL;
+    }
+    xf->next = h->xfers;
+    if (h->xfers) h->xfers->prev = xf;
+    h->xfers = xf;
+    h->nactive++;
+    return 0;
+}
+
+static void drop_all(struct http_uv *h, int report)
+{
+    while (h->xfers) {
+        struct xfer *xf = h->xfers;
+        curl_multi_remove_handle(h->multi, xf->easy);
+        curl_easy_cleanup(xf->easy);
+        xfer_unlink(h, xf);
+        struct http_result res = {0};
+        snprintf(res.error, sizeof res.error, "cancelled");
+        res.bytes = xf->res.bytes;
+        int tag = xf->tag;
+        free(xf);
+        if (report) h->done(h->ctx, tag, &res);
+    }
+}
+
+void http_uv_cancel_all(struct http_uv *h)
+{
+    drop_all(h, 1);
+}
+
+int http_uv_active(const struct http_uv *h)
+{
+    return h->nactive;
+}
+
+void http_uv_close(struct http_uv *h, void (*cb)(void *arg), void *arg)
+{
+    h->close_cb = cb;
+    h->close_arg = arg;
+    drop_all(h, 0);
+    /* Cleanup closes cached connections; curl may ask to forget their
+     * sockets (closing their polls) or to stop the timer meanwhile. */
+    curl_multi_cleanup(h->multi);
+    h->multi = NULL;
+    while (h->socks) sock_close(h->socks);
+    uv_close((uv_handle_t *)&h->timer, on_timer_closed);
+}
