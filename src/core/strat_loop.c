@@ -38,7 +38,8 @@ struct loop_data {
     /* Timers that expired since the last turn, in expiry order. */
     int *expired;
     size_t nexp, capexp;
-    int busy; /* a task is on the CPU (a CPU step is running) */
+    size_t nurgent; /* of them, timers of high-priority tasks */
+    int busy;       /* a task is on the CPU (a CPU step is running) */
     int turn_queued;
 };
 
@@ -118,11 +119,13 @@ static int step_task(struct sim *s, struct sim_task *t)
 static int take_urgent(struct sim *s)
 {
     struct loop_data *d = s->sd;
+    if (d->nurgent == 0) return -1; /* every queue scene: nothing to scan */
     for (size_t i = 0; i < d->nexp; i++) {
         int task = d->expired[i];
         if (sim_task(s, task)->priority > 0) {
             memmove(d->expired + i, d->expired + i + 1, (d->nexp - i - 1) * sizeof *d->expired);
             d->nexp--;
+            d->nurgent--;
             return task;
         }
     }
@@ -205,6 +208,7 @@ static void loop_fire(struct sim *s, const struct pending *p)
     case ACT_TIMER:
         d->expired = xgrow(d->expired, &d->capexp, d->nexp + 1, sizeof *d->expired);
         d->expired[d->nexp++] = p->task;
+        if (sim_task(s, p->task)->priority > 0) d->nurgent++;
         if (!d->busy && d->pos >= d->ncur) queue_turn(s);
         break;
     case ACT_CPU: {

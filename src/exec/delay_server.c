@@ -270,7 +270,9 @@ int delay_server_start(struct delay_server **out, int port, double time_scale)
                                  MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
                                  MHD_OPTION_CONNECTION_LIMIT, (unsigned)16000,
                                  MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)4096,
-                                 MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120, MHD_OPTION_END);
+                                 MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
+                                 /* GETs are small: 8 KB per connection, not 32 */
+                                 MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)8192, MHD_OPTION_END);
     if (!s->daemon) {
         int err = errno ? errno : EADDRINUSE;
         pthread_cond_destroy(&s->cv);

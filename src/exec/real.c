@@ -286,11 +286,11 @@ void real_var_step(struct real_run *r, struct real_task *t)
     int v = t->cur.res;
     if (v < 0 || v >= r->wl->nvars) return;
     if (t->cur.kind == STEP_LOAD) {
-        t->reg = atomic_load(&r->vars[v]);
+        t->reg = atomic_load_explicit(&r->vars[v], memory_order_relaxed);
         return;
     }
     int64_t stored = t->reg + t->cur.n;
-    int64_t now = atomic_exchange(&r->vars[v], stored);
+    int64_t now = atomic_exchange_explicit(&r->vars[v], stored, memory_order_relaxed);
     if (now != t->reg) {
         /* Someone stored since we loaded: their update is overwritten. */
         struct event ev = event_make(EV_RACE, 0, t->id);

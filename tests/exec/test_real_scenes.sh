@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Real runs of issue 6's scenes and of HTTP against a server juggle did not
+# write (python3 -m http.server). Small time scales; asserts on outcomes
+# and order, never on wall-clock numbers. Every run has a timeout, and a
+# run that hits it fails the case.
+set -u
+build=${1:-build}
+juggle=$(cd "$build" && pwd)/juggle
+here=$(cd "$(dirname "$0")" && pwd)
+tmp=$(mktemp -d)
+pypid=
+trap '[ -n "$pypid" ] && kill $pypid 2>/dev/null; rm -rf "$tmp"' EXIT
+cd "$here/../.." || exit 2
+pass=0 fail=0
+
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL $1"; [ -n "${2:-}" ] && printf '%s\n' "$2" | head -20; }
+
+# real SCENE STRATEGY [args...]: stdout in $out, exit status in $rc
+real() {
+    local scene=$1 strat=$2
+    shift 2
+    out=$(timeout 30 "$juggle" run "$scene" -s "$strat" --real --headless "$@" 2>&1)
+    rc=$?
+}
+
+cycle="deadlock: A holds dryer, waits for washer; B holds washer, waits for dryer"
+real deadlock threads --time-scale 0.01
+if [ "$rc" = 1 ] && grep -qxF "$cycle" <<<"$out"; then ok; else bad "deadlock threads real: rc=$rc, want 1 and the cycle" "$out"; fi
+real deadlock threads --time-scale 0.01 --json
+if [ "$rc" = 1 ] && python3 -c '
+import json, sys
+d = json.loads(sys.stdin.read())
+assert d["clock"] == "real"
+assert d["deadlock"]["cycle"] == [{"task": "A", "holds": "dryer", "waits": "washer"},
+                                  {"task": "B", "holds": "washer", "waits": "dryer"}], d["deadlock"]
+' <<<"$out"; then ok; else bad "deadlock threads real --json: the cycle" "$out"; fi
+real deadlock-fixed threads --time-scale 0.01
+if [ "$rc" = 0 ] && grep -qx "A is done" <<<"$out" && grep -qx "B is done" <<<"$out"; then ok; else bad "deadlock-fixed threads real: rc=$rc" "$out"; fi
+
+# The race, for real: three runs, each must lose an update.
+for i in 1 2 3; do
+    real checkbook threads --time-scale 0.01 --json
+    if [ "$rc" = 1 ] && python3 -c '
+import json, sys
+d = json.loads(sys.stdin.read())
+assert d["balance_expected"] == -100 and d["balance_actual"] != -100, d
+assert d["lost_updates"] >= 1
+' <<<"$out"; then ok; else bad "checkbook threads real, run $i: an update must be lost" "$out"; fi
+done
+sed 's/^lock = off.*/lock = on/' scenes/checkbook.ini >"$tmp/locked.ini"
+for i in 1 2 3; do
+    real "$tmp/locked.ini" threads --time-scale 0.01
+    if [ "$rc" = 0 ] && [ "$(tail -1 <<<"$out")" = "Balance -100: every update counted" ]; then ok; else bad "checkbook locked real, run $i" "$out"; fi
+done
+
+# CPU-bound work for real: the digits are pi.
+real pi threads --time-scale 0.01
+if [ "$rc" = 0 ] && grep -qx "Pi1 computed 500 digits: 3.14159265358979323846..." <<<"$out"; then ok; else bad "pi threads real" "$out"; fi
+
+# A server juggle did not write: python3 -m http.server on loopback.
+mkdir -p "$tmp/www" && printf 'hello\n' >"$tmp/www/a.txt" && printf 'more\n' >"$tmp/www/b.txt"
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+python3 -m http.server "$port" --bind 127.0.0.1 --directory "$tmp/www" >/dev/null 2>&1 &
+pypid=$!
+for _ in $(seq 50); do
+    python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 0.2)" 2>/dev/null && break
+    sleep 0.1
+done
+base="http://127.0.0.1:$port"
+printf '[scene]\ntitle = python server\nkind = queue\n[workers]\nnames = One, Two\n[queue]\nwork = http\ntimeout = 5\nurls = %s/a.txt, %s/b.txt, %s/a.txt\n' "$base" "$base" "$base" >"$tmp/py.ini"
+printf '[scene]\ntitle = python server, missing\nkind = queue\n[workers]\nnames = One\n[queue]\nwork = http\ntimeout = 5\nurls = %s/missing\n' "$base" >"$tmp/py404.ini"
+for s in sync threads loop; do
+    real "$tmp/py.ini" $s
+    n=$(grep -c "^Task .* elapsed time: " <<<"$out")
+    if [ "$rc" = 0 ] && [ "$n" = 3 ] && grep -qx "Task One getting URL: $base/a.txt" <<<"$out" \
+        && grep -q "^Total elapsed time: " <<<"$out"; then ok; else bad "python http.server $s: rc=$rc, $n fetches" "$out"; fi
+    real "$tmp/py404.ini" $s
+    if [ "$rc" = 1 ] && grep -q "^Task One error: $base/missing: " <<<"$out"; then ok; else bad "python http.server 404 $s: rc=$rc" "$out"; fi
+done
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
