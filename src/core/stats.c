@@ -21,6 +21,14 @@ void stats_done(struct stats *st)
         free(st->tasks[i].name);
     free(st->tasks);
     free(st->deadlock);
+    free(st->cycle);
+    for (size_t i = 0; i < st->nresources; i++)
+        free(st->resources[i]);
+    free(st->resources);
+    for (size_t i = 0; i < st->nresults; i++)
+        free(st->results[i].name);
+    free(st->results);
+    free(st->requests);
     memset(st, 0, sizeof *st);
 }
 
@@ -82,6 +90,9 @@ void stats_sink(void *ctx, const struct event *ev)
         tk->item_arrival = -1;
         tk->role = ev->reason >= 0 && ev->reason < ROLE__COUNT ? ev->reason : ROLE_NONE;
         tk->priority = (int)ev->value;
+        /* A task that stands for a call for attention wants the CPU from
+         * the moment it exists: its first wait counts too. */
+        if (tk->role == ROLE_ATTENTION) tk->resp_until = ev->t;
         break;
     case EV_RESOURCE_NEW:
         if (ev->other >= 0 && ev->other < 100000) {

@@ -174,17 +174,60 @@ json_t *summary_json(const struct stats *st)
     return o;
 }
 
+/* What the scene is about, in a few words: the outcome the article's
+ * picture is meant to show (kids' worst wait, p99 latency, the balance,
+ * a deadlock). Empty for plain queue scenes. */
+static void outcome(const struct stats *st, char *buf, size_t n)
+{
+    int64_t max, sum;
+    double mean;
+    buf[0] = '\0';
+    if (st->deadlock) {
+        snprintf(buf, n, "deadlock");
+        return;
+    }
+    if (st->nresults > 0) {
+        const struct stats_result *r = &st->results[0];
+        if (r->actual == r->expected)
+            snprintf(buf, n, "%s %lld", r->name, (long long)r->actual);
+        else
+            snprintf(buf, n, "%s %lld, should be %lld", r->name, (long long)r->actual,
+                     (long long)r->expected);
+        return;
+    }
+    if (st->nrequests > 0) {
+        struct stats_latency l;
+        stats_latency(st, &l);
+        snprintf(buf, n, "latency p99 %.2f", u(l.p99));
+        return;
+    }
+    stats_role_response(st, ROLE_ATTENTION, &max, &mean, &sum);
+    for (size_t i = 0; i < st->ntasks; i++)
+        if (st->tasks[i].role == ROLE_ATTENTION) {
+            snprintf(buf, n, "%s wait max %.2f", st->tasks[i].name, u(max));
+            return;
+        }
+}
+
 void summary_print_compare(FILE *out, const char *title, const struct stats *runs, int n)
 {
     fprintf(out, "%s\n\n", title);
-    fprintf(out, "%-9s %9s %9s %9s %11s %9s\n", "strategy", "total", "cpu busy", "switches",
+    fprintf(out, "%-9s %9s %9s %9s %11s %9s", "strategy", "total", "cpu busy", "switches",
             "worst wait", "wasted");
+    char buf[128];
+    int any = 0;
+    for (int i = 0; i < n; i++) {
+        outcome(&runs[i], buf, sizeof buf);
+        any |= buf[0] != '\0';
+    }
+    fprintf(out, "%s\n", any ? "  outcome" : "");
     for (int i = 0; i < n; i++) {
         const struct stats *st = &runs[i];
-        fprintf(out, "%-9s %9.2f %8.1f%% %9llu %11.2f %9llu%s\n", st->strategy, u(st->total),
+        outcome(st, buf, sizeof buf);
+        fprintf(out, "%-9s %9.2f %8.1f%% %9llu %11.2f %9llu%s%s%s\n", st->strategy, u(st->total),
                 100.0 * stats_cpu_busy(st), (unsigned long long)st->switches,
-                u(stats_worst_wait(st)), (unsigned long long)st->polls_wasted,
-                st->failed ? "  failed" : "");
+                u(stats_worst_wait(st)), (unsigned long long)st->polls_wasted, buf[0] ? "  " : "",
+                buf, st->failed ? "  failed" : "");
     }
 }
 
