@@ -384,10 +384,10 @@ struct pkey {
 };
 
 #define HOUSE(f) offsetof(struct scene, house.f)
-#define DL(f) offsetof(struct scene, dl.f)
-#define CB(f) offsetof(struct scene, cb.f)
-#define SRV(f) offsetof(struct scene, srv.f)
-#define CPUK(f) offsetof(struct scene, cpu.f)
+#define DL(f)    offsetof(struct scene, dl.f)
+#define CB(f)    offsetof(struct scene, cb.f)
+#define SRV(f)   offsetof(struct scene, srv.f)
+#define CPUK(f)  offsetof(struct scene, cpu.f)
 
 static const struct pkey pkeys[] = {
     {"household", "bedtime", P_POSTIME, HOUSE(bedtime), 0},
@@ -483,8 +483,8 @@ static const struct key keys[] = {
     {"queue", "timeout", set_timeout, 0},
 };
 
-static const char *const sections[] = {"scene",     "workers", "queue", "household", "deadlock",
-                                       "checkbook", "server",  "cpu"};
+static const char *const sections[] = {"scene",    "workers",   "queue",  "household",
+                                       "deadlock", "checkbook", "server", "cpu"};
 
 static int handler(void *user, const char *section, const char *name, const char *value)
 {
@@ -590,7 +590,8 @@ static int validate(struct parse *p)
         [SCENE_CPU] = {"Pi1", "Pi2", NULL},
     };
     if (sc->nworkers == 0)
-        for (int i = 0; default_names[sc->kind][i]; i++) add_worker(p, default_names[sc->kind][i]);
+        for (int i = 0; default_names[sc->kind][i]; i++)
+            add_worker(p, default_names[sc->kind][i]);
     if ((sc->kind == SCENE_DEADLOCK || sc->kind == SCENE_CHECKBOOK) && sc->nworkers != 2) {
         p->line = p->line_names;
         return fail(p, "a %s scene has exactly two workers", kind_names[sc->kind]);
@@ -648,9 +649,9 @@ struct scene *scene_parse(const char *path, const char *text, struct err *e)
     sc->timeout = SCENE_DEFAULT_TIMEOUT;
     sc->work = WORK_COUNT;
     sc->gen.dist = DIST_UNIFORM;
-    sc->house = (struct scene_household){480 * UNIT_NS, 40 * UNIT_NS, 5 * UNIT_NS, 10 * UNIT_NS,
-                                         60,            4 * UNIT_NS,  3,           45 * UNIT_NS,
-                                         60 * UNIT_NS,  5 * UNIT_NS};
+    sc->house = (struct scene_household){
+        480 * UNIT_NS, 40 * UNIT_NS, 5 * UNIT_NS, 10 * UNIT_NS, 60, 4 * UNIT_NS, 3,
+        45 * UNIT_NS,  60 * UNIT_NS, 5 * UNIT_NS};
     sc->dl = (struct scene_deadlock){2 * UNIT_NS, 1 * UNIT_NS, 0};
     sc->cb = (struct scene_checkbook){1000, 900, 10, 20, 1 * UNIT_NS, 0, 0};
     sc->srv = (struct scene_server){200, 4000, UNIT_NS / 20, UNIT_NS / 2, UNIT_NS / 20, 8};

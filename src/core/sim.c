@@ -198,7 +198,8 @@ static int find_deadlock(struct sim *s, struct sim_task *t)
         wait[i] = s->tasks[i].lock_wait;
         names[i] = task_name(s, i);
     }
-    for (int r = 0; r < s->nlocks; r++) owner[r] = s->locks[r].owner;
+    for (int r = 0; r < s->nlocks; r++)
+        owner[r] = s->locks[r].owner;
     struct waitfor g = {s->ntasks, s->nlocks, wait, owner, names, s->wl->res_names};
     int found = waitfor_deadlock(&g, t->id, emit_cb, s);
     free(wait);
@@ -295,10 +296,12 @@ struct sim *sim_new(const struct scene *sc, int strategy, struct bus *bus)
 
     s->nlocks = s->wl->nres;
     s->locks = xcalloc((size_t)s->nlocks + 1, sizeof *s->locks);
-    for (int r = 0; r < s->nlocks; r++) s->locks[r].owner = -1;
+    for (int r = 0; r < s->nlocks; r++)
+        s->locks[r].owner = -1;
     s->nvars = s->wl->nvars;
     s->vars = xcalloc((size_t)s->nvars + 1, sizeof *s->vars);
-    for (int v = 0; v < s->nvars; v++) s->vars[v] = s->wl->var_init[v];
+    for (int v = 0; v < s->nvars; v++)
+        s->vars[v] = s->wl->var_init[v];
     s->wl->live_vars = s->vars;
 
     struct event ev = event_make(EV_RUN_START, 0, -1);

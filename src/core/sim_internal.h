@@ -41,7 +41,7 @@ struct sim_task {
     int link;          /* next task in a strategy's queue, or -1 */
     struct step_result result;
     int has_result;
-    int64_t reg;    /* the value it loaded from a shared variable */
+    int64_t reg; /* the value it loaded from a shared variable */
 };
 
 struct sim_lock {

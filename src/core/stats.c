@@ -141,8 +141,8 @@ void stats_sink(void *ctx, const struct event *ev)
         break;
     case EV_ITEM_START:
         if (tk && ev->reason == 1) {
-            st->requests = xgrow(st->requests, &st->caprequests, st->nrequests + 1,
-                                 sizeof *st->requests);
+            st->requests =
+                xgrow(st->requests, &st->caprequests, st->nrequests + 1, sizeof *st->requests);
             st->requests[st->nrequests++] = (struct stats_request){ev->value2, ev->t, -1};
             tk->item_arrival = (int64_t)st->nrequests - 1;
         }
@@ -238,8 +238,7 @@ int64_t stats_task_time(const struct stats_task *tk, int state, int64_t t)
     return base;
 }
 
-void stats_role_response(const struct stats *st, int role, int64_t *max, double *mean,
-                         int64_t *sum)
+void stats_role_response(const struct stats *st, int role, int64_t *max, double *mean, int64_t *sum)
 {
     int64_t m = 0, total = 0;
     uint64_t n = 0;

@@ -32,7 +32,7 @@ struct stats_task {
     uint64_t items, failed_items;
     uint64_t switches_in; /* times a CPU switched to it */
     int64_t until;        /* while blocked: expected wake time, or -1 */
-    int role;     /* enum task_role */
+    int role;             /* enum task_role */
     int priority;
     /* Response: from the end of a wait (its known wake time) until the task
      * runs again: how long a finished machine or a calling kid waited. */
@@ -61,7 +61,7 @@ struct stats {
     char *deadlock; /* description of the cycle, or NULL */
     struct stats_cycle {
         int task, holds, waits; /* resource ids, -1 for none */
-    } *cycle;
+    } * cycle;
     size_t ncycle;
     char **resources; /* names by id */
     size_t nresources;
@@ -69,12 +69,12 @@ struct stats {
     struct stats_result {
         char *name;
         int64_t expected, actual;
-    } *results;
+    } * results;
     size_t nresults;
     /* Requests (server scenes): arrival, start and end of each. */
     struct stats_request {
         int64_t arrival, start, end;
-    } *requests;
+    } * requests;
     size_t nrequests, caprequests;
     uint64_t events;
     uint64_t http_done, http_errors;

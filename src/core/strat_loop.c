@@ -49,7 +49,8 @@ static void push_ready(struct sim *s, int kind, int task)
     d->next = xgrow(d->next, &d->capnext, d->nnext + 1, sizeof *d->next);
     int prio = sim_task(s, task)->priority;
     size_t at = d->nnext;
-    while (at > 0 && sim_task(s, d->next[at - 1].task)->priority < prio) at--;
+    while (at > 0 && sim_task(s, d->next[at - 1].task)->priority < prio)
+        at--;
     memmove(d->next + at + 1, d->next + at, (d->nnext - at) * sizeof *d->next);
     d->next[at] = (struct cb){kind, task};
     d->nnext++;

@@ -403,11 +403,10 @@ struct trace *trace_load(const char *path, struct err *e)
     t->ev = xmalloc((body + 1) * sizeof *t->ev);
     off = xmalloc((body + 1) * sizeof *off);
     kinds = xcalloc(nlines + 1, 1);
-    struct chunk chunks[LOAD_THREADS];
+    struct chunk chunks[LOAD_THREADS] = {0};
     pthread_t threads[LOAD_THREADS];
     int nthreads = body > 20000 ? LOAD_THREADS : 1;
     for (int i = 0; i < nthreads; i++) {
-        memset(&chunks[i], 0, sizeof chunks[i]);
         chunks[i].buf = buf;
         chunks[i].starts = starts;
         chunks[i].from = 1 + (last - 1) * (size_t)i / (size_t)nthreads;

@@ -62,7 +62,10 @@ static void cb_update(struct checkbook *c, int task, int64_t delta, struct step 
             if (!c->yields) continue;
             step_simple(out, STEP_YIELD, 0, 0);
             return;
-        default: c->phase[task] = 0; out->kind = -1; return;
+        default:
+            c->phase[task] = 0;
+            out->kind = -1;
+            return;
         }
     }
 }
@@ -107,7 +110,8 @@ static void cb_finish(struct workload *base, int64_t now)
         work_say(&c->em, -1, "Balance %lld: every update counted", (long long)actual);
     else
         work_say(&c->em, -1, "Balance in the book %lld, at the bank %lld: an update was lost%s",
-                 (long long)actual, (long long)expected, expected < 0 ? ", and it is overdrawn" : "");
+                 (long long)actual, (long long)expected,
+                 expected < 0 ? ", and it is overdrawn" : "");
     c->wrong = actual != expected;
     work_emit(&c->em, EV_RESULT, -1, "balance", expected, actual);
 }
@@ -132,7 +136,8 @@ static struct workload *cb_create(const struct scene *sc, int strategy, const st
     c->em = *em;
     c->yields = strategy != strategy_find("sync") && strategy != strategy_find("poll");
     c->init[0] = sc->cb.balance;
-    for (int i = 0; i < 2; i++) c->tasks[i] = (struct workload_task){sc->workers[i], 0, ROLE_NONE};
+    for (int i = 0; i < 2; i++)
+        c->tasks[i] = (struct workload_task){sc->workers[i], 0, ROLE_NONE};
     c->base.ntasks = 2;
     c->base.tasks = c->tasks;
     c->base.nres = 1;

@@ -50,7 +50,8 @@ static void cpu_next(struct workload *base, int task, int64_t now, const struct 
              * the clock at each turn and yields until its tick is due. */
             if (now >= c->next_tick) {
                 c->ticks++;
-                while (c->next_tick <= now) c->next_tick += p->tick;
+                while (c->next_tick <= now)
+                    c->next_tick += p->tick;
                 step_cpu(out, p->digit, 0);
             } else {
                 step_simple(out, STEP_YIELD, 0, 0);
@@ -81,8 +82,9 @@ static void cpu_next(struct workload *base, int task, int64_t now, const struct 
     }
     if (c->phase[task] == 2) c->phase[task] = 0;
     int64_t n = p->digits - *d < p->chunk ? p->digits - *d : p->chunk;
-    if (*d == 0) work_say(&c->em, task, "%s computing %lld digits of pi", c->tasks[task].name,
-                          (long long)p->digits);
+    if (*d == 0)
+        work_say(&c->em, task, "%s computing %lld digits of pi", c->tasks[task].name,
+                 (long long)p->digits);
     *d += n;
     step_cpu(out, n * p->digit, n);
     out->work = CPU_PI;
@@ -141,7 +143,8 @@ void workload_pi_digits(char *buf, int n)
 {
     int len = (n + 12) * 10 / 3 + 2; /* room for the held predigits */
     int *a = xmalloc((size_t)len * sizeof *a);
-    for (int i = 0; i < len; i++) a[i] = 2;
+    for (int i = 0; i < len; i++)
+        a[i] = 2;
     int nines = 0, predigit = 0, out = -1; /* out = -1: the leading 3 is not stored */
     for (int j = 0; j < n + 12 && out < n;) {
         int q = 0;

@@ -100,7 +100,8 @@ static struct workload *dl_create(const struct scene *sc, int strategy, const st
     /* A goes for the dryer first, B for the washer, unless ordered. */
     d->p[0] = (struct parent){0, sc->dl.ordered ? WASHER : DRYER, sc->dl.ordered ? DRYER : WASHER};
     d->p[1] = (struct parent){0, WASHER, DRYER};
-    for (int i = 0; i < 2; i++) d->tasks[i] = (struct workload_task){sc->workers[i], 0, ROLE_NONE};
+    for (int i = 0; i < 2; i++)
+        d->tasks[i] = (struct workload_task){sc->workers[i], 0, ROLE_NONE};
     d->base.ntasks = 2;
     d->base.tasks = d->tasks;
     d->base.nres = NRES;

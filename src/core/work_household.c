@@ -101,8 +101,8 @@ static void laundry(struct household *h, int64_t now, struct step *out)
             work_say(&h->em, LAUNDRY, "Laundry: parent %s (load %d)", stage[0], h->load);
         else
             work_say(&h->em, LAUNDRY, "Laundry: %s buzzed at %.1f, parent %s after %.1f",
-                     ph == 2 ? "washer" : "dryer", units_of_ns(h->machine_done),
-                     stage[ph / 2], units_of_ns(now - h->machine_done));
+                     ph == 2 ? "washer" : "dryer", units_of_ns(h->machine_done), stage[ph / 2],
+                     units_of_ns(now - h->machine_done));
         h->laundry_phase++;
         step_cpu(out, p->move, 0);
         return;

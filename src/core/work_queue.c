@@ -265,7 +265,8 @@ static struct workload *wq_create(const struct scene *sc, int strategy, const st
     w->shape_coop = strategy == strategy_find("coop");
     w->rng = sc->seed;
     w->tasks = xcalloc(sc->nworkers, sizeof *w->tasks);
-    for (size_t i = 0; i < sc->nworkers; i++) w->tasks[i].name = sc->workers[i];
+    for (size_t i = 0; i < sc->nworkers; i++)
+        w->tasks[i].name = sc->workers[i];
     w->base.ntasks = (int)sc->nworkers;
     w->base.tasks = w->tasks;
     if (sc->work == WORK_HTTP)

@@ -135,7 +135,7 @@ static struct workload *srv_create(const struct scene *sc, int strategy, const s
         t += work_exp(&rng, gap);
         s->arrival[i] = t;
     }
-    int n = s->per_request                   ? (int)p->requests
+    int n = s->per_request                      ? (int)p->requests
             : strategy == strategy_find("sync") ? 1
                                                 : (int)(p->pool > 0 ? p->pool : 1);
     if (n < 1) n = 1;

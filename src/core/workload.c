@@ -6,12 +6,9 @@
 #include <assert.h>
 
 static const struct workload_ops *const by_kind[SCENE__COUNT] = {
-    [SCENE_QUEUE] = &work_queue_ops,
-    [SCENE_HOUSEHOLD] = &work_household_ops,
-    [SCENE_DEADLOCK] = &work_deadlock_ops,
-    [SCENE_CHECKBOOK] = &work_checkbook_ops,
-    [SCENE_SERVER] = &work_server_ops,
-    [SCENE_CPU] = &work_cpu_ops,
+    [SCENE_QUEUE] = &work_queue_ops,       [SCENE_HOUSEHOLD] = &work_household_ops,
+    [SCENE_DEADLOCK] = &work_deadlock_ops, [SCENE_CHECKBOOK] = &work_checkbook_ops,
+    [SCENE_SERVER] = &work_server_ops,     [SCENE_CPU] = &work_cpu_ops,
 };
 
 struct workload *workload_new(const struct scene *sc, int strategy, const struct emitter *em)

@@ -30,7 +30,7 @@
 #include "core/xalloc.h"
 
 #define MAX_DELAY_MS 3600000
-#define MAX_BYTES (INT64_C(1) << 32)
+#define MAX_BYTES    (INT64_C(1) << 32)
 
 enum { REQ_NEW, REQ_WAITING, REQ_DUE };
 
@@ -155,8 +155,7 @@ static enum MHD_Result answer_bytes(struct MHD_Connection *conn, uint64_t size, 
     struct body *b = xmalloc(sizeof *b);
     b->send = fail ? size / 2 : size;
     b->fail = fail;
-    struct MHD_Response *r =
-        MHD_create_response_from_callback(size, 64 * 1024, body_read, b, free);
+    struct MHD_Response *r = MHD_create_response_from_callback(size, 64 * 1024, body_read, b, free);
     if (!r) {
         free(b);
         return MHD_NO;
@@ -184,8 +183,8 @@ static int path_number(const char *url, const char *prefix, long long lo, long l
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_size, void **con_cls)
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_size, void **con_cls)
 {
     (void)version;
     (void)upload_data;
@@ -233,7 +232,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         snprintf(text, sizeof text, "status %lld\n", v);
         return answer_text(conn, (unsigned)v, text);
     }
-    return answer_text(conn, MHD_HTTP_NOT_FOUND, "not found: try /delay/MS, /bytes/N, /status/CODE\n");
+    return answer_text(conn, MHD_HTTP_NOT_FOUND,
+                       "not found: try /delay/MS, /bytes/N, /status/CODE\n");
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
@@ -265,14 +265,13 @@ int delay_server_start(struct delay_server **out, int port, double time_scale)
     sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_ALLOW_SUSPEND_RESUME;
     if (MHD_is_feature_supported(MHD_FEATURE_EPOLL) == MHD_YES) flags |= MHD_USE_EPOLL;
-    s->daemon = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, on_request, s,
-                                 MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sin,
-                                 MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-                                 MHD_OPTION_CONNECTION_LIMIT, (unsigned)16000,
-                                 MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)4096,
-                                 MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
-                                 /* GETs are small: 8 KB per connection, not 32 */
-                                 MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)8192, MHD_OPTION_END);
+    s->daemon = MHD_start_daemon(
+        flags, (uint16_t)port, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR,
+        (struct sockaddr *)&sin, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)16000, MHD_OPTION_LISTEN_BACKLOG_SIZE,
+        (unsigned)4096, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
+        /* GETs are small: 8 KB per connection, not 32 */
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)8192, MHD_OPTION_END);
     if (!s->daemon) {
         int err = errno ? errno : EADDRINUSE;
         pthread_cond_destroy(&s->cv);

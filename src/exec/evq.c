@@ -24,7 +24,7 @@ struct evq_block {
 
 struct rec {
     struct event ev;
-    uint32_t len; /* text bytes with the NUL; 0 when text is NULL */
+    uint32_t len;  /* text bytes with the NUL; 0 when text is NULL */
     uint32_t size; /* whole record, padded */
 };
 

@@ -165,7 +165,8 @@ int http_client_init(struct http_client *c)
     http_global_init();
     memset(c, 0, sizeof *c);
     pthread_mutex_init(&c->mu, NULL);
-    for (int i = 0; i < HTTP_CLIENT_SOCKS; i++) c->socks[i] = CURL_SOCKET_BAD;
+    for (int i = 0; i < HTTP_CLIENT_SOCKS; i++)
+        c->socks[i] = CURL_SOCKET_BAD;
     c->easy = curl_easy_init();
     if (!c->easy) {
         pthread_mutex_destroy(&c->mu);

@@ -27,8 +27,8 @@
 #define HTTP_BODY_CAP (INT64_C(16) * 1024 * 1024)
 
 struct http_result {
-    int status;     /* HTTP status; 0 when the transfer failed */
-    int64_t bytes;  /* body bytes received */
+    int status;      /* HTTP status; 0 when the transfer failed */
+    int64_t bytes;   /* body bytes received */
     char error[160]; /* empty on success */
 };
 

@@ -273,6 +273,7 @@ void http_uv_close(struct http_uv *h, void (*cb)(void *arg), void *arg)
      * sockets (closing their polls) or to stop the timer meanwhile. */
     curl_multi_cleanup(h->multi);
     h->multi = NULL;
-    while (h->socks) sock_close(h->socks);
+    while (h->socks)
+        sock_close(h->socks);
     uv_close((uv_handle_t *)&h->timer, on_timer_closed);
 }

@@ -125,7 +125,8 @@ int64_t real_cpu(struct real_run *r, int64_t dur, int64_t deadline)
     int64_t start = thread_cpu_ns(), used = 0;
     volatile uint64_t counter = 0;
     while (used < want) {
-        for (int i = 0; i < 4096; i++) counter = counter + 1;
+        for (int i = 0; i < 4096; i++)
+            counter = counter + 1;
         used = thread_cpu_ns() - start;
         if (real_cancelled(r)) break;
         if (wall_end >= 0 && evq_mono_ns() >= wall_end) break;
@@ -337,8 +338,8 @@ int real_watch_deadlock(struct real_run *r, struct real_task *t)
 /* ---- the run ---- */
 
 static const struct real_backend *const backends[STRATEGY_COUNT] = {
-    &real_backend_sync, &real_backend_coop, &real_backend_poll, &real_backend_threads,
-    &real_backend_loop,
+    &real_backend_sync,    &real_backend_coop, &real_backend_poll,
+    &real_backend_threads, &real_backend_loop,
 };
 
 static void *runner_main(void *arg)
@@ -363,7 +364,8 @@ static void *runner_main(void *arg)
         real_emit(r, &ev);
     }
     r->be->run(r);
-    for (int i = 0; i < r->wl->nvars; i++) r->vars_seen[i] = atomic_load(&r->vars[i]);
+    for (int i = 0; i < r->wl->nvars; i++)
+        r->vars_seen[i] = atomic_load(&r->vars[i]);
 
     pthread_mutex_lock(&r->wl_mu);
     workload_finish(r->wl, real_now(r));
@@ -453,7 +455,8 @@ struct real_run *real_run_start(const struct scene *sc, int strategy, const stru
         r->tasks[i].lock_wait = -1;
     }
     r->cpu_last = xmalloc((size_t)r->ncpu * sizeof *r->cpu_last);
-    for (int c = 0; c < r->ncpu; c++) r->cpu_last[c] = -1;
+    for (int c = 0; c < r->ncpu; c++)
+        r->cpu_last[c] = -1;
     for (int i = 0; i < REAL_MAX_LOCKS; i++) {
         r->lock_owner[i] = -1;
         pthread_mutex_init(&r->lock_mu[i], NULL);
@@ -525,7 +528,8 @@ void real_run_cancel(struct real_run *r)
     atomic_store(&r->cancelled, 1);
     pthread_cond_broadcast(&r->cancel_cv);
     if (r->be->cancel && r->bd) r->be->cancel(r);
-    for (struct http_client *c = r->clients; c; c = c->next) http_client_abort(c);
+    for (struct http_client *c = r->clients; c; c = c->next)
+        http_client_abort(c);
     pthread_mutex_unlock(&r->cancel_mu);
 }
 
@@ -540,7 +544,8 @@ void real_run_free(struct real_run *r)
     if (r->async) uv_close((uv_handle_t *)r->async, on_async_closed);
     delay_server_stop(r->server);
     workload_free(r->wl);
-    for (int i = 0; i < REAL_MAX_LOCKS; i++) pthread_mutex_destroy(&r->lock_mu[i]);
+    for (int i = 0; i < REAL_MAX_LOCKS; i++)
+        pthread_mutex_destroy(&r->lock_mu[i]);
     pthread_mutex_destroy(&r->wl_mu);
     pthread_mutex_destroy(&r->cancel_mu);
     pthread_cond_destroy(&r->cancel_cv);
@@ -568,8 +573,8 @@ static void on_signal(uv_signal_t *s, int signum)
     }
 }
 
-int real_run_headless(const struct scene *sc, int strategy, const struct real_opts *ro,
-                      int format, FILE *out)
+int real_run_headless(const struct scene *sc, int strategy, const struct real_opts *ro, int format,
+                      FILE *out)
 {
     struct bus bus;
     struct stats st;
@@ -597,7 +602,8 @@ int real_run_headless(const struct scene *sc, int strategy, const struct real_op
     sigint.data = sigterm.data = &h;
     uv_signal_start(&sigint, on_signal, SIGINT);
     uv_signal_start(&sigterm, on_signal, SIGTERM);
-    while (!real_run_finished(h.r)) uv_run(&loop, UV_RUN_ONCE);
+    while (!real_run_finished(h.r))
+        uv_run(&loop, UV_RUN_ONCE);
     real_run_free(h.r);
     uv_close((uv_handle_t *)&sigint, NULL);
     uv_close((uv_handle_t *)&sigterm, NULL);

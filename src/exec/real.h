@@ -49,8 +49,8 @@ void real_run_free(struct real_run *r);
 
 /* Runs sc under strategy for real and prints like headless_run (format is
  * enum headless_format). Returns 0, 1 if the run had failures, 2 on error. */
-int real_run_headless(const struct scene *sc, int strategy, const struct real_opts *ro,
-                      int format, FILE *out);
+int real_run_headless(const struct scene *sc, int strategy, const struct real_opts *ro, int format,
+                      FILE *out);
 
 /* `juggle serve`: the delay server on loopback until SIGINT/SIGTERM. */
 int serve_main(int port);

@@ -32,7 +32,8 @@ static void coop_run(struct real_run *r)
     if (real_client_get(r, &c)) return;
     int n = r->ntasks, idx = 0;
     int *list = xmalloc((size_t)n * sizeof *list);
-    for (int i = 0; i < n; i++) list[i] = i;
+    for (int i = 0; i < n; i++)
+        list[i] = i;
     struct real_task *t = &r->tasks[0];
     real_run_on(r, t, 0);
     int rc = proceed(r, t, &c);

@@ -54,7 +54,7 @@ struct real_task {
     int has_result;          /* pass http to the next workload call */
     struct real_os os;       /* accumulated */
     int has_os;
-    int64_t reg;  /* STEP_LOAD: the value read, until its STEP_STORE */
+    int64_t reg;   /* STEP_LOAD: the value read, until its STEP_STORE */
     int lock_wait; /* threads: resource it waits for, or -1 (wl_mu) */
 };
 
@@ -64,7 +64,7 @@ struct real_run {
     const struct scene *sc;
     int strategy;
     const struct real_backend *be;
-    double scale;        /* real seconds per scene unit */
+    double scale;         /* real seconds per scene unit */
     int64_t http_timeout; /* scene ns */
     struct bus *bus;
     struct evq q;
@@ -93,8 +93,8 @@ struct real_run {
     int runner_started;
     atomic_int cancelled;
     pthread_mutex_t cancel_mu;
-    pthread_cond_t cancel_cv; /* CLOCK_MONOTONIC */
-    void *bd;                 /* backend data, owned by the backend */
+    pthread_cond_t cancel_cv;    /* CLOCK_MONOTONIC */
+    void *bd;                    /* backend data, owned by the backend */
     struct http_client *clients; /* blocking clients in use (cancel_mu) */
 
     struct delay_server *server;

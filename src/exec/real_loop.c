@@ -53,7 +53,8 @@ static void push_ready(struct loopd *d, int kind, int task)
     if (d->n == d->cap) {
         size_t cap = d->cap ? d->cap * 2 : 64;
         struct cb *nr = xmalloc(cap * sizeof *nr);
-        for (size_t i = 0; i < d->n; i++) nr[i] = d->ready[(d->head + i) % d->cap];
+        for (size_t i = 0; i < d->n; i++)
+            nr[i] = d->ready[(d->head + i) % d->cap];
         free(d->ready);
         d->ready = nr;
         d->cap = cap;
@@ -115,7 +116,8 @@ static void shut(struct loopd *d)
     pthread_mutex_unlock(&r->cancel_mu);
     uv_close((uv_handle_t *)&d->turn, on_closed);
     uv_close((uv_handle_t *)&d->cancel, on_closed);
-    for (int i = 0; i < r->ntasks; i++) uv_close((uv_handle_t *)&d->timers[i], on_closed);
+    for (int i = 0; i < r->ntasks; i++)
+        uv_close((uv_handle_t *)&d->timers[i], on_closed);
     if (d->http) http_uv_close(d->http, NULL, NULL);
     d->http = NULL;
 }
@@ -189,7 +191,8 @@ static void on_turn(uv_idle_t *idle)
 {
     struct loopd *d = idle->data;
     struct real_run *r = d->r;
-    for (size_t i = 0; i < d->nexp; i++) push_ready(d, CB_WAKE, d->expired[i]);
+    for (size_t i = 0; i < d->nexp; i++)
+        push_ready(d, CB_WAKE, d->expired[i]);
     d->nexp = 0;
     size_t batch = d->n;
     while (batch-- > 0 && !d->closing) {
@@ -236,14 +239,16 @@ static void loop_run(struct real_run *r)
     d->turn.data = d;
     uv_async_init(&d->loop, &d->cancel, on_cancel);
     d->cancel.data = d;
-    for (int i = 0; i < r->ntasks; i++) uv_timer_init(&d->loop, &d->timers[i]);
+    for (int i = 0; i < r->ntasks; i++)
+        uv_timer_init(&d->loop, &d->timers[i]);
     pthread_mutex_lock(&r->cancel_mu);
     r->bd = d;
     int cancelled = real_cancelled(r);
     pthread_mutex_unlock(&r->cancel_mu);
 
     /* asyncio.create_task schedules each task's first step with call_soon. */
-    for (int i = 0; i < r->ntasks; i++) push_ready(d, CB_STEP, i);
+    for (int i = 0; i < r->ntasks; i++)
+        push_ready(d, CB_STEP, i);
     if (cancelled || r->ntasks == 0)
         shut(d);
     else

@@ -26,7 +26,7 @@
 struct ptask {
     int has_step;
     int64_t cpu_left;
-    int outstanding; /* a wait was started and not yet noticed */
+    int outstanding;  /* a wait was started and not yet noticed */
     int64_t deadline; /* sleep: when it completes; -1 for a fetch */
     CURL *easy;       /* fetch in flight */
     struct http_xfer x;
@@ -54,7 +54,8 @@ static void q_push(struct queue *q, int v)
     if (q->n == q->cap) {
         size_t cap = q->cap ? q->cap * 2 : 16;
         int *nv = xmalloc(cap * sizeof *nv);
-        for (size_t i = 0; i < q->n; i++) nv[i] = q->v[(q->head + i) % q->cap];
+        for (size_t i = 0; i < q->n; i++)
+            nv[i] = q->v[(q->head + i) % q->cap];
         free(q->v);
         q->v = nv;
         q->cap = cap;
@@ -257,7 +258,8 @@ static void poll_run(struct real_run *r)
     pthread_mutex_lock(&r->cancel_mu);
     r->bd = d;
     pthread_mutex_unlock(&r->cancel_mu);
-    for (int i = 0; i < r->ntasks; i++) q_push(&d->runq, i);
+    for (int i = 0; i < r->ntasks; i++)
+        q_push(&d->runq, i);
 
     while (!real_cancelled(r) && !r->stuck && r->ndone < r->ntasks) {
         struct real_os before, after;

@@ -177,7 +177,8 @@ static void *worker_main(void *arg)
         case STEP_DONE: done = 1; break;
         }
     }
-    for (int res = 0; res < REAL_MAX_LOCKS; res++) drop_lock(w, res);
+    for (int res = 0; res < REAL_MAX_LOCKS; res++)
+        drop_lock(w, res);
     take_os(t);
     pthread_mutex_lock(&r->wl_mu);
     if (done) {
@@ -197,7 +198,8 @@ static void *worker_main(void *arg)
 static void threads_run(struct real_run *r)
 {
     int *map = xmalloc(CPU_SETSIZE * sizeof *map);
-    for (int i = 0; i < CPU_SETSIZE; i++) map[i] = -1;
+    for (int i = 0; i < CPU_SETSIZE; i++)
+        map[i] = -1;
     cpu_set_t allowed, pin;
     CPU_ZERO(&pin);
     int npin = 0;
@@ -235,7 +237,8 @@ static void threads_run(struct real_run *r)
         started++;
     }
     pthread_attr_destroy(&attr);
-    for (int i = 0; i < started; i++) pthread_join(th[i], NULL);
+    for (int i = 0; i < started; i++)
+        pthread_join(th[i], NULL);
     free(ws);
     free(th);
     free(map);

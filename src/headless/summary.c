@@ -48,8 +48,8 @@ void summary_print(FILE *out, const struct stats *st)
     if (st->nrequests) {
         struct stats_latency l;
         stats_latency(st, &l);
-        fprintf(out, "requests          %llu served, %.2f per unit\n",
-                (unsigned long long)l.served, l.throughput);
+        fprintf(out, "requests          %llu served, %.2f per unit\n", (unsigned long long)l.served,
+                l.throughput);
         fprintf(out, "latency           p50 %.2f  p95 %.2f  p99 %.2f  max %.2f\n", u(l.p50),
                 u(l.p95), u(l.p99), u(l.max));
         fprintf(out, "longest queue     %lld\n", (long long)l.queue_max);
@@ -102,12 +102,12 @@ json_t *summary_json(const struct stats *st)
                                 json_string(c->task >= 0 && (size_t)c->task < st->ntasks
                                                 ? st->tasks[c->task].name
                                                 : "?"));
-            json_object_set_new(m, "holds", c->holds >= 0
-                                                ? json_string(stats_resource(st, c->holds))
-                                                : json_null());
-            json_object_set_new(m, "waits", c->waits >= 0
-                                                ? json_string(stats_resource(st, c->waits))
-                                                : json_null());
+            json_object_set_new(m, "holds",
+                                c->holds >= 0 ? json_string(stats_resource(st, c->holds))
+                                              : json_null());
+            json_object_set_new(m, "waits",
+                                c->waits >= 0 ? json_string(stats_resource(st, c->waits))
+                                              : json_null());
             json_array_append_new(cycle, m);
         }
         json_object_set_new(d, "cycle", cycle);

@@ -53,8 +53,10 @@ static double run(int producers)
     pthread_t c, p[2];
     pthread_create(&c, NULL, consumer, &q);
     int64_t t0 = evq_mono_ns();
-    for (int i = 0; i < producers; i++) pthread_create(&p[i], NULL, producer, &q);
-    for (int i = 0; i < producers; i++) pthread_join(p[i], NULL);
+    for (int i = 0; i < producers; i++)
+        pthread_create(&p[i], NULL, producer, &q);
+    for (int i = 0; i < producers; i++)
+        pthread_join(p[i], NULL);
     int64_t t1 = evq_mono_ns();
     atomic_store(&stop, 1);
     pthread_join(c, NULL);

@@ -150,8 +150,10 @@ static void http_uv__fetches_hundreds_at_once_and_closes_cleanly(void **state)
     char url[128];
     snprintf(url, sizeof url, "%s/delay/200", delay_server_url(server));
     int64_t t0 = evq_mono_ns();
-    for (int i = 0; i < 300; i++) assert_int_equal(http_uv_start(m.h, i, url, 5000), 0);
-    while (m.done < 300) uv_run(&loop, UV_RUN_ONCE);
+    for (int i = 0; i < 300; i++)
+        assert_int_equal(http_uv_start(m.h, i, url, 5000), 0);
+    while (m.done < 300)
+        uv_run(&loop, UV_RUN_ONCE);
     int64_t took = evq_mono_ns() - t0;
     assert_int_equal(m.ok, 300);
     /* They waited together, not in turn (300 x 200 ms would be a minute). */
@@ -172,7 +174,8 @@ static void http_uv__cancel_reports_every_transfer(void **state)
     http_uv_init(&m.h, &loop, on_done, &m);
     char url[128];
     snprintf(url, sizeof url, "%s/delay/10000", delay_server_url(server));
-    for (int i = 0; i < 5; i++) http_uv_start(m.h, i, url, 20000);
+    for (int i = 0; i < 5; i++)
+        http_uv_start(m.h, i, url, 20000);
     uv_run(&loop, UV_RUN_NOWAIT);
     assert_int_equal(http_uv_active(m.h), 5);
     http_uv_cancel_all(m.h);
