@@ -5,6 +5,8 @@
 set -u
 build=${1:-build}
 here=$(cd "$(dirname "$0")" && pwd)
+echo "juggle $("$build"/juggle --version 2>/dev/null | awk '{print $2}') benchmarks, $(nproc) cores, $(date -u +%Y-%m-%d)"
+echo "area     what                                          measured                  (target)"
 for b in $(ls "$build"/tests/bench/bench_* "$here"/bench_*.sh 2>/dev/null | sort); do
     case $b in
         *.d|*.o) continue;;
