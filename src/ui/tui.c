@@ -1,19 +1,239 @@
 /*
- * tui: placeholder until the curses front end lands (issue 3).
+ * tui: the interactive front end's main loop and the screen dump.
+ *
+ * libuv is the UI's event loop: a uv_poll on stdin for keys, a uv_timer
+ * for animation frames (stopped while paused or finished, so an idle
+ * screen costs nothing), uv_signal for SIGINT, SIGTERM, SIGHUP and
+ * SIGWINCH, and a uv_prepare that redraws at most once per loop turn when
+ * something changed. Real runs deliver their events on this loop through
+ * uv_async (see exec/real.h).
+ *
+ * tui_dump_screen builds the same app state without a terminal, moves the
+ * play head to opts->at and writes the canvas as text: exactly the screen
+ * the TUI shows at that moment, minus colour.
  */
 #include "ui/tui.h"
 
+#include <curses.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <uv.h>
+
+#include "ui/app.h"
+#include "ui/canvas.h"
+#include "ui/keys.h"
+#include "ui/panels.h"
+#include "ui/term.h"
+#include "ui/theme.h"
+
+#define FRAME_MS 33
+
+struct tui {
+    uv_loop_t loop;
+    uv_poll_t input;
+    uv_timer_t frame;
+    uv_prepare_t redraw;
+    uv_signal_t sig[4];
+    struct app app;
+    struct canvas canvas;
+    int dirty;
+    int timer_on;
+    uint64_t last_ms;
+};
+
+static void stop(struct tui *t)
+{
+    uv_stop(&t->loop);
+}
+
+static void on_frame(uv_timer_t *h);
+
+static void frame_timer_update(struct tui *t)
+{
+    int want = app_playing(&t->app) || (t->app.source == APP_REAL && t->app.real &&
+                                        !app_finished(&t->app) && !t->app.paused);
+    if (want && !t->timer_on) {
+        t->last_ms = uv_now(&t->loop);
+        uv_timer_start(&t->frame, on_frame, FRAME_MS, FRAME_MS);
+        t->timer_on = 1;
+    } else if (!want && t->timer_on) {
+        uv_timer_stop(&t->frame);
+        t->timer_on = 0;
+    }
+}
+
+static void handle_flags(struct tui *t, int flags)
+{
+    if (flags & KEYS_QUIT) stop(t);
+    if (flags) t->dirty = 1;
+}
+
+static void on_input(uv_poll_t *h, int status, int events)
+{
+    struct tui *t = h->data;
+    (void)events;
+    if (status < 0) {
+        /* stdin is gone (the terminal closed): leave as on SIGHUP. */
+        t->app.exit_code = 129;
+        stop(t);
+        return;
+    }
+    int x = 0, y = 0, key;
+    while ((key = term_key(&x, &y)) != -1) {
+        if (key == KEY_RESIZE) {
+            t->dirty = 1;
+        } else if (key == TERM_CLICK) {
+            handle_flags(t, keys_click(&t->app, x, y));
+        } else if (key > 0) {
+            if (t->app.status[0] && key != 'w') t->app.status[0] = 0;
+            handle_flags(t, keys_dispatch(&t->app, key));
+        }
+        if (t->app.quit) break;
+    }
+    frame_timer_update(t);
+}
+
+static void on_frame(uv_timer_t *h)
+{
+    struct tui *t = h->data;
+    uint64_t now = uv_now(&t->loop);
+    int64_t dt = (int64_t)(now - t->last_ms) * 1000000;
+    t->last_ms = now;
+    if (app_tick(&t->app, dt)) t->dirty = 1;
+    frame_timer_update(t);
+}
+
+static void on_prepare(uv_prepare_t *h)
+{
+    struct tui *t = h->data;
+    /* Real runs: events that arrived through uv_async since the last turn. */
+    if (t->app.source == APP_REAL && !t->app.paused) {
+        size_t before = t->app.fed;
+        app_tick(&t->app, 0);
+        if (t->app.fed != before) t->dirty = 1;
+        frame_timer_update(t);
+    }
+    if (!t->dirty) return;
+    t->dirty = 0;
+    int cols, rows;
+    term_size(&cols, &rows);
+    canvas_resize(&t->canvas, cols, rows);
+    panels_draw(&t->canvas, &t->app);
+    term_draw(&t->canvas);
+}
+
+static void on_signal(uv_signal_t *h, int signum)
+{
+    struct tui *t = h->data;
+    if (signum == SIGWINCH) {
+        term_resize();
+        t->dirty = 1;
+        return;
+    }
+    t->app.exit_code = 128 + signum;
+    app_close_recorder(&t->app, 0);
+    stop(t);
+}
+
+static void close_handle(uv_handle_t *h, void *arg)
+{
+    (void)arg;
+    if (!uv_is_closing(h)) uv_close(h, NULL);
+}
+
 int tui_main(const struct tui_opts *opts)
 {
-    (void)opts;
-    fprintf(stderr, "juggle: the interactive view is not built yet; add --headless\n");
-    return 2;
+    if (!isatty(STDOUT_FILENO) || !isatty(STDIN_FILENO)) {
+        fprintf(stderr,
+                "juggle: %s is not a terminal; for plain output use --headless "
+                "(e.g. juggle run sleep --headless)\n",
+                isatty(STDOUT_FILENO) ? "stdin" : "stdout");
+        return 2;
+    }
+    setlocale(LC_CTYPE, "");
+    theme_set_utf8(theme_locale_is_utf8());
+    signal(SIGPIPE, SIG_IGN);
+
+    struct tui *t = calloc(1, sizeof *t);
+    if (!t) return 2;
+    uv_loop_init(&t->loop);
+    int rc = app_init(&t->app, opts, &t->loop);
+    if (rc) {
+        app_done(&t->app);
+        uv_run(&t->loop, UV_RUN_DEFAULT);
+        uv_loop_close(&t->loop);
+        free(t);
+        return rc;
+    }
+    if (term_open()) {
+        app_done(&t->app);
+        uv_walk(&t->loop, close_handle, NULL);
+        uv_run(&t->loop, UV_RUN_DEFAULT);
+        uv_loop_close(&t->loop);
+        free(t);
+        fprintf(stderr, "juggle: cannot open the terminal (TERM=%s)\n",
+                getenv("TERM") ? getenv("TERM") : "");
+        return 2;
+    }
+    uv_poll_init(&t->loop, &t->input, STDIN_FILENO);
+    t->input.data = t;
+    uv_poll_start(&t->input, UV_READABLE, on_input);
+    uv_timer_init(&t->loop, &t->frame);
+    t->frame.data = t;
+    uv_timer_start(&t->frame, on_frame, FRAME_MS, FRAME_MS);
+    t->timer_on = 1;
+    t->last_ms = uv_now(&t->loop);
+    uv_prepare_init(&t->loop, &t->redraw);
+    t->redraw.data = t;
+    uv_prepare_start(&t->redraw, on_prepare);
+    static const int sigs[4] = {SIGINT, SIGTERM, SIGHUP, SIGWINCH};
+    for (int i = 0; i < 4; i++) {
+        uv_signal_init(&t->loop, &t->sig[i]);
+        t->sig[i].data = t;
+        uv_signal_start(&t->sig[i], on_signal, sigs[i]);
+    }
+    t->dirty = 1;
+    frame_timer_update(t);
+    uv_run(&t->loop, UV_RUN_DEFAULT);
+
+    term_close();
+    rc = t->app.exit_code;
+    app_done(&t->app);
+    uv_walk(&t->loop, close_handle, NULL);
+    uv_run(&t->loop, UV_RUN_DEFAULT);
+    if (uv_loop_close(&t->loop))
+        fprintf(stderr, "juggle: internal: the event loop did not close cleanly\n");
+    canvas_done(&t->canvas);
+    free(t);
+    return rc;
 }
 
 int tui_dump_screen(const struct tui_opts *opts, FILE *out)
 {
-    (void)opts;
-    (void)out;
-    fprintf(stderr, "juggle: --dump-screen is not built yet\n");
-    return 2;
+    setlocale(LC_CTYPE, "");
+    theme_set_utf8(theme_locale_is_utf8());
+    struct app *a = calloc(1, sizeof *a);
+    if (!a) return 2;
+    struct tui_opts o = *opts;
+    o.real = 0;
+    o.record = NULL;
+    int rc = app_init(a, &o, NULL);
+    if (rc) {
+        app_done(a);
+        free(a);
+        return rc;
+    }
+    app_seek(a, opts->at);
+    struct canvas c = {0};
+    canvas_resize(&c, opts->cols, opts->rows);
+    panels_draw(&c, a);
+    canvas_write_text(&c, out);
+    canvas_done(&c);
+    app_done(a);
+    free(a);
+    return 0;
 }

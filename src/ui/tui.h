@@ -15,15 +15,15 @@
 #include "core/scene.h"
 
 struct tui_opts {
-    struct scene *sc;   /* borrowed; NULL: open on the scene picker */
-    int strategy;       /* index into strategies[] */
-    int real;           /* start in real mode (--real) */
-    double time_scale;  /* real mode: seconds per scene unit */
+    struct scene *sc;     /* borrowed; NULL: open on the scene picker */
+    int strategy;         /* index into strategies[] */
+    int real;             /* start in real mode (--real) */
+    double time_scale;    /* real mode: seconds per scene unit */
     int64_t http_timeout; /* ns, 0: the scene's */
-    const char *record; /* --record FILE or NULL */
-    const char *replay; /* juggle replay FILE: the trace to show, or NULL */
-    int cols, rows;     /* --dump-screen size */
-    int64_t at;         /* --dump-screen time, ns */
+    const char *record;   /* --record FILE or NULL */
+    const char *replay;   /* juggle replay FILE: the trace to show, or NULL */
+    int cols, rows;       /* --dump-screen size */
+    int64_t at;           /* --dump-screen time, ns */
 };
 
 /* Runs the TUI. Returns the process exit status. */

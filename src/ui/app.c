@@ -1,0 +1,569 @@
+/*
+ * app: sessions, runs and the play head. See app.h for the flow of events
+ * (source -> journal -> model) and why seeking works the same for every
+ * source.
+ */
+#include "ui/app.h"
+
+#include <dirent.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/sim.h"
+#include "core/trace.h"
+#include "core/xalloc.h"
+#include "exec/real.h"
+
+#ifndef JUGGLE_VERSION
+#define JUGGLE_VERSION "0.1.0"
+#endif
+
+void app_status(struct app *a, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(a->status, sizeof a->status, fmt, ap);
+    va_end(ap);
+}
+
+/* ---- the journal ---- */
+
+static void journal_clear(struct app *a)
+{
+    if (a->own_ev) {
+        for (size_t i = 0; i < a->nev; i++)
+            free((char *)a->ev[i].text);
+        free(a->ev);
+    }
+    a->ev = NULL;
+    a->nev = a->capev = 0;
+    a->own_ev = 1;
+    a->fed = 0;
+    a->journal_dropped = 0;
+}
+
+/* The sink between a source and the journal: copies the event. */
+static void journal_sink(void *ctx, const struct event *ev)
+{
+    struct app *a = ctx;
+    if (a->nev >= APP_JOURNAL_MAX && a->source == APP_REAL && a->fed == a->nev) {
+        /* A long real run: keep memory bounded. The model (which bounds
+         * itself) still sees every event; only `w` loses the tail. */
+        a->journal_dropped++;
+        model_sink(&a->model, ev);
+        return;
+    }
+    a->ev = xgrow(a->ev, &a->capev, a->nev + 1, sizeof *a->ev);
+    struct event *e = &a->ev[a->nev++];
+    *e = *ev;
+    e->text = ev->text ? xstrdup(ev->text) : NULL;
+}
+
+void app_feed(struct app *a)
+{
+    while (a->fed < a->nev && a->ev[a->fed].t <= a->playhead)
+        model_sink(&a->model, &a->ev[a->fed++]);
+}
+
+/* ---- compare and session ---- */
+
+static void stats_free(struct stats *st)
+{
+    /* Same care as model_done: stats_done may or may not free these. */
+    for (size_t i = 0; i < st->nresources; i++)
+        free(st->resources[i]);
+    free(st->resources);
+    st->resources = NULL;
+    st->nresources = 0;
+    free(st->cycle);
+    st->cycle = NULL;
+    st->ncycle = 0;
+    for (size_t i = 0; i < st->nresults; i++)
+        free(st->results[i].name);
+    free(st->results);
+    st->results = NULL;
+    st->nresults = 0;
+    free(st->requests);
+    st->requests = NULL;
+    st->nrequests = st->caprequests = 0;
+    stats_done(st);
+}
+
+static void compare_free(struct app *a)
+{
+    if (!a->have_compare) return;
+    for (int i = 0; i < STRATEGY_COUNT; i++)
+        stats_free(&a->compare[i]);
+    a->have_compare = 0;
+}
+
+void app_compute_compare(struct app *a)
+{
+    if (!a->sc) return;
+    if (a->have_compare && a->compare_poll_interval == a->sc->poll_interval) return;
+    compare_free(a);
+    for (int i = 0; i < STRATEGY_COUNT; i++) {
+        struct bus bus;
+        bus_init(&bus);
+        stats_init(&a->compare[i]);
+        bus_attach(&bus, stats_sink, &a->compare[i]);
+        struct sim *s = sim_new(a->sc, i, &bus);
+        sim_run(s);
+        sim_free(s);
+    }
+    a->have_compare = 1;
+    a->compare_poll_interval = a->sc->poll_interval;
+}
+
+void app_run_label(const struct app *a, char *buf, size_t n)
+{
+    const char *name = a->model.strategy[0] ? a->model.strategy : strategy_name(a->strategy);
+    char iv[32] = "";
+    if (a->sc && strcmp(name, "poll") == 0 && a->sc->poll_interval != a->orig_poll_interval) {
+        char u[24];
+        scene_format_units(u, sizeof u, a->sc->poll_interval);
+        snprintf(iv, sizeof iv, "/%s", u);
+    }
+    snprintf(buf, n, "%s%s%s", name, iv,
+             a->source == APP_REAL     ? " real"
+             : a->source == APP_REPLAY ? " replay"
+                                       : "");
+}
+
+void app_note_session(struct app *a)
+{
+    if (a->noted || !a->model.ended) return;
+    char label[32];
+    app_run_label(a, label, sizeof label);
+    int i;
+    for (i = 0; i < a->nsession; i++)
+        if (strcmp(a->session[i].label, label) == 0) break;
+    if (i == a->nsession) {
+        if (a->nsession == APP_MAX_SESSION) {
+            memmove(a->session, a->session + 1, (APP_MAX_SESSION - 1) * sizeof *a->session);
+            a->nsession--;
+            i = a->nsession;
+        }
+        a->nsession++;
+    }
+    snprintf(a->session[i].label, sizeof a->session[i].label, "%s", label);
+    a->session[i].total = a->model.total;
+    a->session[i].failed = a->model.failed;
+    a->noted = 1;
+}
+
+/* ---- runs ---- */
+
+static void stop_source(struct app *a)
+{
+    sim_free(a->sim);
+    a->sim = NULL;
+    if (a->real) {
+        real_run_free(a->real);
+        a->real = NULL;
+    }
+}
+
+void app_close_recorder(struct app *a, int complete)
+{
+    if (!a->recorder) return;
+    struct err e;
+    char path[512];
+    snprintf(path, sizeof path, "%s", trace_writer_path(a->recorder));
+    if (trace_writer_close(a->recorder, complete, &e))
+        app_status(a, "could not write %s: %s", path, e.msg);
+    else
+        app_status(a, "recorded %s%s", path, complete ? "" : " (incomplete)");
+    a->recorder = NULL;
+}
+
+static int64_t estimate_of(const struct app *a)
+{
+    if (a->source == APP_REPLAY) return a->nev ? a->ev[a->nev - 1].t : 0;
+    if (a->have_compare && a->strategy >= 0 && a->strategy < STRATEGY_COUNT)
+        return a->compare[a->strategy].total;
+    return 0;
+}
+
+int app_start(struct app *a)
+{
+    if (a->recorder && a->nev) app_close_recorder(a, a->model.ended);
+    stop_source(a);
+    model_reset(&a->model);
+    a->playhead = 0;
+    a->noted = 0;
+    a->view_t0 = 0;
+    a->follow = 1;
+    a->log_scroll = 0;
+    if (a->source == APP_REPLAY) {
+        a->fed = 0;
+        a->estimate = estimate_of(a);
+        app_feed(a);
+        return 0;
+    }
+    journal_clear(a);
+    bus_init(&a->bus);
+    bus_attach(&a->bus, journal_sink, a);
+    if (a->recorder) bus_attach(&a->bus, trace_writer_sink, a->recorder);
+    app_compute_compare(a);
+    a->estimate = estimate_of(a);
+    if (a->source == APP_REAL && a->loop) {
+        struct real_opts ro = {.time_scale = a->time_scale, .http_timeout = a->http_timeout};
+        struct err e;
+        a->real = real_run_start(a->sc, a->strategy, &ro, &a->bus, a->loop, &e);
+        if (a->real) return 0;
+        app_status(a, "cannot run for real: %s; simulating", e.msg);
+        a->source = APP_SIM;
+    }
+    a->source = APP_SIM;
+    a->sim = sim_new(a->sc, a->strategy, &a->bus);
+    app_feed(a);
+    return 0;
+}
+
+int app_finished(const struct app *a)
+{
+    switch (a->source) {
+    case APP_SIM: return a->sim && sim_finished(a->sim) && a->fed == a->nev;
+    case APP_REAL: return a->real && real_run_finished(a->real) && a->fed == a->nev;
+    default: return a->fed == a->nev && a->playhead >= (a->nev ? a->ev[a->nev - 1].t : 0);
+    }
+}
+
+int app_playing(const struct app *a)
+{
+    return !a->picking && !a->paused && !app_finished(a);
+}
+
+int64_t app_end(const struct app *a)
+{
+    if (a->source == APP_REPLAY || (a->source == APP_SIM && a->sim && sim_finished(a->sim)))
+        return a->nev ? a->ev[a->nev - 1].t : 0;
+    if (a->source == APP_REAL && a->real && real_run_finished(a->real))
+        return a->nev ? a->ev[a->nev - 1].t : 0;
+    return -1;
+}
+
+double app_speed(const struct app *a)
+{
+    return a->base_speed * pow(2.0, a->speed_exp);
+}
+
+void app_seek(struct app *a, int64_t t)
+{
+    if (t < 0) t = 0;
+    if (a->source == APP_SIM && a->sim && !sim_finished(a->sim)) sim_advance(a->sim, t);
+    if (a->source == APP_REAL && a->real) {
+        int64_t now =
+            real_run_finished(a->real) ? (a->nev ? a->ev[a->nev - 1].t : 0) : real_run_now(a->real);
+        if (t > now) t = now;
+    }
+    int64_t end = app_end(a);
+    if (end >= 0 && t > end) t = end;
+    if (a->fed && a->ev[a->fed - 1].t > t) {
+        model_reset(&a->model);
+        a->fed = 0;
+    }
+    a->playhead = t;
+    app_feed(a);
+    if (a->model.ended) app_note_session(a);
+}
+
+int app_tick(struct app *a, int64_t wall_ns)
+{
+    if (a->picking) return 0;
+    if (a->source == APP_REAL) {
+        if (!a->real) return 0;
+        size_t before = a->fed;
+        int64_t old = a->playhead;
+        if (!a->paused) {
+            /* The real clock, or once the run is over, its last event. */
+            if (real_run_finished(a->real))
+                a->playhead = a->nev ? a->ev[a->nev - 1].t : 0;
+            else
+                a->playhead = real_run_now(a->real);
+            app_feed(a);
+        }
+        if (a->model.ended) app_note_session(a);
+        return a->fed != before || a->playhead != old;
+    }
+    if (a->paused || app_finished(a)) return 0;
+    double dt = (double)wall_ns * app_speed(a);
+    if (dt < 1) dt = 1;
+    app_seek(a, a->playhead + (int64_t)dt);
+    return 1;
+}
+
+void app_step(struct app *a, int dir)
+{
+    a->paused = 1;
+    if (dir > 0) {
+        if (a->fed == a->nev && a->source == APP_SIM && a->sim && !sim_finished(a->sim)) {
+            int64_t next = sim_next_time(a->sim);
+            if (next >= 0) sim_advance(a->sim, next);
+        }
+        if (a->fed < a->nev) {
+            a->playhead = a->ev[a->fed].t;
+            model_sink(&a->model, &a->ev[a->fed++]);
+        }
+    } else if (a->fed > 0) {
+        size_t target = a->fed - 1;
+        model_reset(&a->model);
+        for (size_t i = 0; i < target; i++)
+            model_sink(&a->model, &a->ev[i]);
+        a->fed = target;
+        a->playhead = target ? a->ev[target - 1].t : 0;
+    }
+    if (a->model.ended) app_note_session(a);
+}
+
+void app_set_strategy(struct app *a, int strategy)
+{
+    if (strategy < 0 || strategy >= STRATEGY_COUNT || !a->sc) return;
+    app_note_session(a);
+    a->strategy = strategy;
+    if (a->source == APP_REPLAY) {
+        /* A trace holds one run; the others are simulated from its scene. */
+        a->source = APP_SIM;
+        a->ev = NULL;
+        a->nev = 0;
+        a->own_ev = 1;
+    }
+    a->paused = 0;
+    app_start(a);
+}
+
+void app_toggle_real(struct app *a)
+{
+    if (!a->sc) return;
+    if (a->source == APP_REPLAY) {
+        app_status(a, "a replay shows a recorded run; press 1-5 to run it");
+        return;
+    }
+    if (!a->loop) return;
+    a->source = a->source == APP_REAL ? APP_SIM : APP_REAL;
+    a->paused = 0;
+    app_start(a);
+    if (a->source == APP_REAL) app_status(a, "running for real (1 unit = %.3g s)", a->time_scale);
+}
+
+void app_set_poll_interval(struct app *a, int64_t ns)
+{
+    if (!a->sc) return;
+    if (ns < UNIT_NS / 1000) ns = UNIT_NS / 1000;
+    if (ns > 1000 * UNIT_NS) ns = 1000 * UNIT_NS;
+    app_note_session(a);
+    a->sc->poll_interval = ns;
+    char u[24];
+    scene_format_units(u, sizeof u, ns);
+    app_status(a, "poll interval %s", u);
+    app_compute_compare(a);
+    if (a->source == APP_SIM && strcmp(strategy_name(a->strategy), "poll") == 0) {
+        /* Live: rerun to the same moment under the new interval. */
+        int64_t t = a->playhead;
+        int paused = a->paused;
+        app_start(a);
+        a->paused = paused;
+        app_seek(a, t);
+    }
+}
+
+void app_write_trace(struct app *a)
+{
+    if (!a->nev) return;
+    char path[512];
+    const char *base = a->sc && a->sc->path ? strrchr(a->sc->path, '/') : NULL;
+    base = base ? base + 1 : a->sc && a->sc->path ? a->sc->path : "run";
+    char stem[128];
+    snprintf(stem, sizeof stem, "%s", base);
+    char *dot = strrchr(stem, '.');
+    if (dot) *dot = 0;
+    for (int i = 1; i < 10000; i++) {
+        snprintf(path, sizeof path, "juggle-%s-%s-%d.jsonl", stem,
+                 a->model.strategy[0] ? a->model.strategy : strategy_name(a->strategy), i);
+        if (access(path, F_OK) != 0) break;
+    }
+    struct err e;
+    const char *clock = a->model.real ? "real" : "virtual";
+    struct trace_writer *w =
+        a->trace ? trace_writer_open(path, a->trace->scene_path, a->trace->scene_text,
+                                     a->trace->strategy, clock, JUGGLE_VERSION, &e)
+                 : trace_writer_open(path, a->sc->path, a->sc->text, strategy_name(a->strategy),
+                                     clock, JUGGLE_VERSION, &e);
+    if (!w) {
+        app_status(a, "cannot write %s: %s", path, e.msg);
+        return;
+    }
+    int ended = 0;
+    for (size_t i = 0; i < a->nev; i++) {
+        trace_writer_sink(w, &a->ev[i]);
+        ended |= a->ev[i].kind == EV_RUN_END;
+    }
+    size_t n = a->nev;
+    if (a->journal_dropped) ended = 0;
+    if (trace_writer_close(w, ended, &e))
+        app_status(a, "cannot write %s: %s", path, e.msg);
+    else
+        app_status(a, "wrote %s (%zu events%s)", path, n, ended ? "" : ", run not finished");
+}
+
+/* ---- setup ---- */
+
+static int by_name(const void *x, const void *y)
+{
+    return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+static void picker_load(struct app *a)
+{
+    for (const char *const *d = scene_dirs(); *d; d++) {
+        DIR *dir = opendir(*d);
+        if (!dir) continue;
+        char **names = NULL;
+        size_t n = 0;
+        struct dirent *de;
+        while ((de = readdir(dir))) {
+            size_t len = strlen(de->d_name);
+            if (len > 4 && strcmp(de->d_name + len - 4, ".ini") == 0) {
+                names = xrealloc(names, (n + 1) * sizeof *names);
+                names[n++] = xstrndup(de->d_name, len - 4);
+            }
+        }
+        closedir(dir);
+        if (!n) continue;
+        qsort(names, n, sizeof *names, by_name);
+        a->pick_path = xcalloc(n, sizeof *a->pick_path);
+        a->pick_title = xcalloc(n, sizeof *a->pick_title);
+        a->pick_name = names;
+        for (size_t i = 0; i < n; i++) {
+            a->pick_path[i] = xasprintf("%s/%s.ini", *d, names[i]);
+            struct err e;
+            struct scene *sc = scene_load(a->pick_path[i], &e);
+            a->pick_title[i] = xstrdup(sc ? sc->title : "(cannot be read)");
+            scene_free(sc);
+        }
+        a->npick = (int)n;
+        return;
+    }
+}
+
+static void set_base_speed(struct app *a)
+{
+    int64_t total = 0;
+    if (a->source == APP_REPLAY)
+        total = a->nev ? a->ev[a->nev - 1].t : 0;
+    else if (a->have_compare)
+        total = a->compare[a->sc->strategy].total;
+    if (total <= 0) total = APP_RUN_SECONDS * UNIT_NS;
+    a->base_speed = (double)total / (APP_RUN_SECONDS * 1e9);
+}
+
+int app_open_scene(struct app *a, const char *path)
+{
+    struct err e;
+    struct scene *sc = scene_load(path, &e);
+    if (!sc) {
+        app_status(a, "%s", e.msg);
+        return -1;
+    }
+    compare_free(a);
+    if (a->own_scene) scene_free(a->sc);
+    a->sc = sc;
+    a->own_scene = 1;
+    a->strategy = sc->strategy;
+    a->orig_poll_interval = sc->poll_interval;
+    a->picking = 0;
+    a->nsession = 0;
+    app_compute_compare(a);
+    set_base_speed(a);
+    app_start(a);
+    return 0;
+}
+
+int app_init(struct app *a, const struct tui_opts *opts, uv_loop_t *loop)
+{
+    memset(a, 0, sizeof *a);
+    model_init(&a->model);
+    a->loop = loop;
+    a->time_scale = opts->time_scale > 0 ? opts->time_scale : 1.0;
+    a->http_timeout = opts->http_timeout;
+    a->follow = 1;
+    a->own_ev = 1;
+    a->record_path = opts->record;
+    struct err e;
+    if (opts->replay) {
+        a->trace = trace_load(opts->replay, &e);
+        if (!a->trace) {
+            err_print(&e);
+            return 2;
+        }
+        a->replay_path = xstrdup(opts->replay);
+        a->sc = scene_parse(a->trace->scene_path ? a->trace->scene_path : opts->replay,
+                            a->trace->scene_text ? a->trace->scene_text : "", &e);
+        a->own_scene = a->sc != NULL;
+        a->strategy = strategy_find(a->trace->strategy ? a->trace->strategy : "");
+        if (a->strategy < 0) a->strategy = 0;
+        a->source = APP_REPLAY;
+        a->ev = a->trace->ev;
+        a->nev = a->trace->n;
+        a->own_ev = 0;
+        /* The compare view is computed when asked for: a big trace's
+         * scene can take a while to simulate five times. */
+        if (a->sc) a->orig_poll_interval = a->sc->poll_interval;
+        set_base_speed(a);
+        app_start(a);
+        if (!a->trace->complete) app_status(a, "the trace is incomplete (recording interrupted)");
+        return 0;
+    }
+    if (!opts->sc) {
+        a->picking = 1;
+        picker_load(a);
+        if (!a->npick) {
+            fprintf(stderr, "juggle: no scenes directory found\n");
+            return 2;
+        }
+        return 0;
+    }
+    a->sc = opts->sc;
+    a->strategy = opts->strategy;
+    a->orig_poll_interval = a->sc->poll_interval;
+    a->source = opts->real && loop ? APP_REAL : APP_SIM;
+    if (opts->record) {
+        a->recorder =
+            trace_writer_open(opts->record, a->sc->path, a->sc->text, strategy_name(a->strategy),
+                              a->source == APP_REAL ? "real" : "virtual", JUGGLE_VERSION, &e);
+        if (!a->recorder) {
+            err_print(&e);
+            return 2;
+        }
+    }
+    app_compute_compare(a);
+    set_base_speed(a);
+    app_start(a);
+    return 0;
+}
+
+void app_done(struct app *a)
+{
+    app_close_recorder(a, a->model.ended);
+    stop_source(a);
+    journal_clear(a);
+    model_done(&a->model);
+    compare_free(a);
+    trace_free(a->trace);
+    free(a->replay_path);
+    if (a->own_scene) scene_free(a->sc);
+    for (int i = 0; i < a->npick; i++) {
+        free(a->pick_path[i]);
+        free(a->pick_name[i]);
+        free(a->pick_title[i]);
+    }
+    free(a->pick_path);
+    free(a->pick_name);
+    free(a->pick_title);
+    memset(a, 0, sizeof *a);
+}

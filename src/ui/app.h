@@ -1,0 +1,159 @@
+/*
+ * app: the state of one TUI session and the verbs that change it, with no
+ * terminal in sight (tui.c owns the terminal and the loop; panels.c draws).
+ *
+ * A run's events flow source -> journal -> model. The source is the
+ * simulation (advanced to the play head), the real runner (events arrive
+ * from its threads through uv_async) or a loaded trace. The journal keeps
+ * every event the source produced, so the play head can move anywhere the
+ * source has reached: moving back resets the model and feeds the journal
+ * again; moving forward feeds the rest (and advances a simulation). That
+ * is how replay seeks, how `,` steps back, and what `w` writes.
+ */
+#ifndef JUGGLE_APP_H
+#define JUGGLE_APP_H
+
+#include <stdint.h>
+
+#include <uv.h>
+
+#include "core/event.h"
+#include "core/scene.h"
+#include "core/stats.h"
+#include "core/strategy.h"
+#include "ui/model.h"
+#include "ui/tui.h"
+
+enum app_source { APP_SIM, APP_REAL, APP_REPLAY };
+enum app_overlay { OVERLAY_NONE, OVERLAY_HELP, OVERLAY_COMPARE, OVERLAY_DETAIL };
+enum app_focus { FOCUS_TIMELINE, FOCUS_LOG };
+
+/* Wall-clock seconds a scene's default run takes at speed x1. */
+#define APP_RUN_SECONDS 10
+#define APP_MAX_SESSION 32
+/* Events a real run keeps for `w` and stepping; later ones go straight to
+ * the model (which bounds its own memory). */
+#define APP_JOURNAL_MAX (1u << 20)
+
+struct app_session {
+    char label[32]; /* "loop", "poll/0.5", "loop real" */
+    int64_t total;
+    int failed;
+};
+
+struct app {
+    /* What runs. */
+    struct scene *sc; /* borrowed from opts, or owned (picker, replay) */
+    int own_scene;
+    int strategy;
+    int source; /* enum app_source */
+    double time_scale;
+    int64_t http_timeout;
+    struct sim *sim;
+    struct real_run *real;
+    uv_loop_t *loop; /* for real runs; NULL in dumps */
+    struct trace *trace;
+    char *replay_path;
+    struct bus bus;                /* source -> journal (+ recorder) */
+    struct trace_writer *recorder; /* --record */
+    const char *record_path;
+
+    /* The journal (the trace's events in replay). */
+    struct event *ev;
+    size_t nev, capev;
+    int own_ev;
+    size_t fed;               /* events fed to the model */
+    uint64_t journal_dropped; /* real runs past APP_JOURNAL_MAX */
+    struct model model;
+
+    /* Playback. */
+    int64_t playhead; /* ns of scene time shown */
+    int paused;
+    int speed_exp;     /* speed = base * 2^exp */
+    double base_speed; /* scene ns per wall ns at x1 */
+    int64_t estimate;  /* expected length of this run, for the axis */
+
+    /* View. */
+    int64_t view_t0; /* left edge of the timeline */
+    int64_t zoom;    /* ns per column; 0: fit the run */
+    int follow;      /* keep the play head in view */
+    int selected;    /* task */
+    int task_scroll; /* first task row shown */
+    int focus;       /* enum app_focus */
+    int log_scroll;  /* lines up from the newest */
+    int overlay;     /* enum app_overlay */
+    int help_scroll;
+
+    /* Session totals and the compare view. */
+    struct app_session session[APP_MAX_SESSION];
+    int nsession;
+    int noted; /* this run is in the session totals */
+    struct stats compare[STRATEGY_COUNT];
+    int have_compare;
+    int64_t compare_poll_interval;
+    int64_t orig_poll_interval; /* the scene's, before [ and ] */
+
+    /* Scene picker (when started without a scene). */
+    int picking;
+    char **pick_path, **pick_name, **pick_title;
+    int npick, pick_sel;
+
+    char status[256];
+    int quit;
+    int exit_code;
+
+    /* Where things were drawn, for mouse clicks (filled by panels.c). */
+    int tab_y, tab_x0[STRATEGY_COUNT], tab_x1[STRATEGY_COUNT];
+    int rows_y0, rows_n; /* first task row on screen and how many */
+    int timeline_x0, timeline_w;
+    int64_t view_npc; /* ns per column as last drawn */
+};
+
+/* Sets up from opts (scene, strategy, replay...). Returns 0, or 2 after
+ * printing why (e.g. a bad trace). loop may be NULL (no real runs). */
+int app_init(struct app *a, const struct tui_opts *opts, uv_loop_t *loop);
+void app_done(struct app *a);
+
+/* (Re)starts the current run at time 0 under a->strategy and a->source. */
+int app_start(struct app *a);
+/* Opens the scene at path (picker). Returns 0 or -1 (status says why). */
+int app_open_scene(struct app *a, const char *path);
+
+/* Moves the play head to t (clamped to what the source can reach). */
+void app_seek(struct app *a, int64_t t);
+/* Advances the play head by wall_ns of wall time at the current speed (or
+ * to the real clock). Returns 1 if anything changed. */
+int app_tick(struct app *a, int64_t wall_ns);
+/* Steps one event forward (dir > 0) or back. */
+void app_step(struct app *a, int dir);
+/* Feeds journal events up to the play head to the model (after real
+ * events arrived). */
+void app_feed(struct app *a);
+
+/* 1 while the run has more to show. */
+int app_playing(const struct app *a);
+int app_finished(const struct app *a);
+/* The end of what the source has produced so far, or of the whole run. */
+int64_t app_end(const struct app *a);
+/* Speed in scene units per wall second. */
+double app_speed(const struct app *a);
+
+void app_set_strategy(struct app *a, int strategy);
+void app_toggle_real(struct app *a);
+void app_set_poll_interval(struct app *a, int64_t ns);
+/* Runs all five strategies (simulated) for the compare view. */
+void app_compute_compare(struct app *a);
+/* Writes the journal as a trace; the status line names the file. */
+void app_write_trace(struct app *a);
+/* Notes the run's total in the session line once it has ended. */
+void app_note_session(struct app *a);
+/* Closes the --record trace (complete or not). */
+void app_close_recorder(struct app *a, int complete);
+
+/* Sets the status line (printf). */
+void app_status(struct app *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The label of the current run in the session line. */
+void app_run_label(const struct app *a, char *buf, size_t n);
+
+#endif

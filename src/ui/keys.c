@@ -1,0 +1,272 @@
+/*
+ * keys: the key table and its actions. Each action changes the app and
+ * returns flags; tui.c redraws once per loop turn afterwards.
+ */
+#include "ui/keys.h"
+
+#include <curses.h>
+#include <string.h>
+
+#include "core/strategy.h"
+#include "ui/app.h"
+
+static int overlay_toggle(struct app *a, int which)
+{
+    a->overlay = a->overlay == which ? OVERLAY_NONE : which;
+    a->help_scroll = 0;
+    return KEYS_REDRAW;
+}
+
+static int act_strategy(struct app *a, int code)
+{
+    a->overlay = OVERLAY_NONE;
+    a->status[0] = 0;
+    app_set_strategy(a, code - '1');
+    return KEYS_REDRAW | KEYS_TIMER;
+}
+
+static int act_pause(struct app *a, int code)
+{
+    (void)code;
+    if (app_finished(a) && a->source != APP_REAL) {
+        /* Play again from the start, as a media player does. */
+        app_seek(a, 0);
+        a->paused = 0;
+    } else {
+        a->paused = !a->paused;
+    }
+    return KEYS_REDRAW | KEYS_TIMER;
+}
+
+static int act_speed(struct app *a, int code)
+{
+    if (code == '-' || code == '_') {
+        if (a->speed_exp > -8) a->speed_exp--;
+    } else if (a->speed_exp < 10) {
+        a->speed_exp++;
+    }
+    return KEYS_REDRAW;
+}
+
+/* Scrolls the timeline by a tenth of its width; in a replay, scrubs. */
+static int act_scroll(struct app *a, int code)
+{
+    int dir = code == KEY_LEFT || code == 'h' ? -1 : 1;
+    int64_t npc = a->view_npc > 0 ? a->view_npc : 1;
+    int64_t step = npc * (a->timeline_w > 10 ? a->timeline_w / 10 : 1);
+    if (a->source == APP_REPLAY) {
+        app_seek(a, a->playhead + dir * step);
+        return KEYS_REDRAW;
+    }
+    if (!a->zoom) a->zoom = npc;
+    a->follow = 0;
+    a->view_t0 += dir * step;
+    if (a->view_t0 < 0) a->view_t0 = 0;
+    return KEYS_REDRAW;
+}
+
+static int act_zoom(struct app *a, int code)
+{
+    int64_t npc = a->zoom ? a->zoom : (a->view_npc > 0 ? a->view_npc : 1);
+    if (code == 'z') {
+        a->zoom = npc / 2 > 0 ? npc / 2 : 1;
+        a->follow = 1;
+    } else {
+        /* Zooming out past the whole run goes back to fitting it. */
+        int64_t end = app_end(a) >= 0 ? app_end(a) : a->estimate;
+        if (a->playhead > end) end = a->playhead;
+        a->zoom = npc * 2;
+        if (a->timeline_w > 0 && a->zoom * (a->timeline_w - 1) >= end) {
+            a->zoom = 0;
+            a->follow = 1;
+        }
+    }
+    return KEYS_REDRAW;
+}
+
+static int act_home_end(struct app *a, int code)
+{
+    if (a->source == APP_REAL) {
+        a->follow = code == KEY_END;
+        if (code == KEY_HOME) a->view_t0 = 0;
+        return KEYS_REDRAW;
+    }
+    if (code == KEY_HOME) {
+        app_seek(a, 0);
+    } else {
+        app_seek(a, INT64_MAX / 4);
+    }
+    a->follow = 1;
+    return KEYS_REDRAW | KEYS_TIMER;
+}
+
+static int act_restart(struct app *a, int code)
+{
+    (void)code;
+    if (a->source == APP_REPLAY)
+        app_seek(a, 0);
+    else
+        app_start(a);
+    a->paused = 0;
+    return KEYS_REDRAW | KEYS_TIMER;
+}
+
+static int act_compare(struct app *a, int code)
+{
+    (void)code;
+    app_compute_compare(a);
+    return overlay_toggle(a, OVERLAY_COMPARE);
+}
+
+static int act_focus(struct app *a, int code)
+{
+    (void)code;
+    a->focus = a->focus == FOCUS_TIMELINE ? FOCUS_LOG : FOCUS_TIMELINE;
+    return KEYS_REDRAW;
+}
+
+static int act_updown(struct app *a, int code)
+{
+    int dir = code == KEY_UP || code == 'k' ? -1 : 1;
+    if (a->picking) {
+        a->pick_sel += dir;
+        if (a->pick_sel < 0) a->pick_sel = 0;
+        if (a->pick_sel >= a->npick) a->pick_sel = a->npick - 1;
+    } else if (a->overlay == OVERLAY_HELP) {
+        a->help_scroll += dir;
+    } else if (a->focus == FOCUS_LOG) {
+        a->log_scroll -= dir;
+    } else {
+        a->selected += dir;
+        if (a->selected >= (int)a->model.ntasks) a->selected = (int)a->model.ntasks - 1;
+        if (a->selected < 0) a->selected = 0;
+    }
+    return KEYS_REDRAW;
+}
+
+static int act_enter(struct app *a, int code)
+{
+    (void)code;
+    if (a->picking) {
+        if (a->npick) app_open_scene(a, a->pick_path[a->pick_sel]);
+        return KEYS_REDRAW | KEYS_TIMER;
+    }
+    if (!a->model.ntasks) return 0;
+    return overlay_toggle(a, OVERLAY_DETAIL);
+}
+
+static int act_help(struct app *a, int code)
+{
+    (void)code;
+    return overlay_toggle(a, OVERLAY_HELP);
+}
+
+static int act_escape(struct app *a, int code)
+{
+    (void)code;
+    a->overlay = OVERLAY_NONE;
+    a->status[0] = 0;
+    return KEYS_REDRAW;
+}
+
+static int act_quit(struct app *a, int code)
+{
+    (void)code;
+    a->quit = 1;
+    return KEYS_QUIT;
+}
+
+static int act_mode(struct app *a, int code)
+{
+    (void)code;
+    app_toggle_real(a);
+    return KEYS_REDRAW | KEYS_TIMER;
+}
+
+static int act_write(struct app *a, int code)
+{
+    (void)code;
+    app_write_trace(a);
+    return KEYS_REDRAW;
+}
+
+static int act_step(struct app *a, int code)
+{
+    if (a->source == APP_REAL) return 0;
+    app_step(a, code == '.' ? 1 : -1);
+    return KEYS_REDRAW;
+}
+
+static int act_interval(struct app *a, int code)
+{
+    if (!a->sc || a->source == APP_REPLAY) return 0;
+    int64_t iv = a->sc->poll_interval;
+    app_set_poll_interval(a, code == '[' ? iv / 2 : iv * 2);
+    return KEYS_REDRAW;
+}
+
+const struct key_binding keys_table[] = {
+    {{'1', '2', '3', '4', '5'},
+     "1-5",
+     "switch strategy (sync coop poll threads loop); restarts",
+     act_strategy,
+     KEYS_MAIN},
+    {{' '}, "space", "pause / resume (play again when finished)", act_pause, KEYS_MAIN},
+    {{'+', '=', '-', '_'}, "+ -", "speed up / slow down (x2 each)", act_speed, KEYS_MAIN},
+    {{KEY_LEFT, KEY_RIGHT, 'h', 'l'},
+     "Left Right h l",
+     "scroll time (replay: scrub)",
+     act_scroll,
+     KEYS_MAIN},
+    {{'z', 'Z'}, "z Z", "zoom in / out (out past the run: fit it)", act_zoom, KEYS_MAIN},
+    {{KEY_HOME, KEY_END}, "Home End", "go to the start / end of the run", act_home_end, KEYS_MAIN},
+    {{'.', ','}, ". ,", "step one event forward / back (pauses)", act_step, KEYS_MAIN},
+    {{'r'}, "r", "restart the run", act_restart, KEYS_MAIN},
+    {{'c'}, "c", "compare all five strategies", act_compare, KEYS_MAIN},
+    {{'\t'}, "Tab", "focus timeline / log", act_focus, KEYS_MAIN},
+    {{KEY_UP, KEY_DOWN, 'k', 'j'},
+     "Up Down k j",
+     "select a task (log focus: scroll)",
+     act_updown,
+     KEYS_MAIN | KEYS_PICKER},
+    {{'\n', '\r', KEY_ENTER},
+     "Enter",
+     "task detail (picker: open the scene)",
+     act_enter,
+     KEYS_MAIN | KEYS_PICKER},
+    {{'m'}, "m", "toggle simulated / real execution", act_mode, KEYS_MAIN},
+    {{'[', ']'}, "[ ]", "halve / double the poll interval", act_interval, KEYS_MAIN},
+    {{'w'}, "w", "write the run to a trace file", act_write, KEYS_MAIN},
+    {{'?'}, "?", "this help", act_help, KEYS_MAIN},
+    {{27}, "Esc", "close a panel", act_escape, KEYS_MAIN},
+    {{'q', 'Q'}, "q", "quit", act_quit, KEYS_MAIN | KEYS_PICKER},
+    {{0}, "click", "a strategy tab switches to it; a task row selects it", NULL, KEYS_MAIN},
+};
+
+const size_t keys_count = sizeof keys_table / sizeof keys_table[0];
+
+int keys_dispatch(struct app *a, int code)
+{
+    int where = a->picking ? KEYS_PICKER : KEYS_MAIN;
+    for (size_t i = 0; i < keys_count; i++) {
+        const struct key_binding *b = &keys_table[i];
+        if (!(b->where & where) || !b->act) continue;
+        for (int k = 0; k < KEYS_MAX_CODES && b->codes[k]; k++)
+            if (b->codes[k] == code) return b->act(a, code);
+    }
+    return 0;
+}
+
+int keys_click(struct app *a, int x, int y)
+{
+    if (a->picking) return 0;
+    if (y == a->tab_y)
+        for (int i = 0; i < STRATEGY_COUNT; i++)
+            if (x >= a->tab_x0[i] && x < a->tab_x1[i]) return act_strategy(a, '1' + i);
+    if (!a->overlay && y >= a->rows_y0 && y < a->rows_y0 + a->rows_n) {
+        a->selected = a->task_scroll + (y - a->rows_y0);
+        a->focus = FOCUS_TIMELINE;
+        return KEYS_REDRAW;
+    }
+    return 0;
+}

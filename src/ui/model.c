@@ -1,0 +1,584 @@
+/*
+ * model: events to spans, marks, items and the log. Task state follows the
+ * same rules as stats.c (which this sink feeds too, for the totals): a
+ * task is in exactly one state at a time, so its spans tile its lifetime.
+ */
+#include "ui/model.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/scene.h"
+#include "core/xalloc.h"
+
+void model_init(struct model *m)
+{
+    memset(m, 0, sizeof *m);
+    stats_init(&m->st);
+    m->ncpu = 0;
+}
+
+static void task_free(struct model_task *tk)
+{
+    free(tk->name);
+    free(tk->spans);
+    free(tk->marks);
+    for (size_t i = 0; i < tk->nitems; i++)
+        free(tk->items[i].label);
+    free(tk->items);
+    free(tk->lock_max_res);
+    free(tk->url);
+}
+
+void model_done(struct model *m)
+{
+    for (size_t i = 0; i < m->ntasks; i++)
+        task_free(&m->tasks[i]);
+    free(m->tasks);
+    for (int c = 0; c < m->ncpu; c++) {
+        free(m->cpus[c].spans);
+        free(m->cpus[c].marks);
+    }
+    free(m->cpus);
+    for (size_t i = 0; i < m->nlog; i++)
+        free(m->log[(m->logstart + i) % MODEL_MAX_LOG].text);
+    free(m->log);
+    /* stats_done (as of this writing) leaves these arrays behind. Free them
+     * first and clear the fields, so this is right whether or not
+     * stats_done learns to free them itself. */
+    for (size_t i = 0; i < m->st.nresources; i++)
+        free(m->st.resources[i]);
+    free(m->st.resources);
+    m->st.resources = NULL;
+    m->st.nresources = 0;
+    free(m->st.cycle);
+    m->st.cycle = NULL;
+    m->st.ncycle = 0;
+    for (size_t i = 0; i < m->st.nresults; i++)
+        free(m->st.results[i].name);
+    free(m->st.results);
+    m->st.results = NULL;
+    m->st.nresults = 0;
+    free(m->st.requests);
+    m->st.requests = NULL;
+    m->st.nrequests = m->st.caprequests = 0;
+    stats_done(&m->st);
+    memset(m, 0, sizeof *m);
+}
+
+void model_reset(struct model *m)
+{
+    model_done(m);
+    model_init(m);
+}
+
+/* Halves the older half of a span array by merging neighbours. */
+static void spans_coalesce(struct model_span *s, size_t *n)
+{
+    size_t half = *n / 2, w = 0;
+    for (size_t i = 0; i + 1 < half; i += 2) {
+        struct model_span a = s[i], b = s[i + 1];
+        int64_t la = a.t1 - a.t0, lb = b.t1 - b.t0;
+        struct model_span keep = lb > la ? b : a;
+        keep.t0 = a.t0;
+        keep.t1 = b.t1;
+        s[w++] = keep;
+    }
+    size_t from = half - (half % 2);
+    memmove(s + w, s + from, (*n - from) * sizeof *s);
+    *n = w + (*n - from);
+}
+
+static void span_close(struct model_span *s, size_t n, int64_t t)
+{
+    if (n && s[n - 1].t1 < 0) s[n - 1].t1 = t < s[n - 1].t0 ? s[n - 1].t0 : t;
+}
+
+/* Closes the open span at t and opens one in state. Zero-length spans are
+ * kept only for running (so a brief run shows); others are replaced. */
+static void span_open(struct model_span **s, size_t *n, size_t *cap, int64_t t, int state,
+                      int reason, int keep_zero_state)
+{
+    span_close(*s, *n, t);
+    if (*n && (*s)[*n - 1].t1 == (*s)[*n - 1].t0 && (*s)[*n - 1].t0 == t &&
+        (*s)[*n - 1].state != keep_zero_state)
+        (*n)--;
+    if (*n >= MODEL_MAX_SPANS) spans_coalesce(*s, n);
+    *s = xgrow(*s, cap, *n + 1, sizeof **s);
+    (*s)[(*n)++] = (struct model_span){t, -1, (int16_t)state, (int16_t)reason};
+}
+
+static void mark_add(struct model_mark **mk, size_t *n, size_t *cap, int64_t t, int kind)
+{
+    if (*n >= MODEL_MAX_MARKS) {
+        memmove(*mk, *mk + *n / 2, (*n - *n / 2) * sizeof **mk);
+        *n -= *n / 2;
+    }
+    *mk = xgrow(*mk, cap, *n + 1, sizeof **mk);
+    (*mk)[(*n)++] = (struct model_mark){t, kind};
+}
+
+static struct model_task *task_of(struct model *m, int id)
+{
+    if (id < 0 || (size_t)id >= m->ntasks || !m->tasks[id].name) return NULL;
+    return &m->tasks[id];
+}
+
+static struct model_cpu *cpu_of(struct model *m, int id)
+{
+    if (id < 0 || id >= m->ncpu) return NULL;
+    return &m->cpus[id];
+}
+
+static void ensure_cpus(struct model *m, int n)
+{
+    if (n <= m->ncpu) return;
+    m->cpus = xrealloc(m->cpus, (size_t)n * sizeof *m->cpus);
+    for (int c = m->ncpu; c < n; c++) {
+        memset(&m->cpus[c], 0, sizeof m->cpus[c]);
+        m->cpus[c].task = -1;
+    }
+    m->ncpu = n;
+}
+
+/* The task stops holding its thread at t. */
+static void hold_end(struct model_task *tk, int64_t t)
+{
+    if (tk->hold_since < 0) return;
+    int64_t d = t - tk->hold_since;
+    if (d > tk->hold_max) tk->hold_max = d;
+    tk->hold_since = -1;
+}
+
+/* The task leaves its CPU at t. */
+static void leave_cpu(struct model *m, int id, struct model_task *tk, int64_t t)
+{
+    struct model_cpu *c = cpu_of(m, tk->cpu);
+    if (c && c->task == id) {
+        span_close(c->spans, c->nspans, t);
+        c->task = -1;
+    }
+    tk->cpu = -1;
+}
+
+static void task_enter(struct model_task *tk, int64_t t, int state, int reason)
+{
+    tk->state = state;
+    tk->reason = reason;
+    tk->since = t;
+    span_open(&tk->spans, &tk->nspans, &tk->capspans, t, state, reason, TASK_RUNNING);
+}
+
+void model_sink(void *ctx, const struct event *ev)
+{
+    struct model *m = ctx;
+    stats_sink(&m->st, ev);
+    m->events++;
+    if (ev->t > m->now) m->now = ev->t;
+    struct model_task *tk = task_of(m, ev->task);
+    switch (ev->kind) {
+    case EV_RUN_START:
+        m->started = 1;
+        snprintf(m->strategy, sizeof m->strategy, "%s", ev->text ? ev->text : "?");
+        m->real = ev->value2 != 0;
+        ensure_cpus(m, ev->value > 0 && ev->value < 4096 ? (int)ev->value : 1);
+        break;
+    case EV_TASK_NEW:
+        if (ev->task < 0 || ev->task > 1000000) break;
+        if ((size_t)ev->task >= m->ntasks) {
+            m->tasks = xgrow(m->tasks, &m->captasks, (size_t)ev->task + 1, sizeof *m->tasks);
+            memset(m->tasks + m->ntasks, 0, ((size_t)ev->task + 1 - m->ntasks) * sizeof *m->tasks);
+            m->ntasks = (size_t)ev->task + 1;
+        }
+        tk = &m->tasks[ev->task];
+        task_free(tk);
+        memset(tk, 0, sizeof *tk);
+        tk->name = xstrdup(ev->text ? ev->text : "?");
+        tk->cpu = -1;
+        tk->until = -1;
+        tk->hold_since = -1;
+        tk->lock_res = tk->lock_holder = -1;
+        task_enter(tk, ev->t, TASK_READY, 0);
+        break;
+    case EV_RUN:
+        if (!tk) break;
+        if (ev->cpu >= 0) ensure_cpus(m, ev->cpu + 1);
+        task_enter(tk, ev->t, TASK_RUNNING, 0);
+        tk->cpu = ev->cpu;
+        if (tk->hold_since < 0) tk->hold_since = ev->t;
+        if (cpu_of(m, ev->cpu)) {
+            struct model_cpu *c = &m->cpus[ev->cpu];
+            span_close(c->spans, c->nspans, ev->t);
+            span_open(&c->spans, &c->nspans, &c->capspans, ev->t, ev->task, 0, -100);
+            c->task = ev->task;
+        }
+        break;
+    case EV_YIELD:
+    case EV_PREEMPT:
+        if (!tk) break;
+        if (ev->kind == EV_YIELD)
+            tk->yields++;
+        else
+            tk->preempts++;
+        leave_cpu(m, ev->task, tk, ev->t);
+        hold_end(tk, ev->t);
+        task_enter(tk, ev->t, TASK_READY, 0);
+        break;
+    case EV_WAKE:
+        if (!tk) break;
+        task_enter(tk, ev->t, TASK_READY, 0);
+        tk->until = -1;
+        break;
+    case EV_BLOCK:
+        if (!tk || ev->reason < 0 || ev->reason >= BLOCK__COUNT) break;
+        leave_cpu(m, ev->task, tk, ev->t);
+        tk->stall = ev->other == 1;
+        if (!tk->stall) hold_end(tk, ev->t);
+        tk->until = ev->value;
+        task_enter(tk, ev->t, TASK_BLOCKED, ev->reason);
+        break;
+    case EV_SWITCH: {
+        struct model_cpu *c = cpu_of(m, ev->cpu);
+        if (c) mark_add(&c->marks, &c->nmarks, &c->capmarks, ev->t, MARK_SWITCH);
+        break;
+    }
+    case EV_ITEM_START:
+        if (!tk) break;
+        tk->items = xgrow(tk->items, &tk->capitems, tk->nitems + 1, sizeof *tk->items);
+        tk->items[tk->nitems++] =
+            (struct model_item){xstrdup(ev->text ? ev->text : "?"), ev->t, -1, 0};
+        break;
+    case EV_ITEM_END:
+        if (tk && tk->nitems && tk->items[tk->nitems - 1].t1 < 0) {
+            tk->items[tk->nitems - 1].t1 = ev->t;
+            tk->items[tk->nitems - 1].failed = ev->value2 != 0;
+        }
+        break;
+    case EV_LOG: {
+        if (!m->log) m->log = xcalloc(MODEL_MAX_LOG, sizeof *m->log);
+        struct model_log *l;
+        if (m->nlog == MODEL_MAX_LOG) {
+            l = &m->log[m->logstart];
+            free(l->text);
+            m->logstart = (m->logstart + 1) % MODEL_MAX_LOG;
+            m->log_dropped++;
+        } else {
+            l = &m->log[(m->logstart + m->nlog++) % MODEL_MAX_LOG];
+        }
+        *l = (struct model_log){ev->t, ev->task, xstrdup(ev->text ? ev->text : "")};
+        break;
+    }
+    case EV_POLL:
+        if (!tk) break;
+        if (ev->reason)
+            tk->checks_useful++;
+        else
+            tk->checks_wasted++;
+        mark_add(&tk->marks, &tk->nmarks, &tk->capmarks, ev->t,
+                 ev->reason ? MARK_CHECK_USEFUL : MARK_CHECK_WASTED);
+        break;
+    case EV_LOCK_WAIT:
+        if (!tk) break;
+        tk->lock_res = ev->other;
+        tk->lock_holder = (int)ev->value;
+        tk->lock_since = ev->t;
+        break;
+    case EV_LOCK_ACQUIRE:
+        if (!tk || tk->lock_res < 0) break;
+        if (ev->t - tk->lock_since > tk->lock_max) {
+            tk->lock_max = ev->t - tk->lock_since;
+            free(tk->lock_max_res);
+            tk->lock_max_res = xstrdup(stats_resource(&m->st, tk->lock_res));
+        }
+        tk->lock_res = tk->lock_holder = -1;
+        break;
+    case EV_RACE:
+        m->races++;
+        if (tk) mark_add(&tk->marks, &tk->nmarks, &tk->capmarks, ev->t, MARK_RACE);
+        break;
+    case EV_HTTP_START:
+        if (!tk) break;
+        free(tk->url);
+        tk->url = xstrdup(ev->text ? ev->text : "?");
+        break;
+    case EV_TASK_DONE:
+        if (!tk) break;
+        leave_cpu(m, ev->task, tk, ev->t);
+        hold_end(tk, ev->t);
+        task_enter(tk, ev->t, TASK_DONE, 0);
+        break;
+    case EV_RUN_END:
+        m->ended = 1;
+        m->total = ev->value;
+        m->failed = ev->reason != 0;
+        for (size_t i = 0; i < m->ntasks; i++) {
+            struct model_task *t = &m->tasks[i];
+            if (!t->name) continue;
+            if (t->hold_since >= 0) hold_end(t, ev->t);
+            span_close(t->spans, t->nspans, ev->t);
+        }
+        for (int c = 0; c < m->ncpu; c++) {
+            span_close(m->cpus[c].spans, m->cpus[c].nspans, ev->t);
+            m->cpus[c].task = -1;
+        }
+        break;
+    default: break;
+    }
+}
+
+const struct model_log *model_log_at(const struct model *m, size_t i)
+{
+    if (i >= m->nlog) return NULL;
+    return &m->log[(m->logstart + i) % MODEL_MAX_LOG];
+}
+
+/* Index of the last span starting before t (0 if none): the first that
+ * can overlap [t, ...), zero-length spans at t included. */
+static size_t span_find(const struct model_span *s, size_t n, int64_t t)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (s[mid].t0 < t)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo ? lo - 1 : 0;
+}
+
+int model_task_cell(const struct model_task *tk, int64_t t0, int64_t t1, int64_t now, int *state,
+                    int *reason)
+{
+    if (!tk->nspans || t0 > now || tk->spans[0].t0 >= t1) return 0;
+    if (t0 == now && now > 0) return 0;
+    int64_t acc[TASK__COUNT][BLOCK__COUNT];
+    memset(acc, 0, sizeof acc);
+    int running = 0, any = 0;
+    int last_state = TASK_NEW, last_reason = 0;
+    for (size_t i = span_find(tk->spans, tk->nspans, t0); i < tk->nspans; i++) {
+        const struct model_span *s = &tk->spans[i];
+        if (s->t0 >= t1 || s->t0 > now) break;
+        int64_t e = s->t1 < 0 ? now : s->t1;
+        if (e < t0) continue;
+        int64_t a = s->t0 > t0 ? s->t0 : t0, b = e < t1 ? e : t1;
+        int st = s->state >= 0 && s->state < TASK__COUNT ? s->state : TASK_NEW;
+        int rs = s->reason >= 0 && s->reason < BLOCK__COUNT ? s->reason : 0;
+        if (st == TASK_RUNNING && (b > a || (s->t0 >= t0 && s->t0 < t1))) running = 1;
+        if (b > a) acc[st][rs] += b - a;
+        if (b >= a) {
+            any = 1;
+            last_state = st;
+            last_reason = rs;
+        }
+    }
+    if (!any) return 0;
+    if (running) {
+        /* Ran for most of the cell: running; for a part (or an instant): a
+         * partial mark, so that tasks taking turns on one CPU do not look
+         * as if they ran at once. */
+        int64_t covered = 0;
+        for (int s = 0; s < TASK__COUNT; s++)
+            for (int r = 0; r < BLOCK__COUNT; r++)
+                covered += acc[s][r];
+        *state = TASK_RUNNING;
+        *reason = 0;
+        return acc[TASK_RUNNING][0] * 4 >= covered * 3 && covered > 0 ? 1 : 2;
+    }
+    int64_t best = -1;
+    *state = last_state;
+    *reason = last_reason;
+    for (int s = 0; s < TASK__COUNT; s++)
+        for (int r = 0; r < BLOCK__COUNT; r++)
+            if (acc[s][r] > best && acc[s][r] > 0) {
+                best = acc[s][r];
+                *state = s;
+                *reason = r;
+            }
+    return 1;
+}
+
+static size_t mark_find(const struct model_mark *mk, size_t n, int64_t t)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (mk[mid].t < t)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+int model_task_mark(const struct model_task *tk, int64_t t0, int64_t t1)
+{
+    int best = -1;
+    for (size_t i = mark_find(tk->marks, tk->nmarks, t0); i < tk->nmarks && tk->marks[i].t < t1;
+         i++)
+        if (tk->marks[i].kind > best) best = tk->marks[i].kind;
+    return best;
+}
+
+int model_cpu_cell(const struct model_cpu *c, int64_t t0, int64_t t1, int64_t now, int *switched)
+{
+    *switched = 0;
+    if (t0 > now || (t0 == now && now > 0)) return -2;
+    size_t k = mark_find(c->marks, c->nmarks, t0);
+    if (k < c->nmarks && c->marks[k].t < t1) *switched = 1;
+    int best = -1;
+    int64_t best_len = -1;
+    for (size_t i = span_find(c->spans, c->nspans, t0); i < c->nspans; i++) {
+        const struct model_span *s = &c->spans[i];
+        if (s->t0 >= t1 || s->t0 > now) break;
+        int64_t e = s->t1 < 0 ? now : s->t1;
+        if (e < t0 || (e == t0 && s->t0 < t0)) continue;
+        int64_t a = s->t0 > t0 ? s->t0 : t0, b = e < t1 ? e : t1;
+        if (b - a > best_len) {
+            best_len = b - a;
+            best = s->state;
+        }
+    }
+    return best;
+}
+
+int64_t model_task_time(const struct model_task *tk, int state, int reason, int64_t now)
+{
+    int64_t sum = 0;
+    for (size_t i = 0; i < tk->nspans; i++) {
+        const struct model_span *s = &tk->spans[i];
+        if (s->state != state || (reason >= 0 && s->reason != reason)) continue;
+        int64_t e = s->t1 < 0 ? now : s->t1;
+        if (e > s->t0) sum += e - s->t0;
+    }
+    return sum;
+}
+
+static void fmt_units(char *buf, size_t n, int64_t ns)
+{
+    scene_format_units(buf, n, ns);
+}
+
+int model_task_warnings(const struct model *m, size_t task, int64_t now, char (*out)[160], int max)
+{
+    if (task >= m->ntasks || !m->tasks[task].name) return 0;
+    const struct model_task *tk = &m->tasks[task];
+    int n = 0;
+    char a[32];
+    int64_t hold = tk->hold_max;
+    if (tk->hold_since >= 0 && now - tk->hold_since > hold) hold = now - tk->hold_since;
+    if (n < max && strcmp(m->strategy, "coop") == 0 && hold >= MODEL_WARN_COOP_HOLD) {
+        fmt_units(a, sizeof a, hold);
+        snprintf(out[n++], 160, "held the thread %s without yielding", a);
+    }
+    if (n < max && strcmp(m->strategy, "loop") == 0 && hold >= MODEL_WARN_LOOP_BLOCK) {
+        snprintf(out[n++], 160, "blocked the event loop for %.2f", units_of_ns(hold));
+    }
+    uint64_t checks = tk->checks_useful + tk->checks_wasted;
+    if (n < max && checks >= MODEL_WARN_POLL_MIN && tk->checks_wasted * 2 > checks)
+        snprintf(out[n++], 160, "most checks wasted (%llu of %llu)",
+                 (unsigned long long)tk->checks_wasted, (unsigned long long)checks);
+    int64_t lw = tk->lock_max;
+    const char *res = tk->lock_max_res;
+    if (tk->lock_res >= 0 && now - tk->lock_since > lw) {
+        lw = now - tk->lock_since;
+        res = stats_resource(&m->st, tk->lock_res);
+    }
+    if (n < max && lw >= MODEL_WARN_LOCK_WAIT) {
+        fmt_units(a, sizeof a, lw);
+        snprintf(out[n++], 160, "waited %s for the %s", a, res ? res : "lock");
+    }
+    for (size_t i = 0; i < m->st.ncycle && n < max; i++)
+        if (m->st.cycle[i].task == (int)task) {
+            snprintf(out[n++], 160, "deadlocked: holds %s, waits for %s",
+                     stats_resource(&m->st, m->st.cycle[i].holds),
+                     stats_resource(&m->st, m->st.cycle[i].waits));
+            break;
+        }
+    int races = 0;
+    for (size_t i = 0; i < tk->nmarks; i++)
+        races += tk->marks[i].kind == MARK_RACE;
+    if (n < max && races)
+        snprintf(out[n++], 160, "lost %d update%s (race)", races, races > 1 ? "s" : "");
+    return n;
+}
+
+void model_task_why(const struct model *m, size_t task, int64_t now, char *buf, size_t n)
+{
+    (void)now;
+    if (task >= m->ntasks || !m->tasks[task].name) {
+        snprintf(buf, n, "no such task");
+        return;
+    }
+    const struct model_task *tk = &m->tasks[task];
+    char a[32];
+    switch (tk->state) {
+    case TASK_RUNNING: snprintf(buf, n, "running on CPU %d", tk->cpu); return;
+    case TASK_DONE:
+        fmt_units(a, sizeof a, tk->since);
+        snprintf(buf, n, "finished at %s", a);
+        return;
+    case TASK_READY:
+        for (size_t i = 0; i < m->ntasks; i++) {
+            const struct model_task *o = &m->tasks[i];
+            if (i != task && o->name && o->state == TASK_BLOCKED && o->stall) {
+                snprintf(buf, n, "stalled by a blocking call in %s (%s)", o->name,
+                         block_reason_name(o->reason));
+                return;
+            }
+        }
+        {
+            char who[128] = "";
+            size_t len = 0;
+            for (size_t i = 0; i < m->ntasks; i++) {
+                const struct model_task *o = &m->tasks[i];
+                if (i == task || !o->name || o->state != TASK_RUNNING) continue;
+                len += (size_t)snprintf(who + len, len < sizeof who ? sizeof who - len : 0, "%s%s",
+                                        len ? ", " : "", o->name);
+                if (len >= sizeof who) break;
+            }
+            if (*who)
+                snprintf(buf, n, "waiting for the CPU behind %s", who);
+            else
+                snprintf(buf, n, "ready, waiting to be scheduled");
+        }
+        return;
+    case TASK_BLOCKED:
+        if (tk->reason == BLOCK_LOCK || tk->lock_res >= 0) {
+            const char *res = stats_resource(&m->st, tk->lock_res);
+            const struct model_task *h = task_of((struct model *)m, tk->lock_holder);
+            if (h)
+                snprintf(buf, n, "waiting for the %s, held by %s", res, h->name);
+            else
+                snprintf(buf, n, "waiting for the %s", res);
+            return;
+        }
+        fmt_units(a, sizeof a, tk->until);
+        switch (tk->reason) {
+        case BLOCK_SLEEP:
+            if (tk->until >= 0)
+                snprintf(buf, n, "sleeping until %s", a);
+            else
+                snprintf(buf, n, "sleeping");
+            break;
+        case BLOCK_HTTP:
+            snprintf(buf, n, "waiting for %s%s%s", tk->url ? tk->url : "an HTTP response",
+                     tk->until >= 0 ? " until " : "", tk->until >= 0 ? a : "");
+            break;
+        case BLOCK_IO:
+        case BLOCK_EXTERNAL:
+            snprintf(buf, n, "waiting for I/O%s%s", tk->until >= 0 ? " until " : "",
+                     tk->until >= 0 ? a : "");
+            break;
+        case BLOCK_POLL_WAIT:
+            snprintf(buf, n, "its work is done; waiting for the next check");
+            break;
+        case BLOCK_QUEUE: snprintf(buf, n, "waiting for work in the queue"); break;
+        default: snprintf(buf, n, "blocked (%s)", block_reason_name(tk->reason)); break;
+        }
+        if (tk->stall && strlen(buf) + 24 < n) strcat(buf, ", holding its thread");
+        return;
+    default: snprintf(buf, n, "not started yet"); return;
+    }
+}

@@ -1,0 +1,1 @@
+run count -s coop --dump-screen 40x12 --at 1
