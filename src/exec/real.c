@@ -40,9 +40,26 @@ void real_emit(struct real_run *r, struct event *ev)
     evq_push(&r->q, ev);
 }
 
+/* The workload's lines name URLs as the scene writes them; a real run
+ * prints the address it really fetched, like the real program would. */
 static void wl_emit(void *ctx, struct event *ev)
 {
-    real_emit(ctx, ev);
+    struct real_run *r = ctx;
+    if (ev->kind == EV_LOG && ev->text && r->server && strstr(ev->text, SERVER_VAR)) {
+        char *line = real_url(r, ev->text);
+        while (strstr(line, SERVER_VAR)) {
+            char *next = real_url(r, line);
+            free(line);
+            line = next;
+        }
+        const char *was = ev->text;
+        ev->text = line;
+        real_emit(r, ev);
+        ev->text = was;
+        free(line);
+        return;
+    }
+    real_emit(r, ev);
 }
 
 void real_run_on(struct real_run *r, struct real_task *t, int cpu)
