@@ -293,46 +293,20 @@ static int cmd_compare(int argc, char **argv)
     return rc;
 }
 
-static int by_name(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Lists NAME  TITLE for every scene in the first scene directory that has any. */
 static int cmd_scenes(int argc, char **argv)
 {
     (void)argv;
     if (argc > 1) return usage_error("%s", "'scenes' takes no arguments");
-    for (const char *const *d = scene_dirs(); *d; d++) {
-        DIR *dir = opendir(*d);
-        if (!dir) continue;
-        char **names = NULL;
-        size_t n = 0;
-        struct dirent *de;
-        while ((de = readdir(dir))) {
-            size_t len = strlen(de->d_name);
-            if (len > 4 && strcmp(de->d_name + len - 4, ".ini") == 0) {
-                names = xrealloc(names, (n + 1) * sizeof *names);
-                names[n++] = xstrndup(de->d_name, len - 4);
-            }
-        }
-        closedir(dir);
-        if (!n) continue;
-        qsort(names, n, sizeof *names, by_name);
-        for (size_t i = 0; i < n; i++) {
-            char *path = xasprintf("%s/%s.ini", *d, names[i]);
-            struct err e;
-            struct scene *sc = scene_load(path, &e);
-            printf("%-16s %s\n", names[i], sc ? sc->title : "(cannot be read)");
-            scene_free(sc);
-            free(path);
-            free(names[i]);
-        }
-        free(names);
-        return 0;
+    struct scene_catalog c;
+    if (!scene_catalog_load(&c)) {
+        fprintf(stderr, "juggle: no scenes directory found\n");
+        return 2;
     }
-    fprintf(stderr, "juggle: no scenes directory found\n");
-    return 2;
+    for (size_t i = 0; i < c.n; i++)
+        printf("%-16s %s\n", c.names[i], c.titles[i]);
+    scene_catalog_free(&c);
+    return 0;
 }
 
 /* `juggle replay FILE`: the TUI on a trace, or its printed lines headless. */

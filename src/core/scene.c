@@ -14,6 +14,7 @@
 #include <ini.h>
 
 #include <ctype.h>
+#include <dirent.h>
 #include <stdarg.h>
 #include <errno.h>
 #include <stddef.h>
@@ -789,4 +790,54 @@ char *scene_resolve(const char *arg)
         free(path);
     }
     return NULL;
+}
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+size_t scene_catalog_load(struct scene_catalog *c)
+{
+    memset(c, 0, sizeof *c);
+    for (const char *const *d = scene_dirs(); *d; d++) {
+        DIR *dir = opendir(*d);
+        if (!dir) continue;
+        struct dirent *de;
+        size_t cap = 0;
+        while ((de = readdir(dir))) {
+            size_t len = strlen(de->d_name);
+            if (len > 4 && strcmp(de->d_name + len - 4, ".ini") == 0) {
+                c->names = xgrow(c->names, &cap, c->n + 1, sizeof *c->names);
+                c->names[c->n++] = xstrndup(de->d_name, len - 4);
+            }
+        }
+        closedir(dir);
+        if (!c->n) continue;
+        qsort(c->names, c->n, sizeof *c->names, by_name);
+        c->paths = xcalloc(c->n, sizeof *c->paths);
+        c->titles = xcalloc(c->n, sizeof *c->titles);
+        for (size_t i = 0; i < c->n; i++) {
+            c->paths[i] = xasprintf("%s/%s.ini", *d, c->names[i]);
+            struct err e;
+            struct scene *sc = scene_load(c->paths[i], &e);
+            c->titles[i] = xstrdup(sc ? sc->title : "(cannot be read)");
+            scene_free(sc);
+        }
+        break;
+    }
+    return c->n;
+}
+
+void scene_catalog_free(struct scene_catalog *c)
+{
+    for (size_t i = 0; i < c->n; i++) {
+        free(c->names[i]);
+        if (c->paths) free(c->paths[i]);
+        if (c->titles) free(c->titles[i]);
+    }
+    free(c->names);
+    free(c->paths);
+    free(c->titles);
+    memset(c, 0, sizeof *c);
 }

@@ -161,6 +161,17 @@ char *scene_resolve(const char *arg);
 /* The directories searched for scenes, NULL-terminated, in order. */
 const char *const *scene_dirs(void);
 
+/* The shipped scenes: those of the first scene directory that holds any,
+ * sorted by name, with their paths and titles ("(cannot be read)" where a
+ * file does not parse). What `juggle scenes` lists and the picker shows. */
+struct scene_catalog {
+    size_t n;
+    char **names, **paths, **titles;
+};
+/* Fills c; returns the number of scenes (0: no scene directory has any). */
+size_t scene_catalog_load(struct scene_catalog *c);
+void scene_catalog_free(struct scene_catalog *c);
+
 /* Parses a duration in scene units ("15", "0.3") into ns. Returns 0 or -1. */
 int scene_parse_units(const char *s, int64_t *ns);
 /* Formats ns as scene units with one decimal, as the article's Timer does. */

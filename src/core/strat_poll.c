@@ -15,14 +15,10 @@
 #include <stdlib.h>
 
 #include "sim_internal.h"
+#include "intq.h"
 #include "xalloc.h"
 
 enum { ACT_CHECK = 1, ACT_CPU, ACT_IO_DONE };
-
-struct queue {
-    int *v;
-    size_t head, n, cap;
-};
 
 struct poll_data {
     int64_t next_check;
@@ -35,32 +31,8 @@ struct poll_data {
     int64_t since;
     int idle_wait; /* an ACT_CHECK wakes the idle thread */
     int inflight;
-    struct queue runq, attend;
+    struct intq runq, attend;
 };
-
-static void q_push(struct queue *q, int v)
-{
-    if (q->n == q->cap) {
-        size_t cap = q->cap ? q->cap * 2 : 16;
-        int *nv = xmalloc(cap * sizeof *nv);
-        for (size_t i = 0; i < q->n; i++)
-            nv[i] = q->v[(q->head + i) % q->cap];
-        free(q->v);
-        q->v = nv;
-        q->cap = cap;
-        q->head = 0;
-    }
-    q->v[(q->head + q->n) % q->cap] = v;
-    q->n++;
-}
-
-static int q_pop(struct queue *q)
-{
-    int v = q->v[q->head];
-    q->head = (q->head + 1) % q->cap;
-    q->n--;
-    return v;
-}
 
 static int64_t grid_after(struct sim *s, int64_t t)
 {
@@ -86,7 +58,7 @@ static int advance(struct sim *s, struct sim_task *t)
             if (d->attending != t->id) {
                 if (s->now >= d->next_check) {
                     sim_make_ready(s, t, EV_PREEMPT, -1);
-                    q_push(&d->runq, t->id);
+                    intq_push(&d->runq, t->id);
                     return FREE;
                 }
                 if (d->next_check - s->now < chunk) chunk = d->next_check - s->now;
@@ -165,7 +137,7 @@ static int check_one(struct sim *s)
         t->wait_done = 0;
         d->inflight--;
         sim_make_ready(s, t, EV_WAKE, -1);
-        q_push(&d->attend, t->id);
+        intq_push(&d->attend, t->id);
     }
     if (s->sc->check_cost > 0) {
         sim_at(s, s->now + s->sc->check_cost, ACT_CHECK, -1, 0);
@@ -189,7 +161,7 @@ static void pump(struct sim *s)
             continue;
         }
         if (d->attend.n > 0) {
-            struct sim_task *t = sim_task(s, q_pop(&d->attend));
+            struct sim_task *t = sim_task(s, intq_pop(&d->attend));
             d->attending = t->id;
             sim_run_on(s, t, 0);
             if (advance(s, t) == BUSY) return;
@@ -203,7 +175,7 @@ static void pump(struct sim *s)
             d->next_check = grid_after(s, s->now);
         }
         if (d->runq.n > 0) {
-            struct sim_task *t = sim_task(s, q_pop(&d->runq));
+            struct sim_task *t = sim_task(s, intq_pop(&d->runq));
             sim_run_on(s, t, 0);
             if (advance(s, t) == BUSY) return;
             continue;
@@ -224,7 +196,7 @@ static void poll_start(struct sim *s)
     d->running = d->attending = -1;
     d->next_check = s->sc->poll_interval;
     for (int i = 0; i < s->ntasks; i++)
-        q_push(&d->runq, i);
+        intq_push(&d->runq, i);
     pump(s);
 }
 
@@ -256,8 +228,8 @@ static void poll_cleanup(void *sd)
 {
     struct poll_data *d = sd;
     free(d->order);
-    free(d->runq.v);
-    free(d->attend.v);
+    intq_free(&d->runq);
+    intq_free(&d->attend);
 }
 
 const struct strategy_ops strat_poll = {

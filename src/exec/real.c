@@ -595,10 +595,7 @@ int real_run_headless(const struct scene *sc, int strategy, const struct real_op
 {
     struct bus bus;
     struct stats st;
-    bus_init(&bus);
-    stats_init(&st);
-    bus_attach(&bus, stats_sink, &st);
-    if (format != HEADLESS_JSON) bus_attach(&bus, printer_sink, out);
+    headless_attach(&bus, &st, format, out);
     signal(SIGPIPE, SIG_IGN);
 
     uv_loop_t loop;

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "core/xalloc.h"
+#include "core/intq.h"
 #include "exec/real_internal.h"
 
 struct ptask {
@@ -34,44 +35,15 @@ struct ptask {
     CURLcode rc;
 };
 
-struct queue {
-    int *v;
-    size_t head, n, cap;
-};
-
 struct polld {
     struct real_run *r;
     CURLM *multi;
     struct ptask *pt;
-    struct queue runq, attend;
+    struct intq runq, attend;
     int attending;
     int inflight;
     int64_t next_check;
 };
-
-static void q_push(struct queue *q, int v)
-{
-    if (q->n == q->cap) {
-        size_t cap = q->cap ? q->cap * 2 : 16;
-        int *nv = xmalloc(cap * sizeof *nv);
-        for (size_t i = 0; i < q->n; i++)
-            nv[i] = q->v[(q->head + i) % q->cap];
-        free(q->v);
-        q->v = nv;
-        q->cap = cap;
-        q->head = 0;
-    }
-    q->v[(q->head + q->n) % q->cap] = v;
-    q->n++;
-}
-
-static int q_pop(struct queue *q)
-{
-    int v = q->v[q->head];
-    q->head = (q->head + 1) % q->cap;
-    q->n--;
-    return v;
-}
 
 static int64_t grid_after(const struct real_run *r, int64_t t)
 {
@@ -152,7 +124,7 @@ static void advance(struct polld *d, struct real_task *t)
             if (d->attending != t->id) {
                 if (real_now(r) >= d->next_check) {
                     real_make_ready(r, t, EV_PREEMPT);
-                    q_push(&d->runq, t->id);
+                    intq_push(&d->runq, t->id);
                     return;
                 }
                 deadline = d->next_check;
@@ -213,7 +185,7 @@ static void check_one(struct polld *d, struct real_task *t)
     d->inflight--;
     if (p->deadline < 0) end_fetch(d, t);
     real_make_ready(r, t, EV_WAKE);
-    q_push(&d->attend, t->id);
+    intq_push(&d->attend, t->id);
 }
 
 static void round_of_checks(struct polld *d)
@@ -259,12 +231,12 @@ static void poll_run(struct real_run *r)
     r->bd = d;
     pthread_mutex_unlock(&r->cancel_mu);
     for (int i = 0; i < r->ntasks; i++)
-        q_push(&d->runq, i);
+        intq_push(&d->runq, i);
 
     while (!real_cancelled(r) && !r->stuck && r->ndone < r->ntasks) {
         struct real_os before, after;
         if (d->attend.n > 0) {
-            struct real_task *t = &r->tasks[q_pop(&d->attend)];
+            struct real_task *t = &r->tasks[intq_pop(&d->attend)];
             d->attending = t->id;
             real_run_on(r, t, 0);
             real_os_now(&before);
@@ -281,7 +253,7 @@ static void poll_run(struct real_run *r)
             d->next_check = grid_after(r, real_now(r));
         }
         if (d->runq.n > 0) {
-            struct real_task *t = &r->tasks[q_pop(&d->runq)];
+            struct real_task *t = &r->tasks[intq_pop(&d->runq)];
             real_run_on(r, t, 0);
             real_os_now(&before);
             advance(d, t);
@@ -306,8 +278,8 @@ static void poll_run(struct real_run *r)
         }
     curl_multi_cleanup(d->multi);
     free(d->pt);
-    free(d->runq.v);
-    free(d->attend.v);
+    intq_free(&d->runq);
+    intq_free(&d->attend);
     free(d);
 }
 

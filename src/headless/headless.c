@@ -21,6 +21,14 @@ static void print_summary(const struct stats *st, int format, FILE *out)
     }
 }
 
+void headless_attach(struct bus *bus, struct stats *st, int format, FILE *out)
+{
+    bus_init(bus);
+    stats_init(st);
+    bus_attach(bus, stats_sink, st);
+    if (format != HEADLESS_JSON) bus_attach(bus, printer_sink, out);
+}
+
 int headless_run(const struct scene *sc, int strategy, int format, const char *record, FILE *out)
 {
     struct bus bus;
@@ -35,11 +43,8 @@ int headless_run(const struct scene *sc, int strategy, int format, const char *r
             return 2;
         }
     }
-    bus_init(&bus);
-    stats_init(&st);
-    bus_attach(&bus, stats_sink, &st);
+    headless_attach(&bus, &st, format, out);
     if (tw) bus_attach(&bus, trace_writer_sink, tw);
-    if (format != HEADLESS_JSON) bus_attach(&bus, printer_sink, out);
     struct sim *s = sim_new(sc, strategy, &bus);
     int failed = sim_run(s);
     sim_free(s);
@@ -62,10 +67,7 @@ int headless_replay(const char *path, int format, FILE *out)
     }
     struct bus bus;
     struct stats st;
-    bus_init(&bus);
-    stats_init(&st);
-    bus_attach(&bus, stats_sink, &st);
-    if (format != HEADLESS_JSON) bus_attach(&bus, printer_sink, out);
+    headless_attach(&bus, &st, format, out);
     trace_replay(t, 0, t->n, &bus);
     print_summary(&st, format, out);
     int rc = st.failed ? 1 : 0;

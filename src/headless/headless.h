@@ -8,13 +8,19 @@
 
 #include <stdio.h>
 
+#include "core/event.h"
 #include "core/scene.h"
+#include "core/stats.h"
 
 enum headless_format { HEADLESS_LINES, HEADLESS_SUMMARY, HEADLESS_JSON };
 
 /* Runs sc under strategy in virtual time, recording to `record` when not
  * NULL. Returns the exit status: 0 success, 1 the run finished with
  * failures, 2 the trace could not be written. */
+/* The sinks every headless mode attaches to a fresh bus: stats, and the
+ * printer unless the format is JSON. */
+void headless_attach(struct bus *bus, struct stats *st, int format, FILE *out);
+
 int headless_run(const struct scene *sc, int strategy, int format, const char *record, FILE *out);
 
 /* Prints a recorded run as it was printed (format as for headless_run).
