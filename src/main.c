@@ -38,6 +38,7 @@ static const char usage_text[] =
     "       juggle compare SCENE [--json]   every strategy on the same workload\n"
     "       juggle scenes                   the shipped scenes, one line each\n"
     "       juggle replay FILE [--headless [--summary | --json]]   a recorded run\n"
+    "                  [--dump-screen COLSxROWS --at U]\n"
     "       juggle export FILE --chrome OUT.json   for Perfetto / chrome://tracing\n"
     "       juggle serve [--port N]         the delay server on loopback\n"
     "       juggle --help | --version\n"
@@ -316,6 +317,11 @@ static int cmd_replay(int argc, char **argv)
     int rc = parse_options(argc, argv, &o);
     if (rc) return rc;
     if (!o.scene_arg) return usage_error("%s", "replay needs a trace file");
+    if (o.dump) {
+        struct tui_opts to = {
+            .replay = o.scene_arg, .time_scale = 1.0, .cols = o.cols, .rows = o.rows, .at = o.at};
+        return tui_dump_screen(&to, stdout);
+    }
     if (o.headless) return headless_replay(o.scene_arg, o.format, stdout);
     struct tui_opts to = {.replay = o.scene_arg, .strategy = 0, .time_scale = 1.0};
     return tui_main(&to);

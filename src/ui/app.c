@@ -32,8 +32,105 @@ void app_status(struct app *a, const char *fmt, ...)
 
 /* ---- the journal ---- */
 
+/* ---- checkpoints (see app.h) ---- */
+
+static void ckpt_clear(struct app *a)
+{
+    for (size_t i = 0; i < a->nckpt; i++)
+        model_done(&a->ckpt[i].m);
+    free(a->ckpt);
+    a->ckpt = NULL;
+    a->nckpt = a->capckpt = 0;
+    a->ckpt_every = APP_CKPT_EVERY;
+    a->ckpt_bytes = 0;
+}
+
+/* Doubles the spacing: keeps the checkpoints at multiples of it. */
+static void ckpt_thin(struct app *a)
+{
+    a->ckpt_every *= 2;
+    size_t w = 0;
+    for (size_t i = 0; i < a->nckpt; i++) {
+        if (a->ckpt[i].fed % a->ckpt_every == 0) {
+            a->ckpt[w++] = a->ckpt[i];
+        } else {
+            a->ckpt_bytes -= a->ckpt[i].bytes;
+            model_done(&a->ckpt[i].m);
+        }
+    }
+    a->nckpt = w;
+}
+
+static void ckpt_take(struct app *a)
+{
+    a->ckpt = xgrow(a->ckpt, &a->capckpt, a->nckpt + 1, sizeof *a->ckpt);
+    struct app_ckpt *c = &a->ckpt[a->nckpt++];
+    c->fed = a->fed;
+    c->tmax = a->fed_tmax;
+    c->bytes = model_copy(&c->m, &a->model);
+    a->ckpt_bytes += c->bytes;
+    while (a->ckpt_bytes > APP_CKPT_BYTES && a->nckpt > 1)
+        ckpt_thin(a);
+}
+
+/* The latest checkpoint whose events all happened by t, or NULL. */
+static const struct app_ckpt *ckpt_by_time(const struct app *a, int64_t t)
+{
+    size_t lo = 0, hi = a->nckpt; /* tmax grows with fed */
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (a->ckpt[mid].tmax <= t)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo ? &a->ckpt[lo - 1] : NULL;
+}
+
+/* The latest checkpoint of at most n events, or NULL. */
+static const struct app_ckpt *ckpt_by_count(const struct app *a, size_t n)
+{
+    size_t lo = 0, hi = a->nckpt;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (a->ckpt[mid].fed <= n)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo ? &a->ckpt[lo - 1] : NULL;
+}
+
+/* Puts the model back to checkpoint c, or to nothing fed when c is NULL. */
+static void model_restore(struct app *a, const struct app_ckpt *c)
+{
+    model_done(&a->model);
+    if (c) {
+        model_copy(&a->model, &c->m);
+        a->fed = c->fed;
+        a->fed_tmax = c->tmax;
+    } else {
+        model_init(&a->model);
+        a->fed = 0;
+        a->fed_tmax = 0;
+    }
+}
+
+/* Feeds the next journal event to the model, keeping a checkpoint every
+ * ckpt_every events the first time through. */
+static void feed_one(struct app *a)
+{
+    const struct event *ev = &a->ev[a->fed++];
+    if (ev->t > a->fed_tmax) a->fed_tmax = ev->t;
+    model_sink(&a->model, ev);
+    if (!a->ckpt_every) a->ckpt_every = APP_CKPT_EVERY;
+    if (a->fed % a->ckpt_every == 0 && (!a->nckpt || a->ckpt[a->nckpt - 1].fed < a->fed))
+        ckpt_take(a);
+}
+
 static void journal_clear(struct app *a)
 {
+    ckpt_clear(a);
     if (a->own_ev) {
         for (size_t i = 0; i < a->nev; i++)
             free((char *)a->ev[i].text);
@@ -43,6 +140,7 @@ static void journal_clear(struct app *a)
     a->nev = a->capev = 0;
     a->own_ev = 1;
     a->fed = 0;
+    a->fed_tmax = 0;
     a->journal_dropped = 0;
 }
 
@@ -66,7 +164,7 @@ static void journal_sink(void *ctx, const struct event *ev)
 void app_feed(struct app *a)
 {
     while (a->fed < a->nev && a->ev[a->fed].t <= a->playhead)
-        model_sink(&a->model, &a->ev[a->fed++]);
+        feed_one(a);
 }
 
 /* ---- compare and session ---- */
@@ -193,14 +291,14 @@ int app_start(struct app *a)
 {
     if (a->recorder && a->nev) app_close_recorder(a, a->model.ended);
     stop_source(a);
-    model_reset(&a->model);
+    model_restore(a, NULL);
+    a->qfrom = NULL; /* a new run: rebuild the queue marks */
     a->playhead = 0;
     a->noted = 0;
     a->view_t0 = 0;
     a->follow = 1;
     a->log_scroll = 0;
     if (a->source == APP_REPLAY) {
-        a->fed = 0;
         a->estimate = estimate_of(a);
         app_feed(a);
         return 0;
@@ -248,6 +346,43 @@ int64_t app_end(const struct app *a)
     return -1;
 }
 
+static int cmp_i64(const void *x, const void *y)
+{
+    int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
+    return a < b ? -1 : a > b;
+}
+
+const int64_t *app_queue_marks(struct app *a, size_t *n)
+{
+    const struct stats_request *r = a->model.st.requests;
+    size_t nr = a->model.st.nrequests;
+    if (a->source == APP_REPLAY && a->run_req) {
+        r = a->run_req;
+        nr = a->nrun_req;
+    } else if (a->source == APP_SIM && a->sc && a->have_compare &&
+               a->compare_poll_interval == a->sc->poll_interval && a->strategy >= 0 &&
+               a->strategy < STRATEGY_COUNT && a->compare[a->strategy].nrequests >= nr) {
+        /* The same scene under the same strategy: the same run, whole. */
+        r = a->compare[a->strategy].requests;
+        nr = a->compare[a->strategy].nrequests;
+    }
+    if (r != a->qfrom || nr != a->qfrom_n) {
+        free(a->qmarks);
+        a->qmarks = nr ? xmalloc(2 * nr * sizeof *a->qmarks) : NULL;
+        a->nqmarks = 0;
+        for (size_t i = 0; i < nr; i++) {
+            if (r[i].arrival < 0) continue;
+            a->qmarks[a->nqmarks++] = r[i].arrival * 2 + 1;
+            if (r[i].start >= 0) a->qmarks[a->nqmarks++] = r[i].start * 2;
+        }
+        qsort(a->qmarks, a->nqmarks, sizeof *a->qmarks, cmp_i64);
+        a->qfrom = r;
+        a->qfrom_n = nr;
+    }
+    *n = a->nqmarks;
+    return a->nqmarks ? a->qmarks : NULL;
+}
+
 double app_speed(const struct app *a)
 {
     return a->base_speed * pow(2.0, a->speed_exp);
@@ -264,10 +399,10 @@ void app_seek(struct app *a, int64_t t)
     }
     int64_t end = app_end(a);
     if (end >= 0 && t > end) t = end;
-    if (a->fed && a->ev[a->fed - 1].t > t) {
-        model_reset(&a->model);
-        a->fed = 0;
-    }
+    /* Back: from the nearest checkpoint at or before t (or from the start);
+     * forward past a checkpoint: jump to it rather than feed up to it. */
+    const struct app_ckpt *c = ckpt_by_time(a, t);
+    if (a->fed_tmax > t || (c && c->fed > a->fed)) model_restore(a, c);
     a->playhead = t;
     app_feed(a);
     if (a->model.ended) app_note_session(a);
@@ -308,14 +443,13 @@ void app_step(struct app *a, int dir)
         }
         if (a->fed < a->nev) {
             a->playhead = a->ev[a->fed].t;
-            model_sink(&a->model, &a->ev[a->fed++]);
+            feed_one(a);
         }
     } else if (a->fed > 0) {
         size_t target = a->fed - 1;
-        model_reset(&a->model);
-        for (size_t i = 0; i < target; i++)
-            model_sink(&a->model, &a->ev[i]);
-        a->fed = target;
+        model_restore(a, ckpt_by_count(a, target));
+        while (a->fed < target)
+            feed_one(a);
         a->playhead = target ? a->ev[target - 1].t : 0;
     }
     if (a->model.ended) app_note_session(a);
@@ -413,42 +547,15 @@ void app_write_trace(struct app *a)
 
 /* ---- setup ---- */
 
-static int by_name(const void *x, const void *y)
-{
-    return strcmp(*(char *const *)x, *(char *const *)y);
-}
-
 static void picker_load(struct app *a)
 {
-    for (const char *const *d = scene_dirs(); *d; d++) {
-        DIR *dir = opendir(*d);
-        if (!dir) continue;
-        char **names = NULL;
-        size_t n = 0;
-        struct dirent *de;
-        while ((de = readdir(dir))) {
-            size_t len = strlen(de->d_name);
-            if (len > 4 && strcmp(de->d_name + len - 4, ".ini") == 0) {
-                names = xrealloc(names, (n + 1) * sizeof *names);
-                names[n++] = xstrndup(de->d_name, len - 4);
-            }
-        }
-        closedir(dir);
-        if (!n) continue;
-        qsort(names, n, sizeof *names, by_name);
-        a->pick_path = xcalloc(n, sizeof *a->pick_path);
-        a->pick_title = xcalloc(n, sizeof *a->pick_title);
-        a->pick_name = names;
-        for (size_t i = 0; i < n; i++) {
-            a->pick_path[i] = xasprintf("%s/%s.ini", *d, names[i]);
-            struct err e;
-            struct scene *sc = scene_load(a->pick_path[i], &e);
-            a->pick_title[i] = xstrdup(sc ? sc->title : "(cannot be read)");
-            scene_free(sc);
-        }
-        a->npick = (int)n;
-        return;
-    }
+    struct scene_catalog c;
+    if (!scene_catalog_load(&c)) return;
+    /* The picker takes the catalogue's arrays over. */
+    a->pick_name = c.names;
+    a->pick_path = c.paths;
+    a->pick_title = c.titles;
+    a->npick = (int)c.n;
 }
 
 static void set_base_speed(struct app *a)
@@ -488,6 +595,7 @@ int app_init(struct app *a, const struct tui_opts *opts, uv_loop_t *loop)
 {
     memset(a, 0, sizeof *a);
     model_init(&a->model);
+    a->ckpt_every = APP_CKPT_EVERY;
     a->loop = loop;
     a->time_scale = opts->time_scale > 0 ? opts->time_scale : 1.0;
     a->http_timeout = opts->http_timeout;
@@ -515,6 +623,19 @@ int app_init(struct app *a, const struct tui_opts *opts, uv_loop_t *loop)
          * scene can take a while to simulate five times. */
         if (a->sc) a->orig_poll_interval = a->sc->poll_interval;
         set_base_speed(a);
+        /* One pass over the whole trace builds the checkpoints, so that
+         * any seek later feeds at most ckpt_every events. The length is
+         * known: start at a spacing that gives about 8 (copies that the
+         * budget would drop again cost time for nothing). */
+        while (a->nev / a->ckpt_every > 8)
+            a->ckpt_every *= 2;
+        a->playhead = INT64_MAX;
+        app_feed(a);
+        if (a->model.st.nrequests) {
+            a->nrun_req = a->model.st.nrequests;
+            a->run_req = xmalloc(a->nrun_req * sizeof *a->run_req);
+            memcpy(a->run_req, a->model.st.requests, a->nrun_req * sizeof *a->run_req);
+        }
         app_start(a);
         if (!a->trace->complete) app_status(a, "the trace is incomplete (recording interrupted)");
         return 0;
@@ -555,6 +676,8 @@ void app_done(struct app *a)
     model_done(&a->model);
     compare_free(a);
     trace_free(a->trace);
+    free(a->run_req);
+    free(a->qmarks);
     free(a->replay_path);
     if (a->own_scene) scene_free(a->sc);
     for (int i = 0; i < a->npick; i++) {

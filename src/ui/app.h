@@ -9,6 +9,13 @@
  * source has reached: moving back resets the model and feeds the journal
  * again; moving forward feeds the rest (and advances a simulation). That
  * is how replay seeks, how `,` steps back, and what `w` writes.
+ *
+ * Seeking is fast on long runs: while events are fed for the first time,
+ * the app keeps a checkpoint (a copy of the model) every ckpt_every
+ * events, so a seek restores the nearest checkpoint at or before the
+ * target and feeds at most ckpt_every events from there. A replay builds
+ * them when the trace is opened. Their memory is bounded: past
+ * APP_CKPT_BYTES every other checkpoint is dropped and the spacing doubles.
  */
 #ifndef JUGGLE_APP_H
 #define JUGGLE_APP_H
@@ -34,6 +41,18 @@ enum app_focus { FOCUS_TIMELINE, FOCUS_LOG };
 /* Events a real run keeps for `w` and stepping; later ones go straight to
  * the model (which bounds its own memory). */
 #define APP_JOURNAL_MAX (1u << 20)
+
+/* First spacing of checkpoints, in events, and their memory budget. */
+#define APP_CKPT_EVERY 16384
+#define APP_CKPT_BYTES (96u << 20)
+
+/* The model as it was after the first `fed` journal events. */
+struct app_ckpt {
+    size_t fed;
+    int64_t tmax; /* the latest time among those events */
+    size_t bytes;
+    struct model m;
+};
 
 struct app_session {
     char label[32]; /* "loop", "poll/0.5", "loop real" */
@@ -65,6 +84,23 @@ struct app {
     size_t fed;               /* events fed to the model */
     uint64_t journal_dropped; /* real runs past APP_JOURNAL_MAX */
     struct model model;
+    int64_t fed_tmax; /* the latest time among the events fed */
+
+    /* Checkpoints of the model, in journal order (see above). */
+    struct app_ckpt *ckpt;
+    size_t nckpt, capckpt;
+    size_t ckpt_every;
+    size_t ckpt_bytes;
+
+    /* The queue row (server scenes). run_req: a replay's requests over
+     * the whole trace (taken in the checkpoint pass). qmarks: the sorted
+     * queue changes of the current run, built from qfrom/qfrom_n. */
+    struct stats_request *run_req;
+    size_t nrun_req;
+    int64_t *qmarks;
+    size_t nqmarks;
+    const void *qfrom;
+    size_t qfrom_n;
 
     /* Playback. */
     int64_t playhead; /* ns of scene time shown */
@@ -135,6 +171,19 @@ int app_playing(const struct app *a);
 int app_finished(const struct app *a);
 /* The end of what the source has produced so far, or of the whole run. */
 int64_t app_end(const struct app *a);
+/*
+ * The changes in the number of requests waiting to be served (arrived but
+ * not started), sorted: arrival * 2 + 1 for an arrival, start * 2 for a
+ * start, so a start sorts before an arrival at the same instant (as
+ * stats_latency counts). From the run's requests as far as the source
+ * knows them: all of them for a simulation (its instant run for the
+ * compare view) and a replay (the whole trace); those started so far for
+ * a real run. A request's arrival and the fact that it had not started by
+ * then are both known at its arrival, so a row drawn up to the play head
+ * shows nothing from the future. Returns NULL and *n = 0 when the run has
+ * no requests. Owned by a, valid until the next call.
+ */
+const int64_t *app_queue_marks(struct app *a, size_t *n);
 /* Speed in scene units per wall second. */
 double app_speed(const struct app *a);
 

@@ -11,8 +11,8 @@
  * MODEL_MAX_SPANS spans, its older half is coalesced pairwise (the longer
  * state of each pair wins), marks and the log keep their newest entries.
  *
- * Seeking backwards is done by the owner: model_reset, then feed the
- * events again (a simulation is re-run, a trace replayed).
+ * Seeking backwards is done by the owner: model_reset (or model_copy of a
+ * checkpoint the owner kept), then feed the events again from there.
  */
 #ifndef JUGGLE_MODEL_H
 #define JUGGLE_MODEL_H
@@ -111,6 +111,13 @@ void model_init(struct model *m);
 void model_done(struct model *m);
 /* Forgets everything (model_done + model_init). */
 void model_reset(struct model *m);
+/*
+ * Makes dst a deep copy of src (dst's old contents are not freed: pass an
+ * empty or freed model). The copy is independent: feeding either leaves
+ * the other alone, and each is freed with model_done. Returns the bytes
+ * the copy holds (for the owner's memory budget).
+ */
+size_t model_copy(struct model *dst, const struct model *src);
 /* The sink: bus_attach(bus, model_sink, m). */
 void model_sink(void *ctx, const struct event *ev);
 

@@ -204,6 +204,40 @@ static void draw_legend(struct canvas *c, int x, int y, int w)
     }
 }
 
+/* The queue row: in each cell the most requests waiting at once (arrived,
+ * not yet started), as a bar scaled to the most waiting at any time up to
+ * the play head; nothing after the play head. mk: app_queue_marks. */
+static int64_t queue_peak(const int64_t *mk, size_t n, int64_t now)
+{
+    int64_t q = 0, peak = 0;
+    for (size_t i = 0; i < n && mk[i] / 2 <= now; i++) {
+        q += (mk[i] & 1) ? 1 : -1;
+        if (q > peak) peak = q;
+    }
+    return peak;
+}
+
+static void draw_queue(struct canvas *c, const struct app *a, const int64_t *mk, size_t n, int x,
+                       int tw, int y, int64_t t0, int64_t npc, int cur)
+{
+    int64_t now = a->playhead, q = 0, peak = queue_peak(mk, n, now);
+    size_t i = 0;
+    for (; i < n && mk[i] / 2 < t0; i++)
+        q += (mk[i] & 1) ? 1 : -1;
+    for (int col = 0; col < tw; col++) {
+        int64_t c0 = t0 + col * npc, c1 = c0 + npc;
+        if (c0 > now || (c0 == now && now > 0)) break;
+        int64_t most = q;
+        for (; i < n && mk[i] / 2 < c1 && mk[i] / 2 <= now; i++) {
+            q += (mk[i] & 1) ? 1 : -1;
+            if (q > most) most = q;
+        }
+        int level = most > 0 && peak > 0 ? (int)((most * THEME_LEVELS + peak - 1) / peak) : 0;
+        canvas_put(c, x + col, y, col == cur ? THEME_CURSOR : THEME_QUEUE, theme_level_glyph(level),
+                   1);
+    }
+}
+
 /* Draws the timeline in the rectangle; boxed when there is room. */
 static void draw_timeline(struct canvas *c, struct app *a, int x, int y, int w, int h, int boxed)
 {
@@ -216,8 +250,11 @@ static void draw_timeline(struct canvas *c, struct app *a, int x, int y, int w, 
         h -= 2;
     }
     if (w < 4 || h < 2) return;
+    size_t nq;
+    const int64_t *qm = app_queue_marks(a, &nq);
     int nw = name_width(a);
-    int lw = nw + 4; /* selection mark, name, space, warning mark, space */
+    if (qm && nw < 5) nw = 5; /* "queue" */
+    int lw = nw + 4;          /* selection mark, name, space, warning mark, space */
     if (lw > w / 2) lw = w / 2;
     int tw = w - lw;
     int64_t t0, npc;
@@ -246,14 +283,16 @@ static void draw_timeline(struct canvas *c, struct app *a, int x, int y, int w, 
     }
     int rows = h - 1;
     int legend = 0;
-    if (rows > m->ncpu + (int)m->ntasks || rows >= 8) {
+    if (rows > m->ncpu + (int)m->ntasks + (qm != NULL) || rows >= 8) {
         legend = 1;
         rows--;
     }
     if (rows < 1) rows = 1;
-    /* Rows: tasks, then CPUs (CPU rows first to go when short). */
-    int task_rows = (int)m->ntasks < rows ? (int)m->ntasks : rows;
-    int ncpu_rows = m->ncpu < rows - task_rows ? m->ncpu : rows - task_rows;
+    /* Rows: tasks, the queue (server scenes), then CPUs (CPU rows first to
+     * go when short; the queue keeps its row while there are two). */
+    int qrow = qm && rows >= 2;
+    int task_rows = (int)m->ntasks < rows - qrow ? (int)m->ntasks : rows - qrow;
+    int ncpu_rows = m->ncpu < rows - task_rows - qrow ? m->ncpu : rows - task_rows - qrow;
     if (a->selected < a->task_scroll) a->task_scroll = a->selected;
     if (task_rows > 0 && a->selected >= a->task_scroll + task_rows)
         a->task_scroll = a->selected - task_rows + 1;
@@ -294,6 +333,11 @@ static void draw_timeline(struct canvas *c, struct app *a, int x, int y, int w, 
             if (col == cur) role = THEME_CURSOR;
             canvas_put(c, x + lw + col, ry, role, theme_glyph(glyph), 1);
         }
+    }
+    if (qrow) {
+        canvas_put(c, x + 1, ry, THEME_DIM, "queue", nw);
+        draw_queue(c, a, qm, nq, x + lw, tw, ry, t0, npc, cur);
+        ry++;
     }
     for (int ci = 0; ci < ncpu_rows; ci++, ry++) {
         const struct model_cpu *cpu = &m->cpus[ci];
@@ -427,6 +471,11 @@ static void draw_totals(struct canvas *c, struct app *a, int x, int y, int w, in
     if (row < h && st->nrequests) {
         struct stats_latency l;
         stats_latency(st, &l);
+        /* The longest queue so far, as the queue row shows it: requests
+         * that arrived and still wait count before they start. */
+        size_t nq;
+        const int64_t *qm = app_queue_marks(a, &nq);
+        if (qm) l.queue_max = queue_peak(qm, nq, now);
         canvas_printf(c, x, y + row++, THEME_NORMAL, w,
                       "requests %llu   p50 %.2f  p99 %.2f   longest queue %lld",
                       (unsigned long long)l.served, units_of_ns(l.p50), units_of_ns(l.p99),
@@ -671,7 +720,8 @@ void panels_draw(struct canvas *c, struct app *a)
     draw_header(c, a);
     int body = h - 3, by = 2;
     const struct model *m = &a->model;
-    int want = 2 + 1 + (int)m->ntasks + m->ncpu + 1;
+    size_t nq;
+    int want = 2 + 1 + (int)m->ntasks + m->ncpu + 1 + (app_queue_marks(a, &nq) != NULL);
     if (body < 12) {
         draw_timeline(c, a, 0, by, w, body, 0);
     } else {

@@ -61,6 +61,16 @@ static const struct role_style styles[THEME__COUNT] = {
     [THEME_STATE_PAUSE] = {COLOR_YELLOW, -1, -1, A_BOLD, A_BOLD},
 };
 
+/* The last canvas shown, to skip rows that did not change: curses would
+ * find them unchanged too, but only after converting every cell of them
+ * from UTF-8 again (most of a frame's cost on a large screen). */
+static struct canvas shown;
+
+static void shown_forget(void)
+{
+    canvas_done(&shown);
+}
+
 static attr_t role_attr(int role)
 {
     if (role < 0 || role >= THEME__COUNT) role = THEME_NORMAL;
@@ -130,6 +140,7 @@ void term_close(void)
 {
     if (!active) return;
     active = 0;
+    shown_forget();
     mousemask(0, NULL);
     curs_set(1);
     endwin();
@@ -147,6 +158,7 @@ void term_resize(void)
     struct winsize ws;
     if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0 && ws.ws_row > 0)
         resizeterm(ws.ws_row, ws.ws_col);
+    shown_forget(); /* draw every row again */
 }
 
 void term_size(int *cols, int *rows)
@@ -160,19 +172,36 @@ int term_colors(void)
     return colors;
 }
 
+static int cell_same(const struct canvas_cell *a, const struct canvas_cell *b)
+{
+    return a->role == b->role && strcmp(a->ch, b->ch) == 0;
+}
+
 void term_draw(const struct canvas *c)
 {
     char buf[4096];
+    int same_size = shown.cells && shown.cols == c->cols && shown.rows == c->rows &&
+                    shown.cols == COLS && shown.rows == LINES;
+    int w = c->cols < COLS ? c->cols : COLS;
     for (int y = 0; y < c->rows && y < LINES; y++) {
-        int x = 0;
-        while (x < c->cols && x < COLS) {
-            int role = c->cells[y * c->cols + x].role, x0 = x;
+        const struct canvas_cell *row = c->cells + (size_t)y * (size_t)c->cols;
+        /* Only the cells from the first to the last that changed. */
+        int x = 0, end = w;
+        if (same_size) {
+            const struct canvas_cell *old = shown.cells + (size_t)y * (size_t)c->cols;
+            while (x < w && cell_same(&row[x], &old[x]))
+                x++;
+            if (x == w) continue;
+            while (end > x && cell_same(&row[end - 1], &old[end - 1]))
+                end--;
+        }
+        while (x < end) {
+            int role = row[x].role, x0 = x;
             size_t len = 0;
-            while (x < c->cols && x < COLS && c->cells[y * c->cols + x].role == role) {
-                const char *ch = c->cells[y * c->cols + x].ch;
-                size_t l = strlen(ch);
+            while (x < end && row[x].role == role) {
+                size_t l = strlen(row[x].ch);
                 if (len + l >= sizeof buf) break;
-                memcpy(buf + len, ch, l);
+                memcpy(buf + len, row[x].ch, l);
                 len += l;
                 x++;
             }
@@ -184,6 +213,8 @@ void term_draw(const struct canvas *c)
     attrset(A_NORMAL);
     wnoutrefresh(stdscr);
     doupdate();
+    if (!same_size) canvas_resize(&shown, c->cols, c->rows);
+    memcpy(shown.cells, c->cells, (size_t)c->rows * (size_t)c->cols * sizeof *c->cells);
 }
 
 int term_key(int *x, int *y)

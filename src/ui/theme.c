@@ -48,6 +48,16 @@ const char *theme_glyph(int glyph)
     return use_utf8 ? glyph_utf8[glyph] : glyph_ascii[glyph];
 }
 
+const char *theme_level_glyph(int level)
+{
+    static const char *const bars[THEME_LEVELS] = {"\u2581", "\u2582", "\u2583", "\u2584",
+                                                   "\u2585", "\u2586", "\u2587", "\u2588"};
+    static const char *const digits[THEME_LEVELS] = {"1", "2", "3", "4", "5", "6", "7", "8"};
+    if (level < 1) return theme_glyph(GLYPH_IDLE);
+    if (level > THEME_LEVELS) level = THEME_LEVELS;
+    return use_utf8 ? bars[level - 1] : digits[level - 1];
+}
+
 int theme_state_glyph(int state, int reason)
 {
     switch (state) {

@@ -102,6 +102,11 @@ int theme_locale_is_utf8(void);
 /* The glyph's text (a static string). */
 const char *theme_glyph(int glyph);
 
+/* Levels of a bar row (the queue): 1 to THEME_LEVELS, drawn as the
+ * blocks ▁▂▃▄▅▆▇█ or, in ASCII, the digits 1-8; level 0 (and below) is the
+ * idle glyph. */
+#define THEME_LEVELS 8
+const char *theme_level_glyph(int level);
 /* The glyph and role for a task state (enum task_state) and block reason. */
 int theme_state_glyph(int state, int reason);
 int theme_state_role(int state, int reason);
