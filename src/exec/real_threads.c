@@ -27,10 +27,20 @@
 
 #define WORKER_STACK (512 * 1024)
 
+/* The start gate: every worker thread waits here until all have been
+ * created, so they start together, as the simulation's tasks do, instead
+ * of in the order the OS happened to schedule their creation. */
+struct gate {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int open;
+};
+
 struct worker {
     struct real_run *r;
     struct real_task *t;
     const int *map; /* OS CPU -> CPU index, -1 unknown */
+    struct gate *gate;
 };
 
 static int cpu_index(const struct worker *w)
@@ -126,6 +136,9 @@ static void *worker_main(void *arg)
     struct worker *w = arg;
     struct real_run *r = w->r;
     struct real_task *t = w->t;
+    pthread_mutex_lock(&w->gate->mu);
+    while (!w->gate->open) pthread_cond_wait(&w->gate->cv, &w->gate->mu);
+    pthread_mutex_unlock(&w->gate->mu);
     struct http_client c;
     int have_client = real_client_get(r, &c) == 0;
     pthread_mutex_lock(&r->wl_mu);
@@ -218,13 +231,14 @@ static void threads_run(struct real_run *r)
     pthread_t *th = xmalloc((size_t)r->ntasks * sizeof *th);
     struct worker *ws = xmalloc((size_t)r->ntasks * sizeof *ws);
     int started = 0;
+    struct gate gate = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0};
     for (int i = 0; i < r->ntasks; i++) {
-        ws[i] = (struct worker){r, &r->tasks[i], map};
+        ws[i] = (struct worker){r, &r->tasks[i], map, &gate};
         int rc = pthread_create(&th[i], &attr, worker_main, &ws[i]);
         if (rc) {
             char text[160];
-            snprintf(text, sizeof text, "cannot start a thread for %s: %s", r->sc->workers[i],
-                     strerror(rc));
+            snprintf(text, sizeof text, "cannot start a thread for %s: %s",
+                     r->wl->tasks[i].name, strerror(rc));
             struct event ev = event_make(EV_LOG, 0, -1);
             ev.text = text;
             real_emit(r, &ev);
@@ -237,6 +251,10 @@ static void threads_run(struct real_run *r)
         started++;
     }
     pthread_attr_destroy(&attr);
+    pthread_mutex_lock(&gate.mu);
+    gate.open = 1;
+    pthread_cond_broadcast(&gate.cv);
+    pthread_mutex_unlock(&gate.mu);
     for (int i = 0; i < started; i++)
         pthread_join(th[i], NULL);
     free(ws);
