@@ -6,6 +6,7 @@
 #   make bench      benchmarks (numbers, not pass/fail)
 #   make lint       clang-format check, cppcheck, and the core include rule
 #   make deps       install the Debian packages pkg-config cannot find
+#   make asan | tsan | valgrind | fuzz | install   see "Hardening and release" below
 
 CC      ?= cc
 BUILD   ?= build
@@ -114,7 +115,94 @@ lint:
 	    --suppress=missingIncludeSystem -Isrc src
 	@echo "core includes:"; ! grep -rnE '#include *[<"](ncurses|curses|uv|curl/)' src/core
 
+# ---- Hardening and release (issue 7) ----
+#   make asan       every test under AddressSanitizer + UBSan (build-asan/)
+#   make tsan       the real-execution tests under ThreadSanitizer (build-tsan/)
+#   make valgrind   the headless examples under memcheck
+#   make fuzz       each libFuzzer target for FUZZ_TIME seconds (clang, build-fuzz/)
+#   make install    PREFIX=/usr/local DESTDIR=
+# Sanitizer reports go to files (log_path) as well as failing the process, so
+# a report from a juggle that a shell test runs cannot go unnoticed.
+ASAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+TSAN_FLAGS := -fsanitize=thread -fno-omit-frame-pointer
+FUZZ_FLAGS := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer \
+              -fno-sanitize-recover=all
+FUZZ_TIME  ?= 60
+FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+EXEC_TESTS   := $(patsubst tests/%.c,build-tsan/tests/%,$(wildcard tests/exec/test_*.c))
+SAN_REPORTS   = rm -rf $(1)/reports && mkdir -p $(1)/reports
+SAN_CHECK     = if ls $(1)/reports/* >/dev/null 2>&1; then \
+                    echo "$(2): sanitizer reports:"; cat $(1)/reports/*; exit 1; fi; \
+                echo "$(2): no sanitizer reports"; exit $$rc
+
+.PHONY: asan tsan valgrind fuzz uninstall FORCE
+
+asan: deps
+	@$(MAKE) --no-print-directory BUILD=build-asan OPT='-O1 -g $(ASAN_FLAGS)' \
+	    LDFLAGS='$(ASAN_FLAGS)' all tests
+	@$(call SAN_REPORTS,build-asan)
+	@ASAN_OPTIONS=detect_leaks=1:log_path=$(CURDIR)/build-asan/reports/asan \
+	    UBSAN_OPTIONS=print_stacktrace=1:log_path=$(CURDIR)/build-asan/reports/ubsan \
+	    tests/run.sh build-asan; rc=$$?; $(call SAN_CHECK,build-asan,asan)
+
+tsan: deps
+	@$(MAKE) --no-print-directory BUILD=build-tsan OPT='-O1 -g $(TSAN_FLAGS)' \
+	    LDFLAGS='$(TSAN_FLAGS)' all $(EXEC_TESTS)
+	@$(call SAN_REPORTS,build-tsan)
+	@export TSAN_OPTIONS='halt_on_error=1 second_deadlock_stack=1 log_path=$(CURDIR)/build-tsan/reports/tsan'; \
+	fail=0; for t in $(EXEC_TESTS) tests/exec/test_*.sh; do \
+	    [ -e "$$t" ] || continue; \
+	    case $$t in *.sh) cmd="bash $$t build-tsan";; *) cmd=$$t;; esac; \
+	    log=build-tsan/$$(basename $$t).log; \
+	    if timeout 900 $$cmd >$$log 2>&1 </dev/null; then echo "ok    $$t"; \
+	    else echo "FAIL  $$t"; sed 's/^/    | /' $$log; fail=1; fi; \
+	done; rc=$$fail; $(call SAN_CHECK,build-tsan,tsan)
+
+valgrind: all
+	@tests/valgrind.sh $(BUILD)
+
+fuzz: deps
+	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang OPT='-O1 -g $(FUZZ_FLAGS)' \
+	    LDFLAGS='$(ASAN_FLAGS)' $(FUZZ_TARGETS:%=build-fuzz/fuzz/%)
+	@for t in $(FUZZ_TARGETS); do \
+	    c=$${t#fuzz_}; mkdir -p build-fuzz/corpus/$$c build-fuzz/artifacts; \
+	    dict=; [ -f tests/fuzz/$$c.dict ] && dict=-dict=tests/fuzz/$$c.dict; \
+	    echo "fuzz: $$t for $(FUZZ_TIME) s (corpus tests/fuzz/corpus/$$c)"; \
+	    build-fuzz/fuzz/$$t -max_total_time=$(FUZZ_TIME) -timeout=20 -rss_limit_mb=4096 $$dict \
+	        -print_final_stats=1 -artifact_prefix=build-fuzz/artifacts/$$c- \
+	        build-fuzz/corpus/$$c tests/fuzz/corpus/$$c >build-fuzz/$$t.log 2>&1 \
+	    || { tail -80 build-fuzz/$$t.log; echo "fuzz: $$t FAILED; the input is in build-fuzz/artifacts/"; exit 1; }; \
+	    grep -E '^stat::(number_of_executed_units|average_exec_per_sec|peak_rss_mb)' build-fuzz/$$t.log; \
+	done
+
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	@echo "  FUZZ    $<"
+	@$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -fsanitize=fuzzer -Itests -o $@ $< $(LIB) \
+	    $(LDFLAGS) $(LDLIBS)
+
+# scene.o holds JUGGLE_DATADIR: rebuild it whenever PREFIX changes.
+$(BUILD)/obj/src/core/scene.o: $(BUILD)/prefix
+$(BUILD)/prefix: FORCE
+	@mkdir -p $(BUILD) && echo '$(PREFIX)' | cmp -s - $@ || echo '$(PREFIX)' >$@
+FORCE:
+
+INSTALL_DIRS := bin share/juggle/scenes share/man/man1 share/bash-completion/completions
+
+install: all
+	install -d $(INSTALL_DIRS:%='$(DESTDIR)$(PREFIX)'/%)
+	install -m 755 $(BIN) '$(DESTDIR)$(PREFIX)/bin/juggle'
+	install -m 644 scenes/*.ini '$(DESTDIR)$(PREFIX)/share/juggle/scenes/'
+	install -m 644 assets/juggle.1 '$(DESTDIR)$(PREFIX)/share/man/man1/juggle.1'
+	install -m 644 assets/juggle.bash-completion \
+	    '$(DESTDIR)$(PREFIX)/share/bash-completion/completions/juggle'
+
+uninstall:
+	rm -f '$(DESTDIR)$(PREFIX)/bin/juggle' '$(DESTDIR)$(PREFIX)/share/man/man1/juggle.1' \
+	    '$(DESTDIR)$(PREFIX)/share/bash-completion/completions/juggle'
+	rm -rf '$(DESTDIR)$(PREFIX)/share/juggle'
+
 clean:
 	rm -rf $(BUILD)
 
--include $(LIB_OBJS:.o=.d) $(MAIN_OBJ:.o=.d)
+-include $(LIB_OBJS:.o=.d) $(MAIN_OBJ:.o=.d) $(TEST_BINS:=.d)
