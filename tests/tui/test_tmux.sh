@@ -169,16 +169,27 @@ else
     bad "SIGTERM: no trace at $tmp/rec.jsonl"
 fi
 
-# 8. SIGINT (Ctrl-C) and SIGHUP restore the terminal too.
-start int run count
+# 8. SIGINT (Ctrl-C) and SIGHUP while recording restore the terminal too,
+# and leave a partial trace that loads.
+partial_loads() { # NAME FILE
+    if [ -s "$2" ] && "$juggle" replay "$2" --headless >/dev/null 2>"$tmp/$1.replay.err" </dev/null \
+        || grep -q 'incomplete' "$tmp/$1.replay.err" 2>/dev/null; then
+        grep -q 'incomplete' "$tmp/$1.replay.err" && ok || bad "$1: partial trace not marked incomplete"
+    else
+        bad "$1: no loadable trace at $2"
+    fi
+}
+start int run count --record "$tmp/int.jsonl"
 check "running before Ctrl-C" 'running'
 keys C-c
 finished int 130 "SIGINT"
-start hup run count
+partial_loads int "$tmp/int.jsonl"
+start hup run count --record "$tmp/hup.jsonl"
 check "running before SIGHUP" 'running'
 pid=$(juggle_pid)
 [ -n "$pid" ] && kill -HUP "$pid"
 finished hup 129 "SIGHUP"
+partial_loads hup "$tmp/hup.jsonl"
 
 # 9. Not a terminal: one line suggesting --headless, exit 2.
 "$juggle" run sleep >"$tmp/out" 2>"$tmp/err" </dev/null
