@@ -4,6 +4,7 @@
 #include "event.h"
 
 #include <assert.h>
+#include <stdio.h>
 #include <string.h>
 
 static const char *const kind_names[] = {
@@ -71,6 +72,30 @@ struct event event_make(int kind, int64_t t, int task)
 double units_of_ns(int64_t ns)
 {
     return (double)ns / 1e9;
+}
+
+int units_format(char *buf, size_t n, int64_t ns)
+{
+    /* printf("%.1f", ns / 1e9) without printf where the answer is sure:
+     * away from an exact tie (where the double's last bit decides) and
+     * from sizes where the double cannot tell nanoseconds apart. */
+    int64_t q = ns / 100000000, r = ns % 100000000;
+    if (ns < 0 || ns >= INT64_C(1000000000000000) || r == 50000000 || n < 24)
+        return snprintf(buf, n, "%.1f", units_of_ns(ns));
+    if (r > 50000000) q++;
+    char tmp[24];
+    int len = 0;
+    tmp[len++] = (char)('0' + q % 10);
+    tmp[len++] = '.';
+    q /= 10;
+    do {
+        tmp[len++] = (char)('0' + q % 10);
+        q /= 10;
+    } while (q > 0);
+    for (int i = 0; i < len; i++)
+        buf[i] = tmp[len - 1 - i];
+    buf[len] = '\0';
+    return len;
 }
 
 void bus_init(struct bus *b)

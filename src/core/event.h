@@ -14,6 +14,7 @@
 #ifndef JUGGLE_EVENT_H
 #define JUGGLE_EVENT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /*
@@ -157,6 +158,9 @@ struct event event_make(int kind, int64_t t, int task);
 /* Scene time helpers: a scene unit is 1e9 ns. */
 #define UNIT_NS INT64_C(1000000000)
 double units_of_ns(int64_t ns);
+/* Writes ns as scene units with one decimal, exactly as printf("%.1f",
+ * units_of_ns(ns)) does, into buf (n >= 24). Returns the length. */
+int units_format(char *buf, size_t n, int64_t ns);
 
 /*
  * bus: fans one event out to every attached sink, in attach order, and

@@ -7,11 +7,13 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 
+#include "core/event.h"
 #include "core/scene.h"
 #include "core/strategy.h"
 
@@ -133,6 +135,32 @@ static void scene__keeps_its_full_text_for_traces(void **state)
     scene_free(sc);
 }
 
+/* units_format is printf("%.1f") without printf: it must agree with it
+ * everywhere, ties and large values included. */
+static void scene__units_format_agrees_with_printf(void **state)
+{
+    (void)state;
+    uint64_t x = 88172645463325252ULL;
+    char want[64], got[64];
+    for (int i = 0; i < 2000000; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        int64_t ns;
+        switch (i % 4) {
+        case 0: ns = (int64_t)(x % 100000000000ULL); break; /* up to 100 units */
+        case 1: ns = (int64_t)(x % 2000) * 50000000 + (int64_t)(x % 3) - 1; break; /* near ties */
+        case 2: ns = (int64_t)(x % 2000) * 50000000; break; /* ties and exact tenths */
+        default: ns = (int64_t)(x >> 1); break;             /* anything */
+        }
+        if (ns < 0) ns = -ns;
+        snprintf(want, sizeof want, "%.1f", (double)ns / 1e9);
+        int len = units_format(got, sizeof got, ns);
+        if (strcmp(want, got) != 0 || len != (int)strlen(want))
+            fail_msg("ns %lld: printf says %s, units_format %s", (long long)ns, want, got);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -142,6 +170,7 @@ int main(void)
         cmocka_unit_test(scene__defaults_apply_when_keys_are_absent),
         cmocka_unit_test(scene__generators_describe_huge_workloads),
         cmocka_unit_test(scene__units_parse_and_print_like_the_timer),
+        cmocka_unit_test(scene__units_format_agrees_with_printf),
         cmocka_unit_test(scene__http_lists_urls_and_latencies),
         cmocka_unit_test(scene__keeps_its_full_text_for_traces),
     };
