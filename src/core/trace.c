@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -337,8 +338,12 @@ static char *read_all(const char *path, size_t *len, struct err *e)
         err_set(e, ERR_IO, path, 0, "cannot open: %s", strerror(errno));
         return NULL;
     }
-    size_t cap = 1 << 16, n = 0, got;
-    char *buf = xmalloc(cap);
+    /* Sized from the file where it can be, so a large trace is read in
+     * one go instead of through a chain of reallocations. */
+    struct stat sb;
+    size_t cap = fstat(fileno(f), &sb) == 0 && sb.st_size > 0 ? (size_t)sb.st_size + 1 : 1 << 16;
+    size_t n = 0, got;
+    char *buf = xmalloc_large(cap);
     while ((got = fread(buf + n, 1, cap - n, f)) > 0) {
         n += got;
         if (n == cap) buf = xrealloc(buf, cap *= 2);
@@ -400,7 +405,7 @@ struct trace *trace_load(const char *path, struct err *e)
     /* Lines 2.. in parallel; line i (0-based) holds event i - 1. */
     size_t body = nlines - 1;
     size_t last = truncated ? nlines - 1 : nlines; /* a truncated last line is not parsed */
-    t->ev = xmalloc((body + 1) * sizeof *t->ev);
+    t->ev = xmalloc_large((body + 1) * sizeof *t->ev);
     off = xmalloc((body + 1) * sizeof *off);
     kinds = xcalloc(nlines + 1, 1);
     struct chunk chunks[LOAD_THREADS] = {0};

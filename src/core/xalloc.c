@@ -5,7 +5,9 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <string.h>
 
 static void oom(size_t n)
@@ -70,4 +72,18 @@ char *xasprintf(const char *fmt, ...)
     vsnprintf(s, (size_t)n + 1, fmt, ap);
     va_end(ap);
     return s;
+}
+
+void *xmalloc_large(size_t n)
+{
+    void *p = xmalloc(n);
+#ifdef MADV_HUGEPAGE
+    enum { HUGE = 2 * 1024 * 1024 };
+    if (n >= 4 * (size_t)HUGE) {
+        uintptr_t from = ((uintptr_t)p + HUGE - 1) & ~(uintptr_t)(HUGE - 1);
+        uintptr_t to = ((uintptr_t)p + n) & ~(uintptr_t)(HUGE - 1);
+        if (to > from) madvise((void *)from, to - from, MADV_HUGEPAGE); /* advice only */
+    }
+#endif
+    return p;
 }

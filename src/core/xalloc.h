@@ -14,6 +14,11 @@ void *xrealloc(void *p, size_t n);
 /* Grows an array to hold at least `need` elements of `size` bytes,
  * doubling; *cap is updated. */
 void *xgrow(void *p, size_t *cap, size_t need, size_t size);
+/* xmalloc for a buffer of many megabytes that is written once (a trace
+ * being loaded): asks the kernel for transparent huge pages where it
+ * offers them on request, which saves most of the page faults. Free with
+ * free(). */
+void *xmalloc_large(size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 /* printf into a freshly allocated string owned by the caller. */
