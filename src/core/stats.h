@@ -32,7 +32,7 @@ struct stats_task {
     int64_t until;       /* while blocked: expected wake time, or -1 */
     /* Response: from the end of a wait (its known wake time) until the task
      * runs again: how long a finished machine or a calling kid waited. */
-    int64_t resp_until; /* pending wait end, or -1 */
+    int64_t resp_until;   /* pending wait end, or -1 */
     int64_t item_arrival; /* request being served: its arrival, or -1 */
     uint64_t items, failed_items;
     uint64_t switches_in; /* times a CPU switched to it */

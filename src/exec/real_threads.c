@@ -137,7 +137,8 @@ static void *worker_main(void *arg)
     struct real_run *r = w->r;
     struct real_task *t = w->t;
     pthread_mutex_lock(&w->gate->mu);
-    while (!w->gate->open) pthread_cond_wait(&w->gate->cv, &w->gate->mu);
+    while (!w->gate->open)
+        pthread_cond_wait(&w->gate->cv, &w->gate->mu);
     pthread_mutex_unlock(&w->gate->mu);
     struct http_client c;
     int have_client = real_client_get(r, &c) == 0;
@@ -237,8 +238,8 @@ static void threads_run(struct real_run *r)
         int rc = pthread_create(&th[i], &attr, worker_main, &ws[i]);
         if (rc) {
             char text[160];
-            snprintf(text, sizeof text, "cannot start a thread for %s: %s",
-                     r->wl->tasks[i].name, strerror(rc));
+            snprintf(text, sizeof text, "cannot start a thread for %s: %s", r->wl->tasks[i].name,
+                     strerror(rc));
             struct event ev = event_make(EV_LOG, 0, -1);
             ev.text = text;
             real_emit(r, &ev);
