@@ -3,18 +3,15 @@
 # write (python3 -m http.server). Small time scales; asserts on outcomes
 # and order, never on wall-clock numbers. Every run has a timeout, and a
 # run that hits it fails the case.
-set -u
-build=${1:-build}
-juggle=$(cd "$build" && pwd)/juggle
-here=$(cd "$(dirname "$0")" && pwd)
-tmp=$(mktemp -d)
+. "$(dirname "$0")/../lib.sh" "$@"
 pypid=
 trap '[ -n "$pypid" ] && kill $pypid 2>/dev/null; rm -rf "$tmp"' EXIT
-cd "$here/../.." || exit 2
-pass=0 fail=0
-
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $1"; [ -n "${2:-}" ] && printf '%s\n' "$2" | head -20; }
+# bad MESSAGE [OUTPUT]: also shows the start of what the run printed.
+bad() {
+    fail=$((fail + 1))
+    echo "FAIL $1"
+    [ -n "${2:-}" ] && printf '%s\n' "$2" | head -20
+}
 
 # real SCENE STRATEGY [args...]: stdout in $out, exit status in $rc
 real() {
@@ -79,5 +76,4 @@ for s in sync threads loop; do
     if [ "$rc" = 1 ] && grep -q "^Task One error: $base/missing: " <<<"$out"; then ok; else bad "python http.server 404 $s: rc=$rc" "$out"; fi
 done
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

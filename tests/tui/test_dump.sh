@@ -2,19 +2,9 @@
 # Screen dumps (--dump-screen): exact header, timeline rows at known times,
 # totals equal to the engine's --json numbers, ASCII fallback, small sizes.
 # Usage: test_dump.sh [BUILD_DIR]; prints "N passed, N failed".
-set -u
-build=${1:-build}
-juggle=$(cd "$build" && pwd)/juggle
-here=$(cd "$(dirname "$0")" && pwd)
-cd "$here/../.." || exit 2 # scene names resolve in the checkout's scenes/
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
+. "$(dirname "$0")/../lib.sh" "$@"
 export LC_ALL=C.UTF-8
 unset NO_COLOR
-
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
 
 # line N of a dump (1-based)
 line() { sed -n "${2}p" "$1"; }
@@ -101,5 +91,4 @@ dump "$tmp/zero" count -s coop --dump-screen 100x30 --at 0
 grep -q 't 0.0' "$tmp/zero" && ok || bad "dump at 0 shows t 0.0"
 grep -q '0.0  Task One running' "$tmp/zero" && ok || bad "log line stamped 0.0"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -6,19 +6,9 @@
 # peak comes from the recorded trace's request events (arrival in value2),
 # the number from --json, the column from the dump's own axis labels.
 # Usage: test_queue.sh [BUILD_DIR]; prints "N passed, N failed".
-set -u
-build=${1:-build}
-juggle=$(cd "$build" && pwd)/juggle
-here=$(cd "$(dirname "$0")" && pwd)
-cd "$here/../.." || exit 2 # scene names resolve in the checkout's scenes/
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
+. "$(dirname "$0")/../lib.sh" "$@"
 export LC_ALL=C.UTF-8
 unset NO_COLOR
-
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
 
 "$juggle" run webserver -s sync --headless --json >"$tmp/json" </dev/null || bad "webserver sync --json"
 "$juggle" run webserver -s sync --headless --record "$tmp/trace.jsonl" >/dev/null </dev/null ||
@@ -104,5 +94,4 @@ done
 [ "$(grep '^│ queue ' "$tmp/rep")" == "$(grep '^│ queue ' "$tmp/dump-160x30")" ] && ok ||
     bad "replay: the queue row differs from the live run's"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -5,19 +5,9 @@
 # hint (a replay offers transport keys instead of 1-5). Times are mid-run,
 # before the run ends (after it, the session line names "loop replay").
 # Usage: test_replay_dump.sh [BUILD_DIR]; prints "N passed, N failed".
-set -u
-build=${1:-build}
-juggle=$(cd "$build" && pwd)/juggle
-here=$(cd "$(dirname "$0")" && pwd)
-cd "$here/../.." || exit 2 # scene names resolve in the checkout's scenes/
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
+. "$(dirname "$0")/../lib.sh" "$@"
 export LC_ALL=C.UTF-8
 unset NO_COLOR
-
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
 
 # compare LIVE REPLAY what: every row equal but row 1 (mode marker) and the last.
 compare() {
@@ -72,5 +62,4 @@ rc=$?
 grep -q "^juggle: .*bad.jsonl:1:" "$tmp/err" && ok || { bad "bad trace: message"; cat "$tmp/err"; }
 [ -s "$tmp/out" ] && bad "bad trace: printed a screen" || ok
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish
