@@ -490,6 +490,11 @@ static void draw_totals(struct canvas *c, struct app *a, int x, int y, int w, in
     }
     if (row >= h) return;
     int nw = name_width(a);
+    /* Real runs add what the OS saw for each worker thread (reported as
+     * each one ends): its CPU time and voluntary/involuntary switches. */
+    int os = 0;
+    for (size_t i = 0; i < st->ntasks; i++)
+        os |= st->tasks[i].has_os;
     canvas_printf(c, x, y + row++, THEME_DIM, w, "%-*s %8s %8s %8s %6s %8s", nw, "task", "running",
                   "waiting", "blocked", "items", "worst");
     for (size_t i = 0; i < st->ntasks && row < h; i++, row++) {
@@ -504,6 +509,16 @@ static void draw_totals(struct canvas *c, struct app *a, int x, int y, int w, in
         canvas_printf(c, x, y + row, (int)i == a->selected ? THEME_SELECTED : THEME_NORMAL, w,
                       "%-*.*s %8s %8s %8s %6llu %8s", nw, nw, tk->name ? tk->name : "?", r, q, b,
                       (unsigned long long)tk->items, wr);
+    }
+    if (!os || row + 1 >= h) return;
+    canvas_printf(c, x, y + row++, THEME_DIM, w, "%-*s %8s %8s %8s", nw, "os saw", "cpu s",
+                  "vol sw", "invol sw");
+    for (size_t i = 0; i < st->ntasks && row < h; i++) {
+        const struct stats_task *tk = &st->tasks[i];
+        if (!tk->has_os) continue;
+        canvas_printf(c, x, y + row++, THEME_NORMAL, w, "%-*.*s %8.3f %8lld %8lld", nw, nw,
+                      tk->name ? tk->name : "?", (double)tk->os_cpu_ns / 1e9,
+                      (long long)tk->os_vcsw, (long long)tk->os_ivcsw);
     }
 }
 

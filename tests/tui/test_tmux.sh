@@ -272,6 +272,13 @@ check "storm: the run went on to its end" 'finished' 10
 keys q
 finished storm 0 "storm q"
 
+# 16. A real run's totals show what the OS saw for each worker thread.
+start osrun run sleep -s threads --real --time-scale 0.05
+check "real run: the OS's view per thread" 'os saw +cpu s +vol sw +invol sw' 10
+check "real run: One's CPU seconds and switches" 'One +[0-9]+\.[0-9]{3} +[0-9]+ +[0-9]+ ' 10
+keys q
+finished osrun 0 "osrun q"
+
 # 16. Colour roles: colours by default; none with NO_COLOR (attributes
 # only: the glyphs carry the meaning).
 start colour run sleep
