@@ -11,7 +11,7 @@
 CC      ?= cc
 BUILD   ?= build
 PREFIX  ?= /usr/local
-VERSION := 0.1.0
+VERSION := 1.0.0
 SCENE   ?= sleep
 
 PKGS      := ncursesw libuv libcurl jansson inih libmicrohttpd
