@@ -20,13 +20,7 @@
 #include "core/sim.h"
 #include "core/stats.h"
 #include "core/strategy.h"
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
+#include "bench_util.h"
 
 static int one(long workers, long items, const char *strategy)
 {

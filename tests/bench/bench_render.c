@@ -26,6 +26,7 @@
 #include "ui/panels.h"
 #include "ui/term.h"
 #include "ui/theme.h"
+#include "bench_util.h"
 
 #define COLS_  300
 #define ROWS_  80
@@ -34,13 +35,6 @@
 static const char scene_text[] = "[scene]\ntitle = 200 workers\nseed = 1\nstrategy = loop\n"
                                  "[workers]\ncount = 200\n"
                                  "[queue]\nwork = sleep\ngenerate = 20000\nmin = 1\nmax = 20\n";
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* An app on the scene at mid-run (the caller frees it with app_done). */
 static int open_app(struct app *a, struct scene **sc)

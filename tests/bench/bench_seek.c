@@ -18,42 +18,10 @@
 #include "core/sim.h"
 #include "core/strategy.h"
 #include "core/trace.h"
+#include "bench_util.h"
 #include "ui/app.h"
 #include "ui/model.h"
 #include "ui/tui.h"
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* The same generated workload as bench_trace.c. */
-static int write_trace(const char *path)
-{
-    const char *text = "[scene]\nseed = 1\n[workers]\ncount = 1000\n[queue]\nwork = sleep\n"
-                       "generate = 125000\nmin = 1\nmax = 20\n";
-    struct err e;
-    struct scene *sc = scene_parse("bench.ini", text, &e);
-    if (!sc) return 1;
-    struct trace_writer *w =
-        trace_writer_open(path, sc->path, sc->text, "loop", "virtual", "bench", &e);
-    if (!w) {
-        fprintf(stderr, "bench: %s\n", e.msg);
-        scene_free(sc);
-        return 1;
-    }
-    struct bus bus;
-    bus_init(&bus);
-    bus_attach(&bus, trace_writer_sink, w);
-    struct sim *s = sim_new(sc, strategy_find("loop"), &bus);
-    sim_run(s);
-    sim_free(s);
-    int rc = trace_writer_close(w, 1, &e) ? 1 : 0;
-    scene_free(sc);
-    return rc;
-}
 
 int main(void)
 {
@@ -61,7 +29,7 @@ int main(void)
     int fd = mkstemp(path);
     if (fd < 0) return 1;
     close(fd);
-    if (write_trace(path)) {
+    if (bench_write_trace(path, NULL)) {
         unlink(path);
         return 1;
     }

@@ -17,39 +17,16 @@
 #include "core/stats.h"
 #include "core/strategy.h"
 #include "core/trace.h"
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
+#include "bench_util.h"
 
 static int write_trace(const char *path)
 {
-    const char *text = "[scene]\nseed = 1\n[workers]\ncount = 1000\n[queue]\nwork = sleep\n"
-                       "generate = 125000\nmin = 1\nmax = 20\n";
-    struct err e;
-    struct scene *sc = scene_parse("bench.ini", text, &e);
-    struct trace_writer *w =
-        trace_writer_open(path, sc->path, sc->text, "loop", "virtual", "bench", &e);
-    if (!w) {
-        fprintf(stderr, "bench: %s\n", e.msg);
-        return 1;
-    }
-    struct bus bus;
-    bus_init(&bus);
-    bus_attach(&bus, trace_writer_sink, w);
+    uint64_t n = 0;
     double t0 = now_s();
-    struct sim *s = sim_new(sc, strategy_find("loop"), &bus);
-    sim_run(s);
-    uint64_t n = sim_events(s);
-    sim_free(s);
-    trace_writer_close(w, 1, &e);
+    if (bench_write_trace(path, &n)) return 1;
     double dt = now_s() - t0;
     printf("trace    record %llu events   %.2f s   %.2f us/event (JSON lines)\n",
            (unsigned long long)n, dt, dt * 1e6 / (double)n);
-    scene_free(sc);
     return 0;
 }
 
