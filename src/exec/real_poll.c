@@ -214,6 +214,17 @@ static void idle_until_check(struct polld *d)
     }
 }
 
+/* Runs t on the thread, charging the OS's view of that stretch to t. */
+static void run_task(struct polld *d, struct real_task *t)
+{
+    struct real_os before, after;
+    real_run_on(d->r, t, 0);
+    real_os_now(&before);
+    advance(d, t);
+    real_os_now(&after);
+    real_os_add(t, &before, &after);
+}
+
 static void poll_run(struct real_run *r)
 {
     struct polld *d = xcalloc(1, sizeof *d);
@@ -234,15 +245,10 @@ static void poll_run(struct real_run *r)
         intq_push(&d->runq, i);
 
     while (!real_cancelled(r) && !r->stuck && r->ndone < r->ntasks) {
-        struct real_os before, after;
         if (d->attend.n > 0) {
             struct real_task *t = &r->tasks[intq_pop(&d->attend)];
             d->attending = t->id;
-            real_run_on(r, t, 0);
-            real_os_now(&before);
-            advance(d, t);
-            real_os_now(&after);
-            real_os_add(t, &before, &after);
+            run_task(d, t);
             continue;
         }
         if (real_now(r) >= d->next_check) {
@@ -253,12 +259,7 @@ static void poll_run(struct real_run *r)
             d->next_check = grid_after(r, real_now(r));
         }
         if (d->runq.n > 0) {
-            struct real_task *t = &r->tasks[intq_pop(&d->runq)];
-            real_run_on(r, t, 0);
-            real_os_now(&before);
-            advance(d, t);
-            real_os_now(&after);
-            real_os_add(t, &before, &after);
+            run_task(d, &r->tasks[intq_pop(&d->runq)]);
             continue;
         }
         if (d->inflight > 0) {
