@@ -75,6 +75,71 @@ static void wl_emit(void *ctx, struct event *ev)
     sim_emit(ctx, ev);
 }
 
+/* The engine's clock: virtual time, or the backend's when it is later (a
+ * real run's actions are handled when they are really noticed). */
+static int64_t clock_now(struct sim *s)
+{
+    if (s->be) {
+        int64_t now = s->be->now(s->be->ctx);
+        if (now > s->now) return now;
+    }
+    return s->now;
+}
+
+void sim_cpu(struct sim *s, struct sim_task *t, int64_t chunk, int what, int64_t arg)
+{
+    if (!s->be) {
+        t->used = chunk;
+        sim_at(s, s->now + chunk, what, t->id, arg);
+        return;
+    }
+    int64_t until = chunk < t->cpu_left ? s->now + chunk : -1;
+    t->used = s->be->cpu(s->be->ctx, t->id, &t->cur, chunk, until);
+    sim_at(s, clock_now(s), what, t->id, arg);
+}
+
+void sim_busy(struct sim *s, int64_t dur, int what, int task, int64_t arg)
+{
+    if (!s->be) {
+        sim_at(s, s->now + dur, what, task, arg);
+        return;
+    }
+    s->be->cpu(s->be->ctx, -1, NULL, dur, -1);
+    sim_at(s, clock_now(s), what, task, arg);
+}
+
+void sim_wait(struct sim *s, struct sim_task *t, int stall, int what, int64_t arg)
+{
+    int64_t due = s->now + t->cur.dur;
+    if (!s->be) {
+        t->wait_done = due;
+        sim_block(s, t, t->cur.reason, due, stall);
+        sim_at(s, due, what, t->id, arg);
+        return;
+    }
+    int timed = !(t->cur.reason == BLOCK_HTTP && t->cur.url);
+    sim_block(s, t, t->cur.reason, timed ? due : -1, stall);
+    t->wait_done = INT64_MAX;
+    t->wake_what = what;
+    t->wake_arg = arg;
+    s->outstanding++;
+    if (s->be->wait(s->be->ctx, t->id, &t->cur, stall, &t->result) == 0) {
+        s->outstanding--;
+        t->wait_done = due;
+        sim_at(s, due, what, t->id, arg);
+    }
+}
+
+void sim_complete(struct sim *s, int task)
+{
+    struct sim_task *t = sim_task(s, task);
+    if (s->finished || t->wait_done != INT64_MAX) return;
+    s->outstanding--;
+    t->has_result = 1;
+    t->wait_done = clock_now(s);
+    sim_at(s, t->wait_done, t->wake_what, task, t->wake_arg);
+}
+
 void sim_fetch(struct sim *s, struct sim_task *t)
 {
     workload_next(s->wl, t->id, s->now, t->has_result ? &t->result : NULL, &t->cur);
@@ -140,6 +205,7 @@ void sim_task_done(struct sim *s, struct sim_task *t)
     t->state = TASK_DONE;
     t->has_step = 0;
     t->gen++;
+    if (s->be && s->be->done) s->be->done(s->be->ctx, t->id);
     struct event ev = event_make(EV_TASK_DONE, 0, t->id);
     sim_emit(s, &ev);
     if (++s->ndone == s->ntasks) sim_end(s, 0);
@@ -156,6 +222,16 @@ void sim_end(struct sim *s, int failed)
     ev.value = s->now;
     ev.reason = (int16_t)failed;
     sim_emit(s, &ev);
+    if (s->be && s->be->ended) s->be->ended(s->be->ctx);
+}
+
+void sim_cancel(struct sim *s)
+{
+    if (s->finished) return;
+    struct event ev = event_make(EV_LOG, 0, -1);
+    ev.text = "cancelled";
+    sim_emit(s, &ev);
+    sim_end(s, 1);
 }
 
 static const char *lock_name(struct sim *s, int res)
@@ -277,12 +353,19 @@ int sim_lock_release(struct sim *s, struct sim_task *t, int res)
 
 struct sim *sim_new(const struct scene *sc, int strategy, struct bus *bus)
 {
+    return sim_new_on(sc, strategy, bus, NULL);
+}
+
+struct sim *sim_new_on(const struct scene *sc, int strategy, struct bus *bus,
+                       const struct sim_backend *be)
+{
     assert(strategy >= 0 && strategy < STRATEGY_COUNT);
     struct sim *s = xcalloc(1, sizeof *s);
     s->sc = sc;
     s->strategy = strategy;
     s->ops = strategies[strategy];
     s->bus = bus;
+    s->be = be;
     s->em.emit = wl_emit;
     s->em.ctx = s;
     s->wl = workload_new(sc, strategy, &s->em);
@@ -307,6 +390,7 @@ struct sim *sim_new(const struct scene *sc, int strategy, struct bus *bus)
     struct event ev = event_make(EV_RUN_START, 0, -1);
     ev.text = s->ops->name;
     ev.value = s->ncpu;
+    ev.value2 = be != NULL;
     sim_emit(s, &ev);
     for (int r = 0; r < s->nlocks; r++) {
         ev = event_make(EV_RESOURCE_NEW, 0, -1);
@@ -328,7 +412,7 @@ struct sim *sim_new(const struct scene *sc, int strategy, struct bus *bus)
         ev.reason = (int16_t)s->wl->tasks[i].role;
         sim_emit(s, &ev);
     }
-    s->ops->start(s);
+    if (!be || !be->runs_tasks) s->ops->start(s);
     return s;
 }
 
@@ -382,6 +466,31 @@ int sim_advance(struct sim *s, int64_t t)
 int sim_run(struct sim *s)
 {
     sim_advance(s, INT64_MAX);
+    return s->failed;
+}
+
+int sim_run_live(struct sim *s)
+{
+    const struct sim_backend *be = s->be;
+    while (!s->finished) {
+        int64_t next = s->nheap ? s->heap[0].t : INT64_MAX;
+        if (next == INT64_MAX && s->outstanding == 0) {
+            stalled(s);
+            break;
+        }
+        if (be->idle(be->ctx, next) < 0) {
+            sim_cancel(s);
+            break;
+        }
+        /* One action at a time, looking for completions in between, as a
+         * real loop looks at its sockets between callbacks. */
+        int64_t now = clock_now(s);
+        if (s->nheap && s->heap[0].t <= now) {
+            struct pending p = heap_pop(s);
+            s->now = now;
+            s->ops->fire(s, &p);
+        }
+    }
     return s->failed;
 }
 
@@ -444,12 +553,9 @@ int sim_blocking_proceed(struct sim *s, struct sim_task *t)
         switch (t->cur.kind) {
         case STEP_CPU:
             if (t->cur.dur == 0) continue;
-            sim_at(s, s->now + t->cur.dur, SIM_ACT_CPU, t->id, t->gen);
+            sim_cpu(s, t, t->cur.dur, SIM_ACT_CPU, t->gen);
             return PROCEED_BUSY;
-        case STEP_WAIT:
-            sim_block(s, t, t->cur.reason, s->now + t->cur.dur, 1);
-            sim_at(s, s->now + t->cur.dur, SIM_ACT_WAKE, t->id, t->gen);
-            return PROCEED_BUSY;
+        case STEP_WAIT: sim_wait(s, t, 1, SIM_ACT_WAKE, t->gen); return PROCEED_BUSY;
         case STEP_YIELD: return PROCEED_YIELD;
         case STEP_LOCK:
             /* On one thread a held lock can never be released while we

@@ -1,6 +1,8 @@
 /*
- * sim_internal: the engine as strategies see it. Only sim.c and the
- * strat_*.c files include this.
+ * sim_internal: the task machine, as strategies and backends see it.
+ * sim.c, the strat_*.c files and the real runner's backend (src/exec)
+ * include this: a backend that runs tasks on threads of its own drives
+ * them with the same helpers, so every rule is written once.
  *
  * A strategy decides which task runs where and when; the engine gives it a
  * clock, a pending-action heap, tasks with their current step, CPUs, locks
@@ -35,7 +37,10 @@ struct sim_task {
     struct step cur;   /* the step it is on */
     int has_step;      /* cur is fetched and not finished */
     int64_t cpu_left;  /* ns of CPU still needed by cur (STEP_CPU) */
-    int64_t wait_done; /* when the current wait completes */
+    int64_t used;      /* ns of CPU the last sim_cpu chunk used */
+    int64_t wait_done; /* when the current wait completes (INT64_MAX: not known yet) */
+    int wake_what;     /* the action sim_complete fires, and its arg */
+    int64_t wake_arg;
     uint32_t gen;      /* bumped to make pending actions for it stale */
     int lock_wait;     /* resource it waits for, or -1 */
     int link;          /* next task in a strategy's queue, or -1 */
@@ -57,6 +62,8 @@ struct sim {
     struct bus *bus;
     struct workload *wl;
     struct emitter em;
+    const struct sim_backend *be; /* NULL: virtual time */
+    int outstanding;              /* waits the backend will complete */
 
     int64_t now;
     uint64_t pseq;
@@ -83,6 +90,18 @@ struct sim {
 void sim_at(struct sim *s, int64_t t, int what, int task, int64_t arg);
 /* Emits ev at the current time. */
 void sim_emit(struct sim *s, struct event *ev);
+
+/* t uses the CPU for chunk ns (its step is STEP_CPU); action what (for t,
+ * with arg) fires when the chunk is over, with t->used set to the ns used.
+ * Real backends do the work right here, on the engine's thread. */
+void sim_cpu(struct sim *s, struct sim_task *t, int64_t chunk, int what, int64_t arg);
+/* The thread is busy for dur ns on no task's behalf (a poll check);
+ * action what fires when that is over. */
+void sim_busy(struct sim *s, int64_t dur, int what, int task, int64_t arg);
+/* t starts the wait of its STEP_WAIT step: it blocks (stall: it keeps its
+ * thread, a blocking call), and action what (for t, with arg) fires when
+ * the wait is over; t->wait_done says when, once known. */
+void sim_wait(struct sim *s, struct sim_task *t, int stall, int what, int64_t arg);
 
 /* Asks the workload for t's next step into t->cur (and cpu_left). */
 void sim_fetch(struct sim *s, struct sim_task *t);
@@ -119,8 +138,6 @@ static inline struct sim_task *sim_task(struct sim *s, int id)
     return &s->tasks[id];
 }
 
-#endif
-
 /*
  * One-thread blocking execution, shared by sync and coop: runs t's steps on
  * cpu 0 where every wait is a blocking call that stalls the thread. Returns
@@ -139,3 +156,5 @@ int sim_blocking_proceed(struct sim *s, struct sim_task *t);
 void sim_stuck_on_lock(struct sim *s, struct sim_task *t);
 /* Handles SIM_ACT_CPU / SIM_ACT_WAKE for blocking execution, then proceeds. */
 int sim_blocking_fire(struct sim *s, const struct pending *p);
+
+#endif

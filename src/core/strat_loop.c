@@ -76,7 +76,7 @@ static int step_task(struct sim *s, struct sim_task *t)
         case STEP_CPU:
             if (t->cur.dur == 0) continue;
             d->busy = 1;
-            sim_at(s, s->now + t->cur.dur, ACT_CPU, t->id, 0);
+            sim_cpu(s, t, t->cur.dur, ACT_CPU, 0);
             return 1;
         case STEP_WAIT:
             if (t->cur.dur == 0 && t->cur.reason == BLOCK_SLEEP) {
@@ -86,8 +86,7 @@ static int step_task(struct sim *s, struct sim_task *t)
                 push_ready(s, CB_STEP, t->id);
                 return 0;
             }
-            sim_block(s, t, t->cur.reason, s->now + t->cur.dur, 0);
-            sim_at(s, s->now + t->cur.dur, ACT_TIMER, t->id, 0);
+            sim_wait(s, t, 0, ACT_TIMER, 0);
             return 0;
         case STEP_YIELD:
             /* await asyncio.sleep(0): the task goes to the back of the queue. */

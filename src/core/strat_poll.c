@@ -28,7 +28,6 @@ struct poll_data {
     int norder, pos;
     int running;   /* task with a CPU chunk in progress, or -1 */
     int attending; /* task being attended to, or -1 */
-    int64_t since;
     int idle_wait; /* an ACT_CHECK wakes the idle thread */
     int inflight;
     struct intq runq, attend;
@@ -64,16 +63,13 @@ static int advance(struct sim *s, struct sim_task *t)
                 if (d->next_check - s->now < chunk) chunk = d->next_check - s->now;
             }
             d->running = t->id;
-            d->since = s->now;
-            sim_at(s, s->now + chunk, ACT_CPU, t->id, 0);
+            sim_cpu(s, t, chunk, ACT_CPU, 0);
             return BUSY;
         }
         case STEP_WAIT:
             t->has_step = 0;
-            t->wait_done = s->now + t->cur.dur;
-            sim_block(s, t, t->cur.reason, t->wait_done, 0);
-            sim_at(s, t->wait_done, ACT_IO_DONE, t->id, 0);
             d->inflight++;
+            sim_wait(s, t, 0, ACT_IO_DONE, 0);
             if (d->attending == t->id) d->attending = -1;
             return FREE;
         case STEP_YIELD: t->has_step = 0; continue;
@@ -140,7 +136,7 @@ static int check_one(struct sim *s)
         intq_push(&d->attend, t->id);
     }
     if (s->sc->check_cost > 0) {
-        sim_at(s, s->now + s->sc->check_cost, ACT_CHECK, -1, 0);
+        sim_busy(s, s->sc->check_cost, ACT_CHECK, -1, 0);
         return 1;
     }
     return 0;
@@ -209,7 +205,7 @@ static void poll_fire(struct sim *s, const struct pending *p)
         break;
     case ACT_CPU: {
         struct sim_task *t = sim_task(s, p->task);
-        t->cpu_left -= s->now - d->since;
+        t->cpu_left -= t->used;
         d->running = -1;
         if (advance(s, t) == BUSY) return;
         break;

@@ -14,7 +14,6 @@ enum { ACT_CPU = 1, ACT_WAKE };
 struct threads_data {
     int head, n;    /* run queue: a ring over ring[] */
     int64_t *slice; /* per CPU: when the running thread's slice ends */
-    int64_t *since; /* per task: when its current CPU chunk began */
     int dispatching, again;
     int ring[];
 };
@@ -90,15 +89,13 @@ static void proceed(struct sim *s, struct sim_task *t)
                 }
                 d->slice[c] = s->now + s->sc->quantum;
             }
-            d->since[t->id] = s->now;
             int64_t chunk = d->slice[c] - s->now;
             if (t->cpu_left < chunk) chunk = t->cpu_left;
-            sim_at(s, s->now + chunk, ACT_CPU, t->id, t->gen);
+            sim_cpu(s, t, chunk, ACT_CPU, t->gen);
             return;
         case STEP_WAIT:
             t->has_step = 0;
-            sim_block(s, t, t->cur.reason, s->now + t->cur.dur, 0);
-            sim_at(s, s->now + t->cur.dur, ACT_WAKE, t->id, t->gen);
+            sim_wait(s, t, 0, ACT_WAKE, t->gen);
             dispatch(s);
             return;
         case STEP_YIELD:
@@ -142,7 +139,6 @@ static void threads_start(struct sim *s)
     struct threads_data *d = xcalloc(1, sizeof *d + (size_t)s->ntasks * sizeof *d->ring);
     s->sd = d;
     d->slice = xcalloc((size_t)s->ncpu, sizeof *d->slice);
-    d->since = xcalloc((size_t)s->ntasks, sizeof *d->since);
     for (int i = 0; i < s->ntasks; i++)
         rq_push(s, i);
     dispatch(s);
@@ -150,11 +146,10 @@ static void threads_start(struct sim *s)
 
 static void threads_fire(struct sim *s, const struct pending *p)
 {
-    struct threads_data *d = s->sd;
     struct sim_task *t = sim_task(s, p->task);
     if ((uint32_t)p->arg != t->gen) return;
     if (p->what == ACT_CPU) {
-        t->cpu_left -= s->now - d->since[t->id];
+        t->cpu_left -= t->used;
         proceed(s, t);
     } else {
         sim_make_ready(s, t, EV_WAKE, -1);
@@ -167,7 +162,6 @@ static void threads_cleanup(void *sd)
 {
     struct threads_data *d = sd;
     free(d->slice);
-    free(d->since);
 }
 
 const struct strategy_ops strat_threads = {
