@@ -30,7 +30,7 @@ LDLIBS   += $(PKG_LIBS) -lpthread -lm
 
 LIB_SRCS  := $(wildcard src/core/*.c src/headless/*.c src/exec/*.c src/ui/*.c)
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
-MAIN_OBJ  := $(BUILD)/obj/src/main.o
+MAIN_OBJ  := $(patsubst %.c,$(BUILD)/obj/%.o,src/main.c $(wildcard src/cmd_*.c))
 LIB       := $(BUILD)/libjuggle.a
 BIN       := $(BUILD)/juggle
 
@@ -64,7 +64,7 @@ $(LIB): $(LIB_OBJS)
 
 $(BIN): $(MAIN_OBJ) $(LIB)
 	@echo "  LINK    $@"
-	@$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	@$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(MAIN_OBJ) $(LIB) $(LDLIBS)
 
 $(BUILD)/tests/%: tests/%.c $(LIB)
 	@mkdir -p $(dir $@)
@@ -114,6 +114,8 @@ lint:
 	@echo "cppcheck:"; cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
 	    --suppress=missingIncludeSystem -Isrc src
 	@echo "core includes:"; ! grep -rnE '#include *[<"](ncurses|curses|uv|curl/)' src/core
+	@echo "exec includes no sink:"; ! grep -rnE '#include *"(\.\./)?(headless|ui)/' src/exec
+	@echo "workloads ask capabilities:"; ! grep -nE 'strategy_find\("' src/core/work_*.c
 
 # ---- Hardening and release (issue 7) ----
 #   make asan       every test under AddressSanitizer + UBSan (build-asan/)

@@ -20,6 +20,7 @@
 #include "core/scene.h"
 #include "core/strategy.h"
 #include "core/xalloc.h"
+#include "cmd_serve.h"
 #include "exec/real.h"
 #include "headless/headless.h"
 #include "ui/tui.h"
@@ -272,11 +273,9 @@ static int cmd_run(int argc, char **argv)
             .at = o.at,
         };
         rc = o.dump ? tui_dump_screen(&to, stdout) : tui_main(&to);
-    } else if (o.real) {
-        struct real_opts ro = {.time_scale = o.time_scale, .http_timeout = o.http_timeout};
-        rc = real_run_headless(sc, strategy, &ro, o.format, stdout);
     } else {
-        rc = headless_run(sc, strategy, o.format, o.record, stdout);
+        struct real_opts ro = {.time_scale = o.time_scale, .http_timeout = o.http_timeout};
+        rc = headless_run(sc, strategy, o.format, o.record, o.real ? &ro : NULL, stdout);
     }
     scene_free(sc);
     return rc;

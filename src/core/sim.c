@@ -412,7 +412,7 @@ struct sim *sim_new_on(const struct scene *sc, int strategy, struct bus *bus,
         ev.reason = (int16_t)s->wl->tasks[i].role;
         sim_emit(s, &ev);
     }
-    if (!be || !be->runs_tasks) s->ops->start(s);
+    if (!be) s->ops->start(s); /* a backend's run starts in sim_run_live */
     return s;
 }
 
@@ -472,6 +472,7 @@ int sim_run(struct sim *s)
 int sim_run_live(struct sim *s)
 {
     const struct sim_backend *be = s->be;
+    s->ops->start(s);
     while (!s->finished) {
         int64_t next = s->nheap ? s->heap[0].t : INT64_MAX;
         if (next == INT64_MAX && s->outstanding == 0) {

@@ -63,8 +63,9 @@ struct sim_backend {
  * to bus. sc and bus are borrowed and must outlive the sim. Emits
  * RUN_START and TASK_NEW events immediately. */
 struct sim *sim_new(const struct scene *sc, int strategy, struct bus *bus);
-/* The same with a backend (borrowed; NULL: virtual time). Call it on the
- * thread that will run the engine: starting a strategy may do work. */
+/* The same with a backend (borrowed; NULL: virtual time). With a backend
+ * the strategy starts in sim_run_live (a backend that runs tasks itself
+ * does not call that). */
 struct sim *sim_new_on(const struct scene *sc, int strategy, struct bus *bus,
                        const struct sim_backend *be);
 void sim_free(struct sim *s);
@@ -73,7 +74,7 @@ void sim_free(struct sim *s);
 int sim_advance(struct sim *s, int64_t t);
 /* Runs to the end. Returns 1 if the run failed (deadlock, failed items). */
 int sim_run(struct sim *s);
-/* Runs to the end on the backend's clock, waiting through its idle; a
+/* Starts the strategy and runs to the end on the backend's clock, waiting through its idle; a
  * cancel ends the run as failed. Returns 1 if the run failed. */
 int sim_run_live(struct sim *s);
 /* A wait the backend took on (its wait returned 1) is over now; the task's

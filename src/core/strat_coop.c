@@ -71,6 +71,8 @@ const struct strategy_ops strat_coop = {
     .name = "coop",
     .title = "cooperative: generators switch only at yield; a blocking call stalls everyone",
     .single_thread = 1,
+    .cooperative = 1,
+    .key = '2',
     .start = coop_start,
     .fire = coop_fire,
 };

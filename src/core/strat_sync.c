@@ -50,6 +50,8 @@ const struct strategy_ops strat_sync = {
     .name = "sync",
     .title = "synchronous: each task runs to completion; a blocking call stalls everything",
     .single_thread = 1,
+    .run_to_completion = 1,
+    .key = '1',
     .start = sync_start,
     .fire = sync_fire,
 };

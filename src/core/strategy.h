@@ -15,7 +15,15 @@ struct pending;
 struct strategy_ops {
     const char *name;  /* "sync", ... : the CLI and scene name */
     const char *title; /* one line for help and the UI */
-    int single_thread; /* 1: all tasks share one thread and one CPU */
+    /* What the strategy is. Workloads and backends ask these, never the
+     * name: a new strategy is its own file and one line in the registry. */
+    int single_thread;     /* all tasks share one thread and one CPU */
+    int preemptive;        /* the scheduler takes the CPU from a task (threads) */
+    int event_driven;      /* waits are registered with a loop that resumes tasks */
+    int cooperative;       /* tasks give up the CPU only at their yield points */
+    int run_to_completion; /* each task runs to its end before the next starts */
+    int polls;             /* a main loop checks outstanding work at intervals */
+    char key;              /* the TUI key that picks it */
     /* Called once, at time 0, after every task exists. */
     void (*start)(struct sim *s);
     /* A pending action this strategy scheduled came due. */

@@ -134,7 +134,7 @@ static struct workload *cb_create(const struct scene *sc, int strategy, const st
     c->base.ops = &work_checkbook_ops;
     c->sc = sc;
     c->em = *em;
-    c->yields = strategy != strategy_find("sync") && strategy != strategy_find("poll");
+    c->yields = work_interleaves(strategy);
     c->init[0] = sc->cb.balance;
     for (int i = 0; i < 2; i++)
         c->tasks[i] = (struct workload_task){sc->workers[i], 0, ROLE_NONE};

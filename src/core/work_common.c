@@ -3,6 +3,8 @@
  */
 #include "work_common.h"
 
+#include "strategy.h"
+
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -68,4 +70,10 @@ void step_simple(struct step *s, int kind, int res, int64_t n)
     s->kind = kind;
     s->res = res;
     s->n = n;
+}
+
+int work_interleaves(int strategy)
+{
+    const struct strategy_ops *o = strategies[strategy];
+    return o->cooperative || o->preemptive || o->event_driven;
 }

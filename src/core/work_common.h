@@ -17,6 +17,11 @@ void work_emit(const struct emitter *em, int kind, int task, const char *text, i
 void work_say(const struct emitter *em, int task, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* 1 if the strategy lets tasks interleave at their own points (they
+ * yield, are preempted, or await), so the program is written with yields;
+ * 0 where each task's stretch runs unbroken (one at a time, or polled). */
+int work_interleaves(int strategy);
+
 /* splitmix64: a small, good, seedable generator. */
 uint64_t work_rand(uint64_t *state);
 /* A uniform double in [0, 1). */

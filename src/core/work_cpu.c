@@ -119,7 +119,7 @@ static struct workload *cpu_create(const struct scene *sc, int strategy, const s
     c->base.ops = &work_cpu_ops;
     c->sc = sc;
     c->em = *em;
-    c->yields = strategy == strategy_find("coop");
+    c->yields = strategies[strategy]->cooperative;
     c->next_tick = sc->cpu.tick;
     c->nworkers = (int)sc->nworkers;
     c->running = (int)sc->nworkers;

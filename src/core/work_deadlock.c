@@ -96,7 +96,7 @@ static struct workload *dl_create(const struct scene *sc, int strategy, const st
     d->base.ops = &work_deadlock_ops;
     d->sc = sc;
     d->em = *em;
-    d->yields = strategy == strategy_find("coop");
+    d->yields = strategies[strategy]->cooperative;
     /* A goes for the dryer first, B for the washer, unless ordered. */
     d->p[0] = (struct parent){0, sc->dl.ordered ? WASHER : DRYER, sc->dl.ordered ? DRYER : WASHER};
     d->p[1] = (struct parent){0, WASHER, DRYER};

@@ -179,7 +179,7 @@ static struct workload *hh_create(const struct scene *sc, int strategy, const st
     h->sc = sc;
     h->em = *em;
     h->rng = sc->seed;
-    h->yields = strategy != strategy_find("sync") && strategy != strategy_find("poll");
+    h->yields = work_interleaves(strategy);
     h->tasks[KIDS] = (struct workload_task){"Kids", 2, ROLE_ATTENTION};
     h->tasks[LAUNDRY] = (struct workload_task){"Laundry", 1, ROLE_MACHINE};
     h->tasks[CHECKBOOK] = (struct workload_task){"Checkbook", 0, ROLE_NONE};

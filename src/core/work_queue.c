@@ -281,8 +281,8 @@ static struct workload *wq_create(const struct scene *sc, int strategy, const st
     w->base.ops = &work_queue_ops;
     w->sc = sc;
     w->em = *em;
-    w->shape_sync = strategy == strategy_find("sync");
-    w->shape_coop = strategy == strategy_find("coop");
+    w->shape_sync = strategies[strategy]->run_to_completion;
+    w->shape_coop = strategies[strategy]->cooperative;
     w->rng = sc->seed;
     w->tasks = xcalloc(sc->nworkers, sizeof *w->tasks);
     for (size_t i = 0; i < sc->nworkers; i++) {

@@ -126,8 +126,8 @@ static struct workload *srv_create(const struct scene *sc, int strategy, const s
     s->base.ops = &work_server_ops;
     s->sc = sc;
     s->em = *em;
-    s->per_request = strategy == strategy_find("loop");
-    s->yields = strategy == strategy_find("coop");
+    s->per_request = strategies[strategy]->event_driven;
+    s->yields = strategies[strategy]->cooperative;
     uint64_t rng = sc->seed;
     s->arrival = xmalloc(((size_t)p->requests + 1) * sizeof *s->arrival);
     int64_t t = 0, gap = p->rate_milli > 0 ? 1000 * UNIT_NS / p->rate_milli : UNIT_NS;
@@ -135,9 +135,9 @@ static struct workload *srv_create(const struct scene *sc, int strategy, const s
         t += work_exp(&rng, gap);
         s->arrival[i] = t;
     }
-    int n = s->per_request                      ? (int)p->requests
-            : strategy == strategy_find("sync") ? 1
-                                                : (int)(p->pool > 0 ? p->pool : 1);
+    int n = s->per_request                              ? (int)p->requests
+            : strategies[strategy]->run_to_completion ? 1
+                                                        : (int)(p->pool > 0 ? p->pool : 1);
     if (n < 1) n = 1;
     s->w = xcalloc((size_t)n, sizeof *s->w);
     s->tasks = xcalloc((size_t)n, sizeof *s->tasks);

@@ -1,7 +1,8 @@
 /*
- * real: runs a scene for real (issue 4): real threads, a real libuv loop,
- * real HTTP fetches with libcurl, emitting the same event stream as the
- * simulation with real timestamps (ns of scene time = real ns / time_scale).
+ * real: runs a scene for real: real threads, a real libuv loop, real HTTP
+ * fetches with libcurl, under the same engine and rules as the simulation,
+ * emitting the same event stream with real timestamps (ns of scene time =
+ * real ns / time_scale).
  *
  * The workload always runs on its own thread(s), never on the caller's
  * loop. Events are queued cheaply on the worker side and delivered to the
@@ -12,7 +13,6 @@
 #define JUGGLE_REAL_H
 
 #include <stdint.h>
-#include <stdio.h>
 
 #include <uv.h>
 
@@ -46,13 +46,5 @@ void real_run_cancel(struct real_run *r);
 /* Cancels if needed, joins every thread, frees. NULL is a no-op. With a
  * loop, the uv handles are closed; run the loop once more to finish. */
 void real_run_free(struct real_run *r);
-
-/* Runs sc under strategy for real and prints like headless_run (format is
- * enum headless_format). Returns 0, 1 if the run had failures, 2 on error. */
-int real_run_headless(const struct scene *sc, int strategy, const struct real_opts *ro, int format,
-                      FILE *out);
-
-/* `juggle serve`: the delay server on loopback until SIGINT/SIGTERM. */
-int serve_main(int port);
 
 #endif

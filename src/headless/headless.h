@@ -14,14 +14,19 @@
 
 enum headless_format { HEADLESS_LINES, HEADLESS_SUMMARY, HEADLESS_JSON };
 
-/* Runs sc under strategy in virtual time, recording to `record` when not
- * NULL. Returns the exit status: 0 success, 1 the run finished with
- * failures, 2 the trace could not be written. */
+struct real_opts;
+
 /* The sinks every headless mode attaches to a fresh bus: stats, and the
  * printer unless the format is JSON. */
 void headless_attach(struct bus *bus, struct stats *st, int format, FILE *out);
 
-int headless_run(const struct scene *sc, int strategy, int format, const char *record, FILE *out);
+/* Runs sc under strategy, in virtual time, or for real when real is not
+ * NULL (SIGINT/SIGTERM cancel it), recording to `record` when not NULL:
+ * the same sinks for both. Returns the exit status: 0 success, 1 the run
+ * finished with failures or was cancelled, 2 the run could not start or
+ * the trace could not be written. */
+int headless_run(const struct scene *sc, int strategy, int format, const char *record,
+                 const struct real_opts *real, FILE *out);
 
 /* Prints a recorded run as it was printed (format as for headless_run).
  * Returns 0, 1 if the run had failures or the trace is incomplete, 2 if

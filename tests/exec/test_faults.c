@@ -278,7 +278,7 @@ static void run_fault(size_t k, int strategy)
     FILE *f = open_memstream(&out, &n);
     struct real_opts ro = {.time_scale = SCALE};
     int64_t t0 = evq_mono_ns();
-    int rc = real_run_headless(sc, strategy, &ro, HEADLESS_LINES, f);
+    int rc = headless_run(sc, strategy, HEADLESS_LINES, NULL, &ro, f);
     int64_t took = evq_mono_ns() - t0;
     fclose(f);
 
@@ -319,7 +319,7 @@ static void faults__without_a_fault_every_item_succeeds(void **state)
         size_t n = 0;
         FILE *f = open_memstream(&out, &n);
         struct real_opts ro = {.time_scale = SCALE};
-        int rc = real_run_headless(sc, s, &ro, HEADLESS_LINES, f);
+        int rc = headless_run(sc, s, HEADLESS_LINES, NULL, &ro, f);
         fclose(f);
         assert_int_equal(rc, 0);
         assert_int_equal(count_prefix(out, "Task One elapsed time: "), 2);
