@@ -9,6 +9,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -26,7 +27,7 @@
 #include "ui/tui.h"
 
 #ifndef JUGGLE_VERSION
-#define JUGGLE_VERSION "0.1.0"
+#error "JUGGLE_VERSION comes from the Makefile's VERSION"
 #endif
 
 static const char usage_text[] =
@@ -67,11 +68,16 @@ struct options {
     const char *chrome;
 };
 
-static int usage_error(const char *fmt, const char *arg)
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int usage_error(const char *fmt, ...)
 {
+    va_list ap;
+    va_start(ap, fmt);
     fprintf(stderr, "juggle: ");
-    fprintf(stderr, fmt, arg);
+    vfprintf(stderr, fmt, ap);
     fprintf(stderr, " (see 'juggle --help')\n");
+    va_end(ap);
     return 2;
 }
 
@@ -127,6 +133,63 @@ static const struct option long_opts[] = {
 };
 
 /* Parses the options after the subcommand. Returns 0, or 2 on bad usage. */
+/* The options that carry a number: 0, or 2 after a usage error. */
+static int parse_number_opt(int c, const char *arg, struct options *o)
+{
+    char *end;
+    switch (c) {
+    case OPT_CPUS: {
+        long n = strtol(arg, &end, 10);
+        if (*end || n < 1 || n > 1024)
+            return usage_error("--cpus: '%s' is not a number from 1 to 1024", arg);
+        o->cpus = (int)n;
+        return 0;
+    }
+    case OPT_SEED: {
+        errno = 0;
+        unsigned long long v = strtoull(arg, &end, 10);
+        if (*end || errno || arg[0] == '-')
+            return usage_error("--seed: '%s' is not a whole number", arg);
+        o->seed = v;
+        o->have_seed = 1;
+        return 0;
+    }
+    case OPT_TIME_SCALE: {
+        double f = strtod(arg, &end);
+        if (*end || end == arg || !(f > 0) || f > 1e6)
+            return usage_error("--time-scale: '%s' is not a positive number", arg);
+        o->time_scale = f;
+        return 0;
+    }
+    case OPT_DUMP_SCREEN: {
+        int cols, rows;
+        char tail;
+        if (sscanf(arg, "%dx%d%c", &cols, &rows, &tail) != 2 || cols < 1 || rows < 1 ||
+            cols > 1000 || rows > 1000)
+            return usage_error("--dump-screen: '%s' is not COLSxROWS (e.g. 120x40)", arg);
+        o->dump = 1;
+        o->cols = cols;
+        o->rows = rows;
+        return 0;
+    }
+    case OPT_PORT: {
+        long n = strtol(arg, &end, 10);
+        if (*end || n < 0 || n > 65535)
+            return usage_error("--port: '%s' is not a port number (0-65535)", arg);
+        o->port = (int)n;
+        return 0;
+    }
+    case OPT_QUANTUM: return parse_units_opt("--quantum", arg, &o->quantum, 1) ? 2 : 0;
+    case OPT_POLL_INTERVAL:
+        return parse_units_opt("--poll-interval", arg, &o->poll_interval, 1) ? 2 : 0;
+    case OPT_CHECK_COST: return parse_units_opt("--check-cost", arg, &o->check_cost, 0) ? 2 : 0;
+    case OPT_HTTP_TIMEOUT:
+        return parse_units_opt("--http-timeout", arg, &o->http_timeout, 1) ? 2 : 0;
+    case OPT_AT: return parse_units_opt("--at", arg, &o->at, 0) ? 2 : 0;
+    }
+    return 0;
+}
+
 static int parse_options(int argc, char **argv, struct options *o)
 {
     memset(o, 0, sizeof *o);
@@ -141,8 +204,7 @@ static int parse_options(int argc, char **argv, struct options *o)
         case 's':
             o->strategy = strategy_find(optarg);
             if (o->strategy < 0)
-                return usage_error("unknown strategy '%s' (known: sync, coop, poll, threads, loop)",
-                                   optarg);
+                return usage_error("unknown strategy '%s' (known: %s)", optarg, strategy_list());
             break;
         case OPT_HEADLESS: o->headless = 1; break;
         case OPT_SUMMARY: o->format = HEADLESS_SUMMARY; break;
@@ -150,72 +212,14 @@ static int parse_options(int argc, char **argv, struct options *o)
             o->format = HEADLESS_JSON;
             o->json = 1;
             break;
-        case OPT_CPUS: {
-            char *end;
-            long n = strtol(optarg, &end, 10);
-            if (*end || n < 1 || n > 1024)
-                return usage_error("--cpus: '%s' is not a number from 1 to 1024", optarg);
-            o->cpus = (int)n;
-            break;
-        }
-        case OPT_QUANTUM:
-            if (parse_units_opt("--quantum", optarg, &o->quantum, 1)) return 2;
-            break;
-        case OPT_POLL_INTERVAL:
-            if (parse_units_opt("--poll-interval", optarg, &o->poll_interval, 1)) return 2;
-            break;
-        case OPT_CHECK_COST:
-            if (parse_units_opt("--check-cost", optarg, &o->check_cost, 0)) return 2;
-            break;
-        case OPT_SEED: {
-            char *end;
-            errno = 0;
-            unsigned long long v = strtoull(optarg, &end, 10);
-            if (*end || errno || optarg[0] == '-')
-                return usage_error("--seed: '%s' is not a whole number", optarg);
-            o->seed = v;
-            o->have_seed = 1;
-            break;
-        }
         case OPT_REAL: o->real = 1; break;
-        case OPT_TIME_SCALE: {
-            char *end;
-            double f = strtod(optarg, &end);
-            if (*end || end == optarg || !(f > 0) || f > 1e6)
-                return usage_error("--time-scale: '%s' is not a positive number", optarg);
-            o->time_scale = f;
-            break;
-        }
-        case OPT_HTTP_TIMEOUT:
-            if (parse_units_opt("--http-timeout", optarg, &o->http_timeout, 1)) return 2;
-            break;
         case OPT_RECORD: o->record = optarg; break;
-        case OPT_DUMP_SCREEN: {
-            int cols, rows;
-            char tail;
-            if (sscanf(optarg, "%dx%d%c", &cols, &rows, &tail) != 2 || cols < 1 || rows < 1 ||
-                cols > 1000 || rows > 1000)
-                return usage_error("--dump-screen: '%s' is not COLSxROWS (e.g. 120x40)", optarg);
-            o->dump = 1;
-            o->cols = cols;
-            o->rows = rows;
-            break;
-        }
-        case OPT_AT:
-            if (parse_units_opt("--at", optarg, &o->at, 0)) return 2;
-            break;
-        case OPT_PORT: {
-            char *end;
-            long n = strtol(optarg, &end, 10);
-            if (*end || n < 0 || n > 65535)
-                return usage_error("--port: '%s' is not a port number (0-65535)", optarg);
-            o->port = (int)n;
-            break;
-        }
         case OPT_CHROME: o->chrome = optarg; break;
         case 'h': fputs(usage_text, stdout); exit(0);
         case ':': return usage_error("option '%s' needs a value", argv[optind - 1]);
-        default: return usage_error("unknown option '%s'", argv[optind - 1]);
+        case '?': return usage_error("unknown option '%s'", argv[optind - 1]);
+        default:
+            if (parse_number_opt(c, optarg, o)) return 2;
         }
     }
     if (optind < argc) o->scene_arg = argv[optind++];

@@ -41,9 +41,9 @@ struct sim_task {
     int64_t wait_done; /* when the current wait completes (INT64_MAX: not known yet) */
     int wake_what;     /* the action sim_complete fires, and its arg */
     int64_t wake_arg;
-    uint32_t gen;      /* bumped to make pending actions for it stale */
-    int lock_wait;     /* resource it waits for, or -1 */
-    int link;          /* next task in a strategy's queue, or -1 */
+    uint32_t gen;  /* bumped to make pending actions for it stale */
+    int lock_wait; /* resource it waits for, or -1 */
+    int link;      /* next task in a strategy's queue, or -1 */
     struct step_result result;
     int has_result;
     int64_t reg; /* the value it loaded from a shared variable */

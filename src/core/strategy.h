@@ -41,5 +41,7 @@ extern const struct strategy_ops *const strategies[STRATEGY_COUNT];
 /* Index of the strategy called name, or -1. */
 int strategy_find(const char *name);
 const char *strategy_name(int index);
+/* Every name, in key order, as "sync, coop, ...": for messages and help. */
+const char *strategy_list(void);
 
 #endif

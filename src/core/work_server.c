@@ -135,9 +135,9 @@ static struct workload *srv_create(const struct scene *sc, int strategy, const s
         t += work_exp(&rng, gap);
         s->arrival[i] = t;
     }
-    int n = s->per_request                              ? (int)p->requests
+    int n = s->per_request                            ? (int)p->requests
             : strategies[strategy]->run_to_completion ? 1
-                                                        : (int)(p->pool > 0 ? p->pool : 1);
+                                                      : (int)(p->pool > 0 ? p->pool : 1);
     if (n < 1) n = 1;
     s->w = xcalloc((size_t)n, sizeof *s->w);
     s->tasks = xcalloc((size_t)n, sizeof *s->tasks);

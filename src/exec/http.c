@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #ifndef JUGGLE_VERSION
-#define JUGGLE_VERSION "0.1.0"
+#error "JUGGLE_VERSION comes from the Makefile's VERSION"
 #endif
 
 static pthread_once_t global_once = PTHREAD_ONCE_INIT;

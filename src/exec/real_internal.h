@@ -32,9 +32,9 @@ struct real_os {
 };
 
 struct real_task {
-    struct http_result http;  /* the last fetch's outcome */
-    struct step_result *res;  /* where the engine wants it */
-    struct real_os os;        /* accumulated */
+    struct http_result http; /* the last fetch's outcome */
+    struct step_result *res; /* where the engine wants it */
+    struct real_os os;       /* accumulated */
     int has_os;
 };
 

@@ -38,7 +38,7 @@ struct gate {
 struct worker {
     struct real_run *r;
     int task;
-    int *turn; /* the next task to take its first step (r->mu) */
+    int *turn;      /* the next task to take its first step (r->mu) */
     const int *map; /* OS CPU -> CPU index, -1 unknown */
     struct gate *gate;
 };
@@ -224,8 +224,8 @@ void real_threads_run(struct real_run *r)
         int rc = pthread_create(&th[i], &attr, worker_main, &ws[i]);
         if (rc) {
             char text[160];
-            snprintf(text, sizeof text, "cannot start a thread for %s: %s",
-                     r->s->wl->tasks[i].name, strerror(rc));
+            snprintf(text, sizeof text, "cannot start a thread for %s: %s", r->s->wl->tasks[i].name,
+                     strerror(rc));
             pthread_mutex_lock(&r->mu);
             struct event ev = event_make(EV_LOG, 0, -1);
             ev.text = text;

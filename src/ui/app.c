@@ -19,7 +19,7 @@
 #include "exec/real.h"
 
 #ifndef JUGGLE_VERSION
-#define JUGGLE_VERSION "0.1.0"
+#error "JUGGLE_VERSION comes from the Makefile's VERSION"
 #endif
 
 void app_status(struct app *a, const char *fmt, ...)
