@@ -39,6 +39,7 @@ static const char usage_text[] =
     "                  [--dump-screen COLSxROWS --at U]\n"
     "       juggle compare SCENE [--json]   every strategy on the same workload\n"
     "       juggle scenes                   the shipped scenes, one line each\n"
+    "       juggle strategies               the strategies: key, name, what it does\n"
     "       juggle replay FILE [--headless [--summary | --json]]   a recorded run\n"
     "                  [--dump-screen COLSxROWS --at U]\n"
     "       juggle export FILE --chrome OUT.json   for Perfetto / chrome://tracing\n"
@@ -313,6 +314,16 @@ static int cmd_scenes(int argc, char **argv)
     return 0;
 }
 
+/* Lists KEY NAME  TITLE for every strategy, from the registry. */
+static int cmd_strategies(int argc, char **argv)
+{
+    (void)argv;
+    if (argc > 1) return usage_error("%s", "'strategies' takes no arguments");
+    for (int i = 0; i < STRATEGY_COUNT; i++)
+        printf("%c %-8s %s\n", strategies[i]->key, strategies[i]->name, strategies[i]->title);
+    return 0;
+}
+
 /* `juggle replay FILE`: the TUI on a trace, or its printed lines headless. */
 static int cmd_replay(int argc, char **argv)
 {
@@ -388,6 +399,7 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "run") == 0) return cmd_run(argc - 1, argv + 1);
     if (strcmp(cmd, "compare") == 0) return cmd_compare(argc - 1, argv + 1);
     if (strcmp(cmd, "scenes") == 0) return cmd_scenes(argc - 1, argv + 1);
+    if (strcmp(cmd, "strategies") == 0) return cmd_strategies(argc - 1, argv + 1);
     if (strcmp(cmd, "serve") == 0) return cmd_serve(argc - 1, argv + 1);
     if (strcmp(cmd, "replay") == 0) return cmd_replay(argc - 1, argv + 1);
     if (strcmp(cmd, "export") == 0) return cmd_export(argc - 1, argv + 1);

@@ -81,6 +81,8 @@ complete_words() { # words... (the last one is being completed)
 }
 c=$(complete_words juggle re)
 [[ " $c " == *" replay "* ]] && ok || no "completion of 're': $c"
+c=$("$prefix/bin/juggle" strategies | awk '{printf "%s:%s ", $1, $2}')
+[ "$c" = "1:sync 2:coop 3:poll 4:threads 5:loop " ] && ok || no "juggle strategies: $c"
 c=$(complete_words juggle run -s "")
 [ "$c" = "coop loop poll sync threads " ] && ok || no "completion of strategies: $c"
 c=$(complete_words juggle run sl)
