@@ -57,18 +57,6 @@ int block_reason_from_name(const char *name)
     return lookup(reason_names, BLOCK__COUNT, name);
 }
 
-struct event event_make(int kind, int64_t t, int task)
-{
-    struct event ev;
-    memset(&ev, 0, sizeof ev);
-    ev.kind = (uint16_t)kind;
-    ev.t = t;
-    ev.task = task;
-    ev.cpu = -1;
-    ev.other = -1;
-    return ev;
-}
-
 double units_of_ns(int64_t ns)
 {
     return (double)ns / 1e9;

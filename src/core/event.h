@@ -152,8 +152,13 @@ const char *task_state_name(int state);
 int event_kind_from_name(const char *name);
 int block_reason_from_name(const char *name);
 
-/* An event with every id field set to "none" (-1) and the rest zero. */
-struct event event_make(int kind, int64_t t, int task);
+/* An event with every id field set to "none" (-1) and the rest zero.
+ * Inline: the engine makes several per item. */
+static inline struct event event_make(int kind, int64_t t, int task)
+{
+    struct event ev = {.t = t, .kind = (uint16_t)kind, .task = task, .cpu = -1, .other = -1};
+    return ev;
+}
 
 /* Scene time helpers: a scene unit is 1e9 ns. */
 #define UNIT_NS INT64_C(1000000000)

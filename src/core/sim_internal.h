@@ -16,18 +16,12 @@
 #include <stdint.h>
 
 #include "event.h"
+#include "pq.h"
 #include "scene.h"
 #include "sim.h"
 #include "strategy.h"
 #include "workload.h"
 
-struct pending {
-    int64_t t;
-    uint64_t seq;
-    int32_t what; /* strategy-defined action */
-    int32_t task;
-    int64_t arg;
-};
 
 struct sim_task {
     int id;
@@ -67,8 +61,7 @@ struct sim {
 
     int64_t now;
     uint64_t pseq;
-    struct pending *heap;
-    size_t nheap, capheap;
+    struct pq pq; /* pending actions */
 
     struct sim_task *tasks;
     int ntasks, ndone;

@@ -135,7 +135,14 @@ static int be_idle(void *ctx, int64_t until)
     struct real_run *r = ctx;
     if (real_stopped(r)) return -1;
     int64_t left = until == INT64_MAX ? -1 : real_ns(r, until - real_now(r));
-    if (left > 0) uv_timer_start(&r->timer, on_timer, (uint64_t)ceil((double)left / 1e6), 0);
+    if (left > 0) {
+        /* Repeating: uv_run(ONCE) runs due timers before it polls, so a
+         * one-shot timer that came due meanwhile would leave the poll with
+         * nothing to end it. */
+        uint64_t ms = (uint64_t)ceil((double)left / 1e6);
+        uv_update_time(&r->loop);
+        uv_timer_start(&r->timer, on_timer, ms, ms);
+    }
     uv_run(&r->loop, left == 0 || (left < 0 && until != INT64_MAX) ? UV_RUN_NOWAIT : UV_RUN_ONCE);
     uv_timer_stop(&r->timer);
     return real_stopped(r) ? -1 : 0;
