@@ -5,7 +5,9 @@
  * body over the cap or closes without a word; or its reply is not HTTP
  * (HTTP/0.9, binary garbage, a bad version), has 200,000 headers, a 1 MB
  * header line, too many header bytes, a header without a colon, or ends
- * after `200 OK` before the blank line that closes the headers. Each fault runs for real
+ * after `200 OK` before the blank line that closes the headers; or it
+ * redirects to ftp://, which is "unsupported protocol" and not the reply's
+ * fault. Each fault runs for real
  * under every strategy as the first of two items of one worker; the item
  * ends with its one error line, the second item still runs and succeeds,
  * the run's exit status is 1, and the run ends within a generous bound
@@ -68,6 +70,8 @@ static const struct {
     {"/badheader", "malformed header"},
     {"/cutheaders", "truncated headers"},
     {"/cutheaders2", "truncated headers"},
+    /* Not the reply's fault: a redirect to a scheme juggle does not fetch. */
+    {"/toftp", "unsupported protocol"},
 };
 
 /* Replies sent whole, then the connection is closed. */
@@ -86,6 +90,8 @@ static const struct {
     /* The status line, then the connection closes: curl calls it done. */
     {"/cutheaders", "HTTP/1.1 200 OK\r\n"},
     {"/cutheaders2", "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r"},
+    {"/toftp", "HTTP/1.1 302 Found\r\nLocation: ftp://127.0.0.1/x\r\nContent-Length: 0\r\n"
+               "Connection: close\r\n\r\n"},
 };
 
 /* ---- the fault server: one thread, one connection at a time ---- */
