@@ -153,8 +153,7 @@ void http_xfer_setup(CURL *e, struct http_xfer *x, const char *url, int64_t time
 
 /* Failures while a reply's header block was in progress; 0 if rc is not
  * one of them. */
-static int describe_headers(char *buf, size_t n, CURLcode rc, long os_errno,
-                            const struct http_xfer *x)
+static int describe_headers(char *buf, size_t n, CURLcode rc, const struct http_xfer *x)
 {
     int replied = x->hdr_bytes > 0; /* its status line (at least) arrived */
     switch (rc) {
@@ -182,12 +181,9 @@ static int describe_headers(char *buf, size_t n, CURLcode rc, long os_errno,
         return 1;
     case CURLE_RECV_ERROR:
     case CURLE_SEND_ERROR:
-        if (replied)
-            snprintf(buf, n, "connection reset mid-headers");
-        else if (os_errno)
-            snprintf(buf, n, "connection reset before the reply");
-        else
-            return 0;
+        /* (curl's multi interface may leave os_errno at 0 for a reset) */
+        snprintf(buf, n,
+                 replied ? "connection reset mid-headers" : "connection reset before the reply");
         return 1;
     default: return 0;
     }
@@ -197,7 +193,7 @@ int http_describe(char *buf, size_t n, CURLcode rc, long os_errno, const struct 
 {
     buf[0] = '\0';
     if (x->awaiting && rc != CURLE_OPERATION_TIMEDOUT && rc != CURLE_ABORTED_BY_CALLBACK &&
-        describe_headers(buf, n, rc, os_errno, x))
+        describe_headers(buf, n, rc, x))
         return 1;
     switch (rc) {
     case CURLE_OK: return 0;

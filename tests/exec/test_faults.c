@@ -5,7 +5,8 @@
  * body over the cap or closes without a word; or its reply is not HTTP
  * (HTTP/0.9, binary garbage, a bad version), has 200,000 headers, a 1 MB
  * header line, too many header bytes, a header without a colon, or ends
- * after `200 OK` before the blank line that closes the headers; or it
+ * after `200 OK` before the blank line that closes the headers, or resets
+ * the connection before replying or mid-headers; or it
  * redirects to ftp://, which is "unsupported protocol" and not the reply's
  * fault. Each fault runs for real
  * under every strategy as the first of two items of one worker; the item
@@ -70,6 +71,8 @@ static const struct {
     {"/badheader", "malformed header"},
     {"/cutheaders", "truncated headers"},
     {"/cutheaders2", "truncated headers"},
+    {"/resetheaders", "connection reset mid-headers"},
+    {"/resetfirst", "connection reset before the reply"},
     /* Not the reply's fault: a redirect to a scheme juggle does not fetch. */
     {"/toftp", "unsupported protocol"},
 };
@@ -189,6 +192,10 @@ static void serve_special(int fd, const char *path)
         memset(body, 'r', sizeof body);
         send_text(fd, "HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n");
         send_all(fd, body, sizeof body);
+        struct linger l = {.l_onoff = 1, .l_linger = 0};
+        setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof l);
+    } else if (strcmp(path, "/resetheaders") == 0 || strcmp(path, "/resetfirst") == 0) {
+        if (strcmp(path, "/resetheaders") == 0) send_text(fd, "HTTP/1.1 200 OK\r\nX-A: b\r\n");
         struct linger l = {.l_onoff = 1, .l_linger = 0};
         setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof l);
     } else if (strcmp(path, "/drip") == 0) {
