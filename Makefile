@@ -7,6 +7,7 @@
 #   make lint       clang-format check, cppcheck, and the core include rule
 #   make deps       install the Debian packages pkg-config cannot find
 #   make asan | tsan | valgrind | fuzz | install   see "Hardening and release" below
+#   make torture    the long tests (tests/*/torture_*.sh), not in make test
 
 CC      ?= cc
 BUILD   ?= build
@@ -182,6 +183,16 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB)
 	@echo "  FUZZ    $<"
 	@$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -fsanitize=fuzzer -Itests -o $@ $< $(LIB) \
 	    $(LDFLAGS) $(LDLIBS)
+
+# ---- Torture (issue 11): long, large tests, each a script printing "N passed, N failed" ----
+TORTURE_SCRIPTS += tests/exec/torture_serve_slow.sh
+
+.PHONY: torture
+torture: deps
+	@$(MAKE) --no-print-directory all tests
+	@fail=0; for t in $(TORTURE_SCRIPTS); do \
+	    echo "torture: $$t"; bash $$t $(BUILD) || fail=1; \
+	done; exit $$fail
 
 # scene.o holds JUGGLE_DATADIR: rebuild it whenever PREFIX changes.
 $(BUILD)/obj/src/core/scene.o: $(BUILD)/prefix

@@ -13,6 +13,21 @@
  * The connection is suspended and filed under the lock the timer thread
  * resumes under, so it never resumes a connection that is not suspended,
  * and none is suspended once stopping has begun.
+ *
+ * The request deadline. MHD_OPTION_CONNECTION_TIMEOUT is an idle timeout:
+ * each byte restarts it, and the access handler is first called only once
+ * the headers are in, so neither sees a client that sends a header line
+ * every few seconds. So every connection gets a record when it opens
+ * (MHD_OPTION_NOTIFY_CONNECTION), filed in a list of those receiving a
+ * request, in the order of their start: opening, or the previous answer
+ * on a kept-alive connection (MHD_OPTION_NOTIFY_COMPLETED). The access
+ * handler unfiles it once the whole request is in. The timer thread takes
+ * the list's head while its deadline has passed and shuts its socket down
+ * (shutdown(2), not close: MHD owns the descriptor), so that MHD reads
+ * end-of-file and closes the connection itself. MHD reports a connection
+ * closed before it closes the descriptor, and the record is unfiled then
+ * under the same lock, so a descriptor the timer shuts down is never one
+ * already closed and reused.
  */
 #include "exec/delay_server.h"
 
@@ -25,6 +40,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include "core/xalloc.h"
@@ -46,6 +63,14 @@ struct waiter {
     struct req *req;
 };
 
+/* A connection's record, from open to close (its socket context). */
+struct conn {
+    struct conn *prev, *next; /* in the receiving list while filed */
+    int filed;
+    int fd;
+    int64_t start; /* CLOCK_MONOTONIC ns: the request's clock started */
+};
+
 struct delay_server {
     struct MHD_Daemon *daemon;
     int port;
@@ -58,6 +83,9 @@ struct delay_server {
     struct waiter *heap;
     size_t n, cap;
     uint64_t seq;
+    int64_t request_ns;     /* the request deadline */
+    struct conn *recv_head; /* receiving, oldest start first */
+    struct conn *recv_tail;
 };
 
 struct body {
@@ -104,28 +132,109 @@ static struct waiter heap_pop(struct delay_server *s)
     return top;
 }
 
+/* ---- the receiving list; callers hold s->mu ---- */
+
+static void unfile(struct delay_server *s, struct conn *c)
+{
+    if (!c->filed) return;
+    if (c->prev)
+        c->prev->next = c->next;
+    else
+        s->recv_head = c->next;
+    if (c->next)
+        c->next->prev = c->prev;
+    else
+        s->recv_tail = c->prev;
+    c->prev = c->next = NULL;
+    c->filed = 0;
+}
+
+/* Files c at the tail with its clock starting now: every record's start is
+ * at least its predecessor's, so the head has the earliest deadline. */
+static void file_now(struct delay_server *s, struct conn *c)
+{
+    unfile(s, c);
+    c->start = mono_ns();
+    c->prev = s->recv_tail;
+    if (s->recv_tail)
+        s->recv_tail->next = c;
+    else {
+        s->recv_head = c;
+        pthread_cond_signal(&s->cv); /* the timer may have no deadline to wait for */
+    }
+    s->recv_tail = c;
+    c->filed = 1;
+}
+
+/* Shuts down every connection past its deadline; returns the next
+ * deadline, or INT64_MAX. */
+static int64_t sweep(struct delay_server *s, int64_t now)
+{
+    while (s->recv_head && s->recv_head->start + s->request_ns <= now) {
+        struct conn *c = s->recv_head;
+        shutdown(c->fd, SHUT_RDWR);
+        unfile(s, c);
+    }
+    return s->recv_head ? s->recv_head->start + s->request_ns : INT64_MAX;
+}
+
 static void *timer_main(void *arg)
 {
     struct delay_server *s = arg;
     pthread_mutex_lock(&s->mu);
     for (;;) {
-        if (s->n && (s->stopping || s->heap[0].due <= mono_ns())) {
+        int64_t now = mono_ns();
+        if (s->n && (s->stopping || s->heap[0].due <= now)) {
             struct waiter w = heap_pop(s);
             w.req->state = REQ_DUE;
             MHD_resume_connection(w.conn);
             continue;
         }
         if (s->stopping) break;
-        if (!s->n) {
+        int64_t wake = sweep(s, now);
+        if (s->n && s->heap[0].due < wake) wake = s->heap[0].due;
+        if (wake == INT64_MAX) {
             pthread_cond_wait(&s->cv, &s->mu);
             continue;
         }
-        struct timespec ts = {(time_t)(s->heap[0].due / 1000000000),
-                              (long)(s->heap[0].due % 1000000000)};
+        struct timespec ts = {(time_t)(wake / 1000000000), (long)(wake % 1000000000)};
         pthread_cond_timedwait(&s->cv, &s->mu, &ts);
     }
     pthread_mutex_unlock(&s->mu);
     return NULL;
+}
+
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
+{
+    struct delay_server *s = cls;
+    struct conn *c = *socket_context;
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *info =
+            MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+        if (!info) return; /* no deadline: MHD's idle timeout still applies */
+        c = xcalloc(1, sizeof *c);
+        c->fd = info->connect_fd;
+        *socket_context = c;
+        pthread_mutex_lock(&s->mu);
+        file_now(s, c);
+        pthread_mutex_unlock(&s->mu);
+        return;
+    }
+    if (!c) return;
+    pthread_mutex_lock(&s->mu); /* before MHD closes the descriptor */
+    unfile(s, c);
+    pthread_mutex_unlock(&s->mu);
+    free(c);
+    *socket_context = NULL;
+}
+
+/* The connection's record, or NULL. */
+static struct conn *conn_of(struct MHD_Connection *conn)
+{
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return info ? info->socket_context : NULL;
 }
 
 static enum MHD_Result answer_text(struct MHD_Connection *conn, unsigned code, const char *text)
@@ -199,6 +308,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *upload_size = 0; /* a body we do not read */
         return MHD_YES;
     }
+    if (q->state == REQ_NEW) { /* the whole request is in: its clock stops */
+        struct conn *c = conn_of(conn);
+        if (c) {
+            pthread_mutex_lock(&s->mu);
+            unfile(s, c);
+            pthread_mutex_unlock(&s->mu);
+        }
+    }
     if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
         return answer_text(conn, MHD_HTTP_METHOD_NOT_ALLOWED, "GET only\n");
     long long v;
@@ -239,18 +356,67 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
-    (void)cls;
-    (void)conn;
-    (void)toe;
+    /* A kept-alive connection's next request starts its clock now (if the
+     * connection is closing instead, on_connection unfiles it next). */
+    struct delay_server *s = cls;
+    struct conn *c = toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? conn_of(conn) : NULL;
+    if (c) {
+        pthread_mutex_lock(&s->mu);
+        if (!s->stopping) file_now(s, c);
+        pthread_mutex_unlock(&s->mu);
+    }
     free(*con_cls);
     *con_cls = NULL;
 }
 
+/* Raises the soft descriptor limit to the hard one; returns the soft. */
+static rlim_t fd_limit(void)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0) return 1024;
+    if (rl.rlim_cur < rl.rlim_max) {
+        rlim_t want = rl.rlim_max;
+        rl.rlim_cur = want;
+        if (setrlimit(RLIMIT_NOFILE, &rl) == 0) return want;
+        getrlimit(RLIMIT_NOFILE, &rl);
+    }
+    return rl.rlim_cur;
+}
+
 int delay_server_start(struct delay_server **out, int port, double time_scale)
 {
+    return delay_server_start_limits(out, port, time_scale, NULL);
+}
+
+static struct delay_server_limits resolve_limits(const struct delay_server_limits *l)
+{
+    struct delay_server_limits r = l ? *l : (struct delay_server_limits){0};
+    if (r.request_ms <= 0) r.request_ms = DELAY_SERVER_REQUEST_MS;
+    if (!r.per_ip) r.per_ip = DELAY_SERVER_PER_IP;
+    rlim_t fds = fd_limit();
+    if (!r.total) {
+        r.total = DELAY_SERVER_CONNECTIONS;
+        if (fds < (rlim_t)r.total + 64) r.total = fds > 128 ? (unsigned)(fds - 64) : 64;
+    }
+    return r;
+}
+
+static void free_server(struct delay_server *s)
+{
+    pthread_cond_destroy(&s->cv);
+    pthread_mutex_destroy(&s->mu);
+    free(s->heap);
+    free(s);
+}
+
+int delay_server_start_limits(struct delay_server **out, int port, double time_scale,
+                              const struct delay_server_limits *limits)
+{
     if (port < 0 || port > 65535) return -EINVAL;
+    struct delay_server_limits lim = resolve_limits(limits);
     struct delay_server *s = xcalloc(1, sizeof *s);
     s->scale = time_scale > 0 ? time_scale : 1.0;
+    s->request_ns = (int64_t)lim.request_ms * 1000000;
     pthread_condattr_t ca;
     pthread_condattr_init(&ca);
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -265,18 +431,20 @@ int delay_server_start(struct delay_server **out, int port, double time_scale)
     sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_ALLOW_SUSPEND_RESUME;
     if (MHD_is_feature_supported(MHD_FEATURE_EPOLL) == MHD_YES) flags |= MHD_USE_EPOLL;
+    /* The idle timeout stays for what the deadline does not cover: an
+     * answer the client does not read. Suspended connections never time
+     * out. */
     s->daemon = MHD_start_daemon(
         flags, (uint16_t)port, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR,
         (struct sockaddr *)&sin, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)16000, MHD_OPTION_LISTEN_BACKLOG_SIZE,
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, s, MHD_OPTION_CONNECTION_LIMIT, lim.total,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, lim.per_ip, MHD_OPTION_LISTEN_BACKLOG_SIZE,
         (unsigned)4096, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
         /* GETs are small: 8 KB per connection, not 32 */
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)8192, MHD_OPTION_END);
     if (!s->daemon) {
         int err = errno ? errno : EADDRINUSE;
-        pthread_cond_destroy(&s->cv);
-        pthread_mutex_destroy(&s->mu);
-        free(s);
+        free_server(s);
         return -err;
     }
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
@@ -285,9 +453,7 @@ int delay_server_start(struct delay_server **out, int port, double time_scale)
     int rc = pthread_create(&s->timer, NULL, timer_main, s);
     if (rc) {
         MHD_stop_daemon(s->daemon);
-        pthread_cond_destroy(&s->cv);
-        pthread_mutex_destroy(&s->mu);
-        free(s);
+        free_server(s);
         return -rc;
     }
     *out = s;
@@ -312,9 +478,6 @@ void delay_server_stop(struct delay_server *s)
     pthread_cond_signal(&s->cv);
     pthread_mutex_unlock(&s->mu);
     pthread_join(s->timer, NULL);
-    MHD_stop_daemon(s->daemon);
-    pthread_cond_destroy(&s->cv);
-    pthread_mutex_destroy(&s->mu);
-    free(s->heap);
-    free(s);
+    MHD_stop_daemon(s->daemon); /* closes every connection: on_connection frees its record */
+    free_server(s);
 }

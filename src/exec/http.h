@@ -4,7 +4,10 @@
  * One transfer is one GET whose body is counted and thrown away. Every way
  * a fetch can go wrong becomes a result with one short error text, never a
  * crash or a hang: connection refused, DNS failure, timeout, a connection
- * closed mid-body, a body over HTTP_BODY_CAP, cancellation. HTTP 4xx/5xx
+ * closed mid-body, a body over HTTP_BODY_CAP, cancellation, a reply that
+ * is not HTTP (HTTP/0.9 or garbage), too many headers, a header line over
+ * curl's CURL_MAX_HTTP_HEADER, a header block cut off before its blank
+ * line (a failure, though curl itself reports success). HTTP 4xx/5xx
  * answers are not transport errors: they come back as a status, and the
  * workload reports them.
  *
@@ -25,6 +28,11 @@
 
 /* Bodies larger than this end the transfer with an error. */
 #define HTTP_BODY_CAP (INT64_C(16) * 1024 * 1024)
+/* One response's header block may hold at most this many lines and bytes
+ * (the bytes under curl's own 300 KB limit, so that we name the fault). A
+ * single line over CURL_MAX_HTTP_HEADER (100 KB) is refused by curl. */
+#define HTTP_MAX_HEADERS 1000
+#define HTTP_HEADER_CAP  (256 * 1024)
 
 struct http_result {
     int status;      /* HTTP status; 0 when the transfer failed */
@@ -39,7 +47,15 @@ struct http_xfer {
     int64_t cap;
     int over_cap;
     void *user; /* for the multi interfaces */
+    /* The header block of the response in progress (see on_header). */
+    int requests;      /* requests sent so far (redirects included) */
+    int awaiting;      /* a request was sent; its header block has not ended */
+    int hdr_lines;     /* lines of the current block, status line included */
+    int64_t hdr_bytes; /* bytes of the current block */
+    int hdr_fault;     /* HTTP_HDR_TOO_MANY or HTTP_HDR_OVER_CAP: we stopped it */
 };
+
+enum { HTTP_HDR_OK, HTTP_HDR_TOO_MANY, HTTP_HDR_OVER_CAP };
 
 /* curl_global_init, once per process; thread-safe. */
 void http_global_init(void);
@@ -49,9 +65,11 @@ void http_xfer_setup(CURL *e, struct http_xfer *x, const char *url, int64_t time
 /* Fills x->res from the outcome rc of the transfer on e. */
 void http_xfer_finish(CURL *e, struct http_xfer *x, CURLcode rc);
 
-/* Writes the error text for a failed transfer: rc, the OS errno curl saw,
- * and whether the body went over cap. Exposed for tests. */
-void http_describe(char *buf, size_t n, CURLcode rc, long os_errno, int over_cap, int64_t cap);
+/* Writes the error text for transfer x that ended with rc (CURLE_OK with an
+ * unfinished header block is a failure too), given the OS errno curl saw.
+ * Returns 1 if that is a failure, 0 (and an empty text) if not. Exposed
+ * for tests. */
+int http_describe(char *buf, size_t n, CURLcode rc, long os_errno, const struct http_xfer *x);
 
 #define HTTP_CLIENT_SOCKS 4
 

@@ -9,7 +9,10 @@
  *   - curl_multi_socket_action must not be called from inside curl's own
  *     callbacks, so both callbacks only (re)arm uv handles;
  *   - a socket curl asks us to forget may be closed by curl right after:
- *     its uv_poll is closed (and so removed from epoll) at once.
+ *     its uv_poll is closed (and so removed from epoll) at once;
+ *   - a reset socket (POLLERR) is handed to curl as readable as well as in
+ *     error, so that it reads what came before the reset, as a blocking
+ *     transfer does, and the failure reads the same under every strategy.
  */
 #include "exec/http_uv.h"
 
@@ -23,6 +26,7 @@
 struct sock {
     uv_poll_t poll;
     curl_socket_t fd;
+    int events; /* UV_READABLE | UV_WRITABLE, as curl last asked */
     struct http_uv *h;
     struct sock *prev, *next;
 };
@@ -120,15 +124,21 @@ static void on_poll(uv_poll_t *p, int status, int events)
     struct sock *s = p->data;
     struct http_uv *h = s->h;
     int flags = 0;
-    if (status < 0)
-        flags = CURL_CSELECT_ERR;
-    else {
-        if (events & UV_READABLE) flags |= CURL_CSELECT_IN;
-        if (events & UV_WRITABLE) flags |= CURL_CSELECT_OUT;
+    if (events & UV_READABLE) flags |= CURL_CSELECT_IN;
+    if (events & UV_WRITABLE) flags |= CURL_CSELECT_OUT;
+    if (status < 0) {
+        /* A reset (POLLERR): libuv has stopped the poll. ERR alone makes
+         * curl fail at once ("select/poll returned error") without reading
+         * what arrived before the reset; with IN it reads that first, as
+         * a blocking transfer does, then meets the reset itself. */
+        flags = CURL_CSELECT_ERR | CURL_CSELECT_IN;
     }
     int running;
-    /* s may be closed during this call; only h is used after it. */
+    /* s may be closed during this call (it is freed only in its close
+     * callback, later); only h is used after it, and s->poll to re-arm. */
     curl_multi_socket_action(h->multi, s->fd, flags, &running);
+    if (status < 0 && !uv_is_closing((uv_handle_t *)p) && s->events)
+        uv_poll_start(&s->poll, s->events, on_poll);
     check_done(h);
 }
 
@@ -170,6 +180,7 @@ static int on_socket(CURL *e, curl_socket_t fd, int what, void *userp, void *soc
     int events = 0;
     if (what & CURL_POLL_IN) events |= UV_READABLE;
     if (what & CURL_POLL_OUT) events |= UV_WRITABLE;
+    s->events = events;
     uv_poll_start(&s->poll, events, on_poll);
     return 0;
 }

@@ -2,7 +2,13 @@
  * HTTP fault matrix: a loopback server written here with plain sockets
  * (test infrastructure, so it may misbehave on purpose) refuses, resets
  * mid-body, drips bytes, stalls past the timeout, answers 500, sends a
- * body over the cap or closes without a word. Each fault runs for real
+ * body over the cap or closes without a word; or its reply is not HTTP
+ * (HTTP/0.9, binary garbage, a bad version), has 200,000 headers, a 1 MB
+ * header line, too many header bytes, a header without a colon, or ends
+ * after `200 OK` before the blank line that closes the headers, or resets
+ * the connection before replying or mid-headers; or it
+ * redirects to ftp://, which is "unsupported protocol" and not the reply's
+ * fault. Each fault runs for real
  * under every strategy as the first of two items of one worker; the item
  * ends with its one error line, the second item still runs and succeeds,
  * the run's exit status is 1, and the run ends within a generous bound
@@ -56,6 +62,39 @@ static const struct {
     {"/500", "HTTP 500"},
     {"/big", "body over the cap (16777216 bytes)"},
     {"/hangup", "empty reply from server"},
+    {"/http09", "not an HTTP response"},
+    {"/garbage", "not an HTTP response"},
+    {"/badversion", "not an HTTP response"},
+    {"/manyheaders", "too many headers (over 1000)"},
+    {"/bigheader", "header too large (over 102400 bytes)"},
+    {"/heavyheaders", "headers over the cap (262144 bytes)"},
+    {"/badheader", "malformed header"},
+    {"/cutheaders", "truncated headers"},
+    {"/cutheaders2", "truncated headers"},
+    {"/resetheaders", "connection reset mid-headers"},
+    {"/resetfirst", "connection reset before the reply"},
+    /* Not the reply's fault: a redirect to a scheme juggle does not fetch. */
+    {"/toftp", "unsupported protocol"},
+};
+
+/* Replies sent whole, then the connection is closed. */
+static const struct {
+    const char *path, *reply;
+} canned[] = {
+    {"/ok", "HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\nok\n"},
+    {"/500", "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 5\r\n"
+             "Connection: close\r\n\r\noops\n"},
+    {"/hangup", ""}, /* close without answering */
+    {"/http09", "hello, no status line\n"},
+    {"/garbage", "\x01\x02\xff\xfe\x7f"
+                 "ELF\r\n\r\n"},
+    {"/badversion", "HTTP/9.9 200 OK\r\nContent-Length: 3\r\n\r\nok\n"},
+    {"/badheader", "HTTP/1.1 200 OK\r\nno colon here\r\nContent-Length: 3\r\n\r\nok\n"},
+    /* The status line, then the connection closes: curl calls it done. */
+    {"/cutheaders", "HTTP/1.1 200 OK\r\n"},
+    {"/cutheaders2", "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r"},
+    {"/toftp", "HTTP/1.1 302 Found\r\nLocation: ftp://127.0.0.1/x\r\nContent-Length: 0\r\n"
+               "Connection: close\r\n\r\n"},
 };
 
 /* ---- the fault server: one thread, one connection at a time ---- */
@@ -122,21 +161,41 @@ static void read_request(int fd, char *path, size_t n)
     path[end - p] = '\0';
 }
 
-static void serve_one(int fd)
+/* count header lines of the given length, in batches, then a short body;
+ * stops when the client goes away. */
+static void send_headers(int fd, int count, size_t len)
 {
-    char path[256];
-    read_request(fd, path, sizeof path);
-    if (strcmp(path, "/ok") == 0) {
-        send_text(fd, "HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\nok\n");
-    } else if (strcmp(path, "/500") == 0) {
-        send_text(fd, "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 5\r\n"
-                      "Connection: close\r\n\r\noops\n");
-    } else if (strcmp(path, "/reset") == 0) {
+    char *batch = malloc(64 * 1024 + len), line[64];
+    size_t used = 0;
+    send_text(fd, "HTTP/1.1 200 OK\r\n");
+    for (int i = 0; i < count; i++) {
+        int k = snprintf(line, sizeof line, "X-H%d: ", i);
+        memcpy(batch + used, line, (size_t)k);
+        memset(batch + used + k, 'v', len - (size_t)k - 2);
+        memcpy(batch + used + len - 2, "\r\n", 2);
+        used += len;
+        if (used >= 64 * 1024 || i == count - 1) {
+            if (send_all(fd, batch, used)) break;
+            used = 0;
+        }
+    }
+    free(batch);
+    send_text(fd, "Content-Length: 3\r\n\r\nok\n");
+}
+
+/* The faults that take more than one write. */
+static void serve_special(int fd, const char *path)
+{
+    if (strcmp(path, "/reset") == 0) {
         /* Promise 100000 bytes, send 1000, then reset (linger 0). */
         char body[1000];
         memset(body, 'r', sizeof body);
         send_text(fd, "HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n");
         send_all(fd, body, sizeof body);
+        struct linger l = {.l_onoff = 1, .l_linger = 0};
+        setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof l);
+    } else if (strcmp(path, "/resetheaders") == 0 || strcmp(path, "/resetfirst") == 0) {
+        if (strcmp(path, "/resetheaders") == 0) send_text(fd, "HTTP/1.1 200 OK\r\nX-A: b\r\n");
         struct linger l = {.l_onoff = 1, .l_linger = 0};
         setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof l);
     } else if (strcmp(path, "/drip") == 0) {
@@ -161,11 +220,28 @@ static void serve_one(int fd)
         send_text(fd, "HTTP/1.1 200 OK\r\nContent-Length: 17825792\r\n\r\n");
         for (int i = 0; i < 272; i++)
             if (send_all(fd, chunk, sizeof chunk)) break;
-    } else if (strcmp(path, "/hangup") == 0) {
-        /* Close without answering. */
+    } else if (strcmp(path, "/manyheaders") == 0) {
+        send_headers(fd, 200000, 16);
+    } else if (strcmp(path, "/heavyheaders") == 0) {
+        send_headers(fd, 300, 1000); /* 300 KB in 300 lines */
+    } else if (strcmp(path, "/bigheader") == 0) {
+        send_headers(fd, 1, 1 << 20);
     } else {
         send_text(fd, "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
     }
+}
+
+static void serve_one(int fd)
+{
+    char path[256];
+    read_request(fd, path, sizeof path);
+    size_t k = 0;
+    while (k < sizeof canned / sizeof canned[0] && strcmp(path, canned[k].path) != 0)
+        k++;
+    if (k < sizeof canned / sizeof canned[0])
+        send_text(fd, canned[k].reply);
+    else
+        serve_special(fd, path);
     close(fd);
 }
 

@@ -110,16 +110,57 @@ static void client__names_each_failure(void **state)
 {
     (void)state;
     char buf[160];
-    http_describe(buf, sizeof buf, CURLE_COULDNT_RESOLVE_HOST, 0, 0, 0);
+    struct http_xfer x = {.cap = 10};
+    assert_int_equal(http_describe(buf, sizeof buf, CURLE_COULDNT_RESOLVE_HOST, 0, &x), 1);
     assert_string_equal(buf, "DNS failure: host not found");
-    http_describe(buf, sizeof buf, CURLE_OPERATION_TIMEDOUT, 0, 0, 0);
+    http_describe(buf, sizeof buf, CURLE_OPERATION_TIMEDOUT, 0, &x);
     assert_string_equal(buf, "timeout");
-    http_describe(buf, sizeof buf, CURLE_COULDNT_CONNECT, ECONNREFUSED, 0, 0);
+    http_describe(buf, sizeof buf, CURLE_COULDNT_CONNECT, ECONNREFUSED, &x);
     assert_string_equal(buf, "connection refused");
-    http_describe(buf, sizeof buf, CURLE_WRITE_ERROR, 0, 1, 10);
+    x.over_cap = 1;
+    http_describe(buf, sizeof buf, CURLE_WRITE_ERROR, 0, &x);
     assert_string_equal(buf, "body over the cap (10 bytes)");
-    http_describe(buf, sizeof buf, CURLE_ABORTED_BY_CALLBACK, 0, 0, 0);
+    x.over_cap = 0;
+    http_describe(buf, sizeof buf, CURLE_ABORTED_BY_CALLBACK, 0, &x);
     assert_string_equal(buf, "cancelled");
+    /* A URL of another scheme: nothing was sent, so it is not the reply. */
+    http_describe(buf, sizeof buf, CURLE_UNSUPPORTED_PROTOCOL, 0, &x);
+    assert_string_equal(buf, "unsupported protocol");
+    assert_int_equal(http_describe(buf, sizeof buf, CURLE_OK, 0, &x), 0);
+    assert_string_equal(buf, "");
+}
+
+static void client__names_each_header_failure(void **state)
+{
+    /* A request was sent and its header block has not ended. */
+    (void)state;
+    char buf[160];
+    struct http_xfer x = {.cap = 10, .requests = 1, .awaiting = 1};
+    http_describe(buf, sizeof buf, CURLE_UNSUPPORTED_PROTOCOL, 0, &x);
+    assert_string_equal(buf, "not an HTTP response");
+    http_describe(buf, sizeof buf, CURLE_WEIRD_SERVER_REPLY, 0, &x);
+    assert_string_equal(buf, "not an HTTP response");
+    http_describe(buf, sizeof buf, CURLE_RECV_ERROR, ECONNRESET, &x);
+    assert_string_equal(buf, "connection reset before the reply");
+    http_describe(buf, sizeof buf, CURLE_OUT_OF_MEMORY, 0, &x);
+    assert_string_equal(buf, "header too large (over 102400 bytes)");
+    x.hdr_lines = 1; /* the status line came */
+    x.hdr_bytes = 17;
+    assert_int_equal(http_describe(buf, sizeof buf, CURLE_OK, 0, &x), 1);
+    assert_string_equal(buf, "truncated headers");
+    http_describe(buf, sizeof buf, CURLE_WEIRD_SERVER_REPLY, 0, &x);
+    assert_string_equal(buf, "malformed header");
+    http_describe(buf, sizeof buf, CURLE_RECV_ERROR, ECONNRESET, &x);
+    assert_string_equal(buf, "connection reset mid-headers");
+    x.hdr_fault = HTTP_HDR_TOO_MANY;
+    http_describe(buf, sizeof buf, CURLE_WRITE_ERROR, 0, &x);
+    assert_string_equal(buf, "too many headers (over 1000)");
+    x.hdr_fault = HTTP_HDR_OVER_CAP;
+    http_describe(buf, sizeof buf, CURLE_WRITE_ERROR, 0, &x);
+    assert_string_equal(buf, "headers over the cap (262144 bytes)");
+    /* A timeout in the headers is a timeout. */
+    http_describe(buf, sizeof buf, CURLE_OPERATION_TIMEDOUT, 0, &x);
+    assert_string_equal(buf, "timeout");
 }
 
 struct many {
@@ -192,6 +233,7 @@ int main(void)
         cmocka_unit_test(server__answers_and_failures_read_as_results),
         cmocka_unit_test(client__reports_connection_refused),
         cmocka_unit_test(client__names_each_failure),
+        cmocka_unit_test(client__names_each_header_failure),
         cmocka_unit_test(http_uv__fetches_hundreds_at_once_and_closes_cleanly),
         cmocka_unit_test(http_uv__cancel_reports_every_transfer),
     };
