@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "event.h"
+#include "scene_limits.h"
 #include "strategy.h"
 #include "xalloc.h"
 
@@ -45,7 +46,9 @@ struct parse {
     int line_workers_section, line_queue_section;
     char last_key[64];
     char last_section[64];
-    unsigned seen[8]; /* bitmap of keys seen, by table index */
+    unsigned seen[8];       /* bitmap of keys seen, by table index */
+    int key_line[64];       /* line of each key seen, by the same index */
+    int section_line_of[8]; /* first line of each section, by sections[] index */
     size_t items_cap;
     int any_key;
 };
@@ -106,7 +109,7 @@ int scene_parse_units(const char *s, int64_t *ns)
     errno = 0;
     double v = strtod(s, &end);
     if (end == s || *end != '\0' || errno == ERANGE || !isfinite(v) || v < 0) return -1;
-    if (v > 9e9) return -1; /* ~285 years of scene time is plenty */
+    if (v > SCENE_MAX_UNITS) return -2; /* see scene_limits.c */
     *ns = llround(v * 1e9);
     return 0;
 }
@@ -203,12 +206,23 @@ static int set_cpus(struct parse *p, const char *v)
     return 0;
 }
 
+/* A time over SCENE_MAX_UNITS says so; anything else that is not a time
+ * is `what`. */
+static int bad_units(struct parse *p, int rc, const char *key, const char *v, const char *what)
+{
+    if (rc == -2)
+        return fail(p, "%s: '%s' is over %.0f units, the longest time a scene may give", key, v,
+                    SCENE_MAX_UNITS);
+    return fail(p, "%s: '%s' is not a %s", key, v, what);
+}
+
 static int set_time(struct parse *p, const char *v, int64_t *dst, const char *key, int positive)
 {
     int64_t ns;
-    if (scene_parse_units(v, &ns) || (positive && ns <= 0))
-        return fail(p, "%s: '%s' is not a %stime in scene units", key, v,
-                    positive ? "positive " : "");
+    int rc = scene_parse_units(v, &ns);
+    if (rc || (positive && ns <= 0))
+        return bad_units(p, rc, key, v,
+                         positive ? "positive time in scene units" : "time in scene units");
     *dst = ns;
     return 0;
 }
@@ -277,7 +291,8 @@ static int add_item(struct parse *p, const char *s)
     int64_t v;
     /* Items are kept as text-derived numbers; their meaning (count or
      * duration) is settled after the whole file is read, in validate(). */
-    if (scene_parse_units(s, &v)) return fail(p, "items: '%s' is not a non-negative number", s);
+    int rc = scene_parse_units(s, &v);
+    if (rc) return bad_units(p, rc, "items", s, "non-negative number");
     sc->items = xgrow(sc->items, &p->items_cap, sc->nitems + 1, sizeof *sc->items);
     sc->items[sc->nitems++] = v;
     return 0;
@@ -307,7 +322,8 @@ static int add_latency(struct parse *p, const char *s)
 {
     struct scene *sc = p->sc;
     int64_t ns;
-    if (scene_parse_units(s, &ns)) return fail(p, "latency: '%s' is not a time in scene units", s);
+    int rc = scene_parse_units(s, &ns);
+    if (rc) return bad_units(p, rc, "latency", s, "time in scene units");
     sc->latency = xrealloc(sc->latency, (sc->nlatency + 1) * sizeof *sc->latency);
     sc->latency[sc->nlatency++] = ns;
     return 0;
@@ -494,7 +510,10 @@ static int handler(void *user, const char *section, const char *name, const char
     p->any_key = 1;
     int known_section = 0;
     for (size_t i = 0; i < sizeof sections / sizeof *sections; i++)
-        if (strcmp(sections[i], section) == 0) known_section = 1;
+        if (strcmp(sections[i], section) == 0) {
+            known_section = 1;
+            if (!p->section_line_of[i]) p->section_line_of[i] = p->section_line;
+        }
     if (!known_section) {
         if (!*section) return fail(p, "key '%s' is outside any [section]", name), 1;
         p->line = p->section_line;
@@ -521,6 +540,7 @@ static int handler(void *user, const char *section, const char *name, const char
             fail(p, "'%s' is set twice in [%s]", name, section);
             return 1;
         }
+        if (!(p->seen[i / 32] & (1u << (i % 32)))) p->key_line[i] = p->line;
         p->seen[i / 32] |= 1u << (i % 32);
         snprintf(p->last_key, sizeof p->last_key, "%s", name);
         snprintf(p->last_section, sizeof p->last_section, "%s", section);
@@ -544,6 +564,7 @@ static int handler(void *user, const char *section, const char *name, const char
             return 1;
         }
         p->seen[bit / 32] |= 1u << (bit % 32);
+        p->key_line[bit] = p->line;
         snprintf(p->last_key, sizeof p->last_key, "%s", name);
         snprintf(p->last_section, sizeof p->last_section, "%s", section);
         set_pkey(p, k, value);
@@ -574,6 +595,41 @@ static char *reader(char *str, int num, void *stream)
     }
     p->text += len + (nl ? 1 : 0);
     return str;
+}
+
+/* Line of key `name` in [section], or 0 if the scene does not set it. */
+static int line_of_key(const struct parse *p, const char *section, const char *name)
+{
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
+        if (!strcmp(keys[i].section, section) && !strcmp(keys[i].name, name)) return p->key_line[i];
+    for (size_t i = 0; i < sizeof pkeys / sizeof *pkeys; i++)
+        if (!strcmp(pkeys[i].section, section) && !strcmp(pkeys[i].name, name))
+            return p->key_line[sizeof keys / sizeof *keys + i];
+    return 0;
+}
+
+/* Checks the run's length and events (scene_limits.c), blaming the line
+ * of the key that makes them too large. */
+static int check_limits(struct parse *p)
+{
+    struct scene *sc = p->sc;
+    char msg[300];
+    int blame;
+    if (!scene_limits(sc, msg, sizeof msg, &blame)) return 0;
+    /* The kind's own section is sections[kind + 2] ([queue] for queue). */
+    int work = sc->kind == SCENE_QUEUE ? (p->line_items  ? p->line_items
+                                          : p->line_urls ? p->line_urls
+                                                         : p->line_work)
+                                       : p->section_line_of[sc->kind + 2];
+    switch (blame) {
+    case BLAME_QUANTUM: p->line = line_of_key(p, "scene", "quantum"); break;
+    case BLAME_POLL_INTERVAL: p->line = line_of_key(p, "scene", "poll_interval"); break;
+    case BLAME_CHECK_COST: p->line = line_of_key(p, "scene", "check_cost"); break;
+    case BLAME_CHUNK: p->line = line_of_key(p, "cpu", "chunk"); break;
+    default: p->line = work; break;
+    }
+    if (!p->line) p->line = work ? work : p->line_kind;
+    return fail(p, "%s", msg);
 }
 
 static int validate(struct parse *p)
@@ -632,7 +688,7 @@ static int validate(struct parse *p)
                 return fail(p, "generate: max is below min");
         }
     }
-    return 0;
+    return check_limits(p);
 }
 
 struct scene *scene_parse(const char *path, const char *text, struct err *e)
@@ -734,6 +790,14 @@ struct scene *scene_load(const char *path, struct err *e)
     struct scene *sc = scene_parse(path, buf, e);
     free(buf);
     return sc;
+}
+
+int scene_check(struct scene *sc, struct err *e)
+{
+    char msg[300];
+    int blame;
+    if (!scene_limits(sc, msg, sizeof msg, &blame)) return 0;
+    return err_set(e, ERR_INPUT, sc->path, 0, "%s", msg);
 }
 
 void scene_free(struct scene *sc)
