@@ -49,7 +49,11 @@ struct parse {
     unsigned seen[8];       /* bitmap of keys seen, by table index */
     int key_line[64];       /* line of each key seen, by the same index */
     int section_line_of[8]; /* first line of each section, by sections[] index */
-    size_t items_cap;
+    size_t items_cap, workers_cap, urls_cap, latency_cap;
+    /* Worker names seen, for the duplicate check: open addressing over
+     * indices into sc->workers (+1; 0 is empty), at most half full. */
+    uint32_t *names;
+    size_t names_cap;
     int any_key;
 };
 
@@ -135,9 +139,12 @@ static int each_item(struct parse *p, const char *value, int (*fn)(struct parse 
         while (len && isspace((unsigned char)s[len - 1]))
             len--;
         if (len) {
-            char *item = xstrndup(s, len);
+            /* Lines are at most 200 characters (see reader), so items fit. */
+            char item[256];
+            if (len >= sizeof item) len = sizeof item - 1;
+            memcpy(item, s, len);
+            item[len] = '\0';
             int rc = fn(p, item);
-            free(item);
             if (rc) return rc;
         } else if (comma && s != value) {
             return fail(p, "empty item in list (two commas in a row)");
@@ -244,14 +251,54 @@ static int set_step(struct parse *p, const char *v)
     return set_time(p, v, &p->sc->step, "step", 0);
 }
 
-static int add_worker(struct parse *p, const char *name)
+/* FNV-1a: names are short, and this is all the hashing they need. */
+static size_t name_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211u;
+    return (size_t)(h ^ (h >> 29));
+}
+
+/* The slot of name in the set: where it is, or the empty slot for it. */
+static uint32_t *name_slot(struct parse *p, const char *name)
+{
+    size_t mask = p->names_cap - 1;
+    for (size_t i = name_hash(name) & mask;; i = (i + 1) & mask)
+        if (!p->names[i] || strcmp(p->sc->workers[p->names[i] - 1], name) == 0) return &p->names[i];
+}
+
+/* Makes room in the name set for one more name, keeping it half empty. */
+static void names_reserve(struct parse *p)
+{
+    if (2 * (p->sc->nworkers + 1) <= p->names_cap) return;
+    uint32_t *old = p->names;
+    size_t old_cap = p->names_cap;
+    p->names_cap = old_cap ? 2 * old_cap : 64;
+    while (2 * (p->sc->nworkers + 1) > p->names_cap)
+        p->names_cap *= 2;
+    p->names = xcalloc(p->names_cap, sizeof *p->names);
+    for (size_t i = 0; i < old_cap; i++)
+        if (old[i]) *name_slot(p, p->sc->workers[old[i] - 1]) = old[i];
+    free(old);
+}
+
+/* Appends a worker (name is copied) and records it in the name set. */
+static void push_worker(struct parse *p, char *name, uint32_t *slot)
 {
     struct scene *sc = p->sc;
+    sc->workers = xgrow(sc->workers, &p->workers_cap, sc->nworkers + 1, sizeof *sc->workers);
+    sc->workers[sc->nworkers++] = name;
+    if (slot && !*slot) *slot = (uint32_t)sc->nworkers;
+}
+
+static int add_worker(struct parse *p, const char *name)
+{
     if (strlen(name) > 64) return fail(p, "worker name '%s' is longer than 64 characters", name);
-    for (size_t i = 0; i < sc->nworkers; i++)
-        if (strcmp(sc->workers[i], name) == 0) return fail(p, "worker '%s' is named twice", name);
-    sc->workers = xrealloc(sc->workers, (sc->nworkers + 1) * sizeof *sc->workers);
-    sc->workers[sc->nworkers++] = xstrdup(name);
+    names_reserve(p);
+    uint32_t *slot = name_slot(p, name);
+    if (*slot) return fail(p, "worker '%s' is named twice", name);
+    push_worker(p, xstrdup(name), slot);
     return 0;
 }
 
@@ -267,12 +314,13 @@ static int set_worker_count(struct parse *p, const char *v)
     if (parse_uint(v, 10000000, &n) || n < 1)
         return fail(p, "count: '%s' is not a number of workers from 1 to 10000000", v);
     if (!p->line_names) p->line_names = p->line;
-    struct scene *sc = p->sc;
-    size_t base = sc->nworkers;
-    sc->workers = xrealloc(sc->workers, (base + n) * sizeof *sc->workers);
-    for (uint64_t i = 0; i < n; i++)
-        sc->workers[base + i] = xasprintf("W%llu", (unsigned long long)(i + 1));
-    sc->nworkers += n;
+    /* Generated names go in the set too (a later listed W1 is named
+     * twice); as before, they are not checked against earlier names. */
+    for (uint64_t i = 0; i < n; i++) {
+        char *name = xasprintf("W%llu", (unsigned long long)(i + 1));
+        names_reserve(p);
+        push_worker(p, name, name_slot(p, name));
+    }
     return 0;
 }
 
@@ -307,7 +355,7 @@ static int set_items(struct parse *p, const char *v)
 static int add_url(struct parse *p, const char *s)
 {
     struct scene *sc = p->sc;
-    sc->urls = xrealloc(sc->urls, (sc->nurls + 1) * sizeof *sc->urls);
+    sc->urls = xgrow(sc->urls, &p->urls_cap, sc->nurls + 1, sizeof *sc->urls);
     sc->urls[sc->nurls++] = xstrdup(s);
     return 0;
 }
@@ -324,7 +372,7 @@ static int add_latency(struct parse *p, const char *s)
     int64_t ns;
     int rc = scene_parse_units(s, &ns);
     if (rc) return bad_units(p, rc, "latency", s, "time in scene units");
-    sc->latency = xrealloc(sc->latency, (sc->nlatency + 1) * sizeof *sc->latency);
+    sc->latency = xgrow(sc->latency, &p->latency_cap, sc->nlatency + 1, sizeof *sc->latency);
     sc->latency[sc->nlatency++] = ns;
     return 0;
 }
@@ -747,6 +795,7 @@ struct scene *scene_parse(const char *path, const char *text, struct err *e)
         fail(&p, "the scene file is empty");
     }
     if (!p.failed) validate(&p);
+    free(p.names);
     if (p.failed) {
         scene_free(sc);
         return NULL;
