@@ -53,7 +53,7 @@ median3() {
 read -r jwall jrss < <(median3 "$juggle" run "$scene" -s loop --headless --json)
 "$juggle" run "$scene" -s loop --headless --json >"$tmp/out.json"
 jtotal=$(python3 -c 'import json, sys; print("%.1f" % json.load(open(sys.argv[1]))["total"])' "$tmp/out.json" 2>/dev/null || echo "?")
-printf "scene    juggle run, listed, loop --json, whole process  %7s s  peak RSS %6s MB  makespan %s  (RSS target <= 100)\n" \
+printf "scene    juggle run, listed, loop --json, whole process       %7s s  peak RSS %6s MB  makespan %s  (RSS target <= 100)\n" \
     "$jwall" "$jrss" "$jtotal"
 
 py=
