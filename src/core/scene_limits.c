@@ -61,9 +61,9 @@ static int queue_totals(const struct scene *sc, struct totals *t, char *msg, siz
         items = (double)sc->nurls;
         for (size_t i = 0; i < sc->nurls; i++) {
             double l = url_latency(sc, i);
-            if (!(l <= SCENE_MAX_UNITS * 1e9)) {
-                snprintf(msg, n, "urls: '%s' asks for a delay over %.0f units", sc->urls[i],
-                         SCENE_MAX_UNITS);
+            if (!(l >= 0 && l <= SCENE_MAX_UNITS * 1e9)) {
+                snprintf(msg, n, "urls: '%s' asks for a delay that is not from 0 to %.0f units",
+                         sc->urls[i], SCENE_MAX_UNITS);
                 return -1;
             }
             sum += l;

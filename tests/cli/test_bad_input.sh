@@ -90,7 +90,9 @@ scene "run over the longest" \
 scene "too many events" "${Q}work = sleep\ngenerate = 100000000\ndist = const\nmin = 0\n" \
     "juggle: FILE:5: the run would emit about 1e+09 events, over the limit of 250000000"
 scene "delay URL over the longest" "${Q}work = http\nurls = http://x/delay/99999999999999\n" \
-    "juggle: FILE:5: urls: 'http://x/delay/99999999999999' asks for a delay over 100000000 units"
+    "juggle: FILE:5: urls: 'http://x/delay/99999999999999' asks for a delay that is not from 0 to 100000000 units"
+scene "negative delay URL" "${Q}work = http\nurls = http://x/delay/-5\n" \
+    "juggle: FILE:5: urls: 'http://x/delay/-5' asks for a delay that is not from 0 to 100000000 units"
 printf "${Q}work = count\nitems = 5\n" >ok.ini
 expect "option makes the run endless" \
     "juggle: ok.ini: quantum: 1e-09 is too small for this run: threads would switch about 5e+09 times (at most 250000000 events)" \

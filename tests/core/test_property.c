@@ -97,8 +97,8 @@ static void queue(struct text *t)
         int n = 1 + below(6);
         add(t, "urls = ");
         for (int i = 0; i < n; i++) {
-            static const char *const ms[] = {"0", "1", "300", "100000", "99999999999"};
-            add(t, "%shttp://x/delay/%s", i ? ", " : "", ms[below(5)]);
+            static const char *const ms[] = {"0", "1", "300", "100000", "99999999999", "-5", "2.5"};
+            add(t, "%shttp://x/delay/%s", i ? ", " : "", ms[below(7)]);
         }
         add(t, "\n");
         if (below(2)) add(t, "latency = %s\n", any_time());
