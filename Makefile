@@ -3,7 +3,7 @@
 #   make            build build/juggle
 #   make run        install missing packages, build, open the TUI on the default scene
 #   make test       install missing packages, build, run every test
-#   make bench      benchmarks (numbers, not pass/fail)
+#   make bench      benchmarks (numbers, not pass/fail; installs python3-simpy, their peer)
 #   make lint       clang-format check, cppcheck, and the core include rule
 #   make deps       install the Debian packages pkg-config cannot find
 #   make asan | tsan | valgrind | fuzz | install   see "Hardening and release" below
@@ -103,9 +103,25 @@ check: test
 .PHONY: tests
 tests: $(BIN) $(TEST_BINS) $(BENCH_BINS)
 
-bench: deps
+bench: deps bench-deps
 	@$(MAKE) --no-print-directory all tests
 	@tests/bench/run.sh $(BUILD)
+
+# The benchmarks' peers, for bench only (never needed by make test): SimPy 2
+# for the listed-scene benchmark. Installed when missing and possible; the
+# benchmark says so and prints juggle's figures alone otherwise.
+BENCH_DEBS := python3-simpy
+.PHONY: bench-deps
+bench-deps:
+	@missing=""; for d in $(BENCH_DEBS); do \
+	    dpkg -s $$d >/dev/null 2>&1 || missing="$$missing $$d"; done; \
+	[ -z "$$missing" ] && exit 0; \
+	if [ "$$(id -u)" = 0 ]; then SUDO=""; \
+	elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then SUDO="sudo"; \
+	else echo "make bench: not installed:$$missing (their figures are skipped)"; exit 0; fi; \
+	echo "make bench: installing$$missing"; \
+	$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	    $$missing </dev/null >/dev/null 2>&1 || echo "make bench: could not install$$missing"
 
 golden-update: all
 	@tests/cli/golden.sh $(BUILD) --update

@@ -157,8 +157,12 @@ static int parse_number_opt(int c, const char *arg, struct options *o)
     }
     case OPT_TIME_SCALE: {
         double f = strtod(arg, &end);
-        if (*end || end == arg || !(f > 0) || f > 1e6)
+        if (*end || end == arg || !(f > 0))
             return usage_error("--time-scale: '%s' is not a positive number", arg);
+        /* Below 1e-4 a real run's scene clock (real time / scale) could pass
+         * the int64-nanosecond range within days. */
+        if (f < 1e-4 || f > 1e6)
+            return usage_error("--time-scale: '%s' is outside 0.0001 to 1000000", arg);
         o->time_scale = f;
         return 0;
     }
@@ -253,6 +257,11 @@ static struct scene *load_scene(const struct options *o)
     if (o->poll_interval >= 0) sc->poll_interval = o->poll_interval;
     if (o->check_cost >= 0) sc->check_cost = o->check_cost;
     if (o->have_seed) sc->seed = o->seed;
+    if (scene_check(sc, &e)) { /* the options may make the run endless */
+        err_print(&e);
+        scene_free(sc);
+        return NULL;
+    }
     return sc;
 }
 

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "event.h"
+#include "scene_limits.h"
 #include "strategy.h"
 #include "xalloc.h"
 
@@ -45,8 +46,14 @@ struct parse {
     int line_workers_section, line_queue_section;
     char last_key[64];
     char last_section[64];
-    unsigned seen[8]; /* bitmap of keys seen, by table index */
-    size_t items_cap;
+    unsigned seen[8];       /* bitmap of keys seen, by table index */
+    int key_line[64];       /* line of each key seen, by the same index */
+    int section_line_of[8]; /* first line of each section, by sections[] index */
+    size_t items_cap, workers_cap, urls_cap, latency_cap;
+    /* Worker names seen, for the duplicate check: open addressing over
+     * indices into sc->workers (+1; 0 is empty), at most half full. */
+    uint32_t *names;
+    size_t names_cap;
     int any_key;
 };
 
@@ -106,7 +113,7 @@ int scene_parse_units(const char *s, int64_t *ns)
     errno = 0;
     double v = strtod(s, &end);
     if (end == s || *end != '\0' || errno == ERANGE || !isfinite(v) || v < 0) return -1;
-    if (v > 9e9) return -1; /* ~285 years of scene time is plenty */
+    if (v > SCENE_MAX_UNITS) return -2; /* see scene_limits.c */
     *ns = llround(v * 1e9);
     return 0;
 }
@@ -132,9 +139,12 @@ static int each_item(struct parse *p, const char *value, int (*fn)(struct parse 
         while (len && isspace((unsigned char)s[len - 1]))
             len--;
         if (len) {
-            char *item = xstrndup(s, len);
+            /* Lines are at most 200 characters (see reader), so items fit. */
+            char item[256];
+            if (len >= sizeof item) len = sizeof item - 1;
+            memcpy(item, s, len);
+            item[len] = '\0';
             int rc = fn(p, item);
-            free(item);
             if (rc) return rc;
         } else if (comma && s != value) {
             return fail(p, "empty item in list (two commas in a row)");
@@ -203,12 +213,23 @@ static int set_cpus(struct parse *p, const char *v)
     return 0;
 }
 
+/* A time over SCENE_MAX_UNITS says so; anything else that is not a time
+ * is `what`. */
+static int bad_units(struct parse *p, int rc, const char *key, const char *v, const char *what)
+{
+    if (rc == -2)
+        return fail(p, "%s: '%s' is over %.0f units, the longest time a scene may give", key, v,
+                    SCENE_MAX_UNITS);
+    return fail(p, "%s: '%s' is not a %s", key, v, what);
+}
+
 static int set_time(struct parse *p, const char *v, int64_t *dst, const char *key, int positive)
 {
     int64_t ns;
-    if (scene_parse_units(v, &ns) || (positive && ns <= 0))
-        return fail(p, "%s: '%s' is not a %stime in scene units", key, v,
-                    positive ? "positive " : "");
+    int rc = scene_parse_units(v, &ns);
+    if (rc || (positive && ns <= 0))
+        return bad_units(p, rc, key, v,
+                         positive ? "positive time in scene units" : "time in scene units");
     *dst = ns;
     return 0;
 }
@@ -230,14 +251,54 @@ static int set_step(struct parse *p, const char *v)
     return set_time(p, v, &p->sc->step, "step", 0);
 }
 
-static int add_worker(struct parse *p, const char *name)
+/* FNV-1a: names are short, and this is all the hashing they need. */
+static size_t name_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211u;
+    return (size_t)(h ^ (h >> 29));
+}
+
+/* The slot of name in the set: where it is, or the empty slot for it. */
+static uint32_t *name_slot(struct parse *p, const char *name)
+{
+    size_t mask = p->names_cap - 1;
+    for (size_t i = name_hash(name) & mask;; i = (i + 1) & mask)
+        if (!p->names[i] || strcmp(p->sc->workers[p->names[i] - 1], name) == 0) return &p->names[i];
+}
+
+/* Makes room in the name set for one more name, keeping it half empty. */
+static void names_reserve(struct parse *p)
+{
+    if (2 * (p->sc->nworkers + 1) <= p->names_cap) return;
+    uint32_t *old = p->names;
+    size_t old_cap = p->names_cap;
+    p->names_cap = old_cap ? 2 * old_cap : 64;
+    while (2 * (p->sc->nworkers + 1) > p->names_cap)
+        p->names_cap *= 2;
+    p->names = xcalloc(p->names_cap, sizeof *p->names);
+    for (size_t i = 0; i < old_cap; i++)
+        if (old[i]) *name_slot(p, p->sc->workers[old[i] - 1]) = old[i];
+    free(old);
+}
+
+/* Appends a worker (name is copied) and records it in the name set. */
+static void push_worker(struct parse *p, char *name, uint32_t *slot)
 {
     struct scene *sc = p->sc;
+    sc->workers = xgrow(sc->workers, &p->workers_cap, sc->nworkers + 1, sizeof *sc->workers);
+    sc->workers[sc->nworkers++] = name;
+    if (slot && !*slot) *slot = (uint32_t)sc->nworkers;
+}
+
+static int add_worker(struct parse *p, const char *name)
+{
     if (strlen(name) > 64) return fail(p, "worker name '%s' is longer than 64 characters", name);
-    for (size_t i = 0; i < sc->nworkers; i++)
-        if (strcmp(sc->workers[i], name) == 0) return fail(p, "worker '%s' is named twice", name);
-    sc->workers = xrealloc(sc->workers, (sc->nworkers + 1) * sizeof *sc->workers);
-    sc->workers[sc->nworkers++] = xstrdup(name);
+    names_reserve(p);
+    uint32_t *slot = name_slot(p, name);
+    if (*slot) return fail(p, "worker '%s' is named twice", name);
+    push_worker(p, xstrdup(name), slot);
     return 0;
 }
 
@@ -253,12 +314,13 @@ static int set_worker_count(struct parse *p, const char *v)
     if (parse_uint(v, 10000000, &n) || n < 1)
         return fail(p, "count: '%s' is not a number of workers from 1 to 10000000", v);
     if (!p->line_names) p->line_names = p->line;
-    struct scene *sc = p->sc;
-    size_t base = sc->nworkers;
-    sc->workers = xrealloc(sc->workers, (base + n) * sizeof *sc->workers);
-    for (uint64_t i = 0; i < n; i++)
-        sc->workers[base + i] = xasprintf("W%llu", (unsigned long long)(i + 1));
-    sc->nworkers += n;
+    /* Generated names go in the set too (a later listed W1 is named
+     * twice); as before, they are not checked against earlier names. */
+    for (uint64_t i = 0; i < n; i++) {
+        char *name = xasprintf("W%llu", (unsigned long long)(i + 1));
+        names_reserve(p);
+        push_worker(p, name, name_slot(p, name));
+    }
     return 0;
 }
 
@@ -277,7 +339,8 @@ static int add_item(struct parse *p, const char *s)
     int64_t v;
     /* Items are kept as text-derived numbers; their meaning (count or
      * duration) is settled after the whole file is read, in validate(). */
-    if (scene_parse_units(s, &v)) return fail(p, "items: '%s' is not a non-negative number", s);
+    int rc = scene_parse_units(s, &v);
+    if (rc) return bad_units(p, rc, "items", s, "non-negative number");
     sc->items = xgrow(sc->items, &p->items_cap, sc->nitems + 1, sizeof *sc->items);
     sc->items[sc->nitems++] = v;
     return 0;
@@ -292,7 +355,7 @@ static int set_items(struct parse *p, const char *v)
 static int add_url(struct parse *p, const char *s)
 {
     struct scene *sc = p->sc;
-    sc->urls = xrealloc(sc->urls, (sc->nurls + 1) * sizeof *sc->urls);
+    sc->urls = xgrow(sc->urls, &p->urls_cap, sc->nurls + 1, sizeof *sc->urls);
     sc->urls[sc->nurls++] = xstrdup(s);
     return 0;
 }
@@ -307,8 +370,9 @@ static int add_latency(struct parse *p, const char *s)
 {
     struct scene *sc = p->sc;
     int64_t ns;
-    if (scene_parse_units(s, &ns)) return fail(p, "latency: '%s' is not a time in scene units", s);
-    sc->latency = xrealloc(sc->latency, (sc->nlatency + 1) * sizeof *sc->latency);
+    int rc = scene_parse_units(s, &ns);
+    if (rc) return bad_units(p, rc, "latency", s, "time in scene units");
+    sc->latency = xgrow(sc->latency, &p->latency_cap, sc->nlatency + 1, sizeof *sc->latency);
     sc->latency[sc->nlatency++] = ns;
     return 0;
 }
@@ -494,7 +558,10 @@ static int handler(void *user, const char *section, const char *name, const char
     p->any_key = 1;
     int known_section = 0;
     for (size_t i = 0; i < sizeof sections / sizeof *sections; i++)
-        if (strcmp(sections[i], section) == 0) known_section = 1;
+        if (strcmp(sections[i], section) == 0) {
+            known_section = 1;
+            if (!p->section_line_of[i]) p->section_line_of[i] = p->section_line;
+        }
     if (!known_section) {
         if (!*section) return fail(p, "key '%s' is outside any [section]", name), 1;
         p->line = p->section_line;
@@ -521,6 +588,7 @@ static int handler(void *user, const char *section, const char *name, const char
             fail(p, "'%s' is set twice in [%s]", name, section);
             return 1;
         }
+        if (!(p->seen[i / 32] & (1u << (i % 32)))) p->key_line[i] = p->line;
         p->seen[i / 32] |= 1u << (i % 32);
         snprintf(p->last_key, sizeof p->last_key, "%s", name);
         snprintf(p->last_section, sizeof p->last_section, "%s", section);
@@ -544,6 +612,7 @@ static int handler(void *user, const char *section, const char *name, const char
             return 1;
         }
         p->seen[bit / 32] |= 1u << (bit % 32);
+        p->key_line[bit] = p->line;
         snprintf(p->last_key, sizeof p->last_key, "%s", name);
         snprintf(p->last_section, sizeof p->last_section, "%s", section);
         set_pkey(p, k, value);
@@ -574,6 +643,41 @@ static char *reader(char *str, int num, void *stream)
     }
     p->text += len + (nl ? 1 : 0);
     return str;
+}
+
+/* Line of key `name` in [section], or 0 if the scene does not set it. */
+static int line_of_key(const struct parse *p, const char *section, const char *name)
+{
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
+        if (!strcmp(keys[i].section, section) && !strcmp(keys[i].name, name)) return p->key_line[i];
+    for (size_t i = 0; i < sizeof pkeys / sizeof *pkeys; i++)
+        if (!strcmp(pkeys[i].section, section) && !strcmp(pkeys[i].name, name))
+            return p->key_line[sizeof keys / sizeof *keys + i];
+    return 0;
+}
+
+/* Checks the run's length and events (scene_limits.c), blaming the line
+ * of the key that makes them too large. */
+static int check_limits(struct parse *p)
+{
+    struct scene *sc = p->sc;
+    char msg[300];
+    int blame;
+    if (!scene_limits(sc, msg, sizeof msg, &blame)) return 0;
+    /* The kind's own section is sections[kind + 2] ([queue] for queue). */
+    int work = sc->kind == SCENE_QUEUE ? (p->line_items  ? p->line_items
+                                          : p->line_urls ? p->line_urls
+                                                         : p->line_work)
+                                       : p->section_line_of[sc->kind + 2];
+    switch (blame) {
+    case BLAME_QUANTUM: p->line = line_of_key(p, "scene", "quantum"); break;
+    case BLAME_POLL_INTERVAL: p->line = line_of_key(p, "scene", "poll_interval"); break;
+    case BLAME_CHECK_COST: p->line = line_of_key(p, "scene", "check_cost"); break;
+    case BLAME_CHUNK: p->line = line_of_key(p, "cpu", "chunk"); break;
+    default: p->line = work; break;
+    }
+    if (!p->line) p->line = work ? work : p->line_kind;
+    return fail(p, "%s", msg);
 }
 
 static int validate(struct parse *p)
@@ -632,7 +736,7 @@ static int validate(struct parse *p)
                 return fail(p, "generate: max is below min");
         }
     }
-    return 0;
+    return check_limits(p);
 }
 
 struct scene *scene_parse(const char *path, const char *text, struct err *e)
@@ -691,6 +795,7 @@ struct scene *scene_parse(const char *path, const char *text, struct err *e)
         fail(&p, "the scene file is empty");
     }
     if (!p.failed) validate(&p);
+    free(p.names);
     if (p.failed) {
         scene_free(sc);
         return NULL;
@@ -734,6 +839,14 @@ struct scene *scene_load(const char *path, struct err *e)
     struct scene *sc = scene_parse(path, buf, e);
     free(buf);
     return sc;
+}
+
+int scene_check(struct scene *sc, struct err *e)
+{
+    char msg[300];
+    int blame;
+    if (!scene_limits(sc, msg, sizeof msg, &blame)) return 0;
+    return err_set(e, ERR_INPUT, sc->path, 0, "%s", msg);
 }
 
 void scene_free(struct scene *sc)

@@ -136,7 +136,25 @@ struct scene {
         int64_t digit;         /* CPU per digit */
         int64_t tick;          /* the ticker's period */
     } cpu;
+
+    /* Worked out at load (scene_limits.c): no run of this scene under any
+     * strategy lasts longer than bound_length ns; bound_events estimates
+     * (generously) how many events it emits. */
+    int64_t bound_length;
+    uint64_t bound_events;
 };
+
+/*
+ * Limits checked once, at load. Every time value is at most
+ * SCENE_MAX_UNITS; a run's worst-case length (every item end to end, plus
+ * polling's checks and delays) at most SCENE_MAX_LENGTH units, so every
+ * time and total stays below 2e18 ns (INT64_MAX is 9.2e18); a run emits at
+ * most about SCENE_MAX_EVENTS events (a minute or so of simulation, a
+ * trace of some gigabytes).
+ */
+#define SCENE_MAX_UNITS  100000000.0
+#define SCENE_MAX_LENGTH 1000000000.0
+#define SCENE_MAX_EVENTS 250000000.0
 
 /* Defaults used when a scene does not set a parameter. */
 #define SCENE_DEFAULT_QUANTUM       (2 * INT64_C(1000000000))
@@ -151,6 +169,10 @@ struct scene *scene_load(const char *path, struct err *e);
 /* Parses scene text; `path` is used in messages. */
 struct scene *scene_parse(const char *path, const char *text, struct err *e);
 void scene_free(struct scene *sc);
+/* Checks sc's limits again after a caller changed its parameters (command
+ * line options, the view's poll interval keys) and updates its bounds.
+ * Returns 0, or fills e (FILE, no line) and returns ERR_INPUT. */
+int scene_check(struct scene *sc, struct err *e);
 
 /*
  * Resolves a scene argument: an existing path is used as is; otherwise a
@@ -172,7 +194,8 @@ struct scene_catalog {
 size_t scene_catalog_load(struct scene_catalog *c);
 void scene_catalog_free(struct scene_catalog *c);
 
-/* Parses a duration in scene units ("15", "0.3") into ns. Returns 0 or -1. */
+/* Parses a duration in scene units ("15", "0.3") into ns. Returns 0, -1
+ * if it is not a non-negative number, -2 if it is over SCENE_MAX_UNITS. */
 int scene_parse_units(const char *s, int64_t *ns);
 /* Formats ns as scene units with one decimal, as the article's Timer does. */
 void scene_format_units(char *buf, size_t n, int64_t ns);

@@ -102,7 +102,9 @@ static void start_round(struct sim *s)
     d->norder = 0;
     for (int i = 0; i < s->ntasks; i++) {
         struct sim_task *t = sim_task(s, i);
-        if (t->state == TASK_BLOCKED && t->wait_done > 0) d->order[d->norder++] = i;
+        /* Every blocked task waits for work it started (a lock wait ends the
+         * run): wait_done may be 0, a zero-length wait at time 0. */
+        if (t->state == TASK_BLOCKED && t->lock_wait < 0) d->order[d->norder++] = i;
     }
     /* Higher priority first, then task order: a stable insertion sort, which
      * is linear when priorities are all equal, as they usually are. */

@@ -47,8 +47,14 @@ static void cpu_next(struct workload *base, int task, int64_t now, const struct 
             step_simple(out, STEP_DONE, 0, 0);
         } else if (c->yields) {
             /* A generator cannot sleep without stalling everyone: it checks
-             * the clock at each turn and yields until its tick is due. */
-            if (now >= c->next_tick) {
+             * the clock at each turn and yields until its tick is due. It
+             * yields after each tick too, so a tick longer than the period
+             * cannot keep the workers off the CPU for ever. */
+            if (c->phase[task] == 1) {
+                c->phase[task] = 0;
+                step_simple(out, STEP_YIELD, 0, 0);
+            } else if (now >= c->next_tick) {
+                c->phase[task] = 1;
                 c->ticks++;
                 while (c->next_tick <= now)
                     c->next_tick += p->tick;

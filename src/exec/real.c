@@ -122,7 +122,10 @@ static int be_wait(void *ctx, int task, const struct step *st, int stall, struct
 
 static void on_timer(uv_timer_t *tm)
 {
-    (void)tm; /* only ends uv_run's wait */
+    /* Ends uv_run's wait. uv_run(ONCE) runs due timers before it polls; a
+     * timer already due then (the runner was descheduled) would leave the
+     * poll with no timer and block for ever: uv_stop makes it not wait. */
+    uv_stop(tm->loop);
 }
 
 static void on_wake(uv_async_t *a)

@@ -20,11 +20,7 @@
 static void print_summary(const struct stats *st, int format, FILE *out)
 {
     if (format == HEADLESS_SUMMARY) summary_print(out, st);
-    if (format == HEADLESS_JSON) {
-        json_t *j = summary_json(st);
-        summary_dump_json(out, j);
-        json_decref(j);
-    }
+    if (format == HEADLESS_JSON && summary_write_json(out, st, 0) == 0) fputc('\n', out);
 }
 
 void headless_attach(struct bus *bus, struct stats *st, int format, FILE *out)
@@ -164,14 +160,7 @@ int headless_compare(const struct scene *sc, int json, FILE *out)
         sim_free(s);
     }
     if (json) {
-        json_t *o = json_object();
-        json_object_set_new(o, "scene", json_string(sc->title));
-        json_t *arr = json_array();
-        for (int i = 0; i < STRATEGY_COUNT; i++)
-            json_array_append_new(arr, summary_json(&runs[i]));
-        json_object_set_new(o, "runs", arr);
-        summary_dump_json(out, o);
-        json_decref(o);
+        summary_write_compare_json(out, sc->title, runs, STRATEGY_COUNT);
     } else {
         summary_print_compare(out, sc->title, runs, STRATEGY_COUNT);
     }

@@ -3,6 +3,7 @@
  */
 #include "headless/summary.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static double u(int64_t ns)
@@ -74,7 +75,8 @@ void summary_print(FILE *out, const struct stats *st)
     }
 }
 
-json_t *summary_json(const struct stats *st)
+/* The summary object without its "tasks" (which always come last). */
+static json_t *header_json(const struct stats *st)
 {
     json_t *o = json_object();
     json_object_set_new(o, "strategy", json_string(st->strategy));
@@ -144,34 +146,134 @@ json_t *summary_json(const struct stats *st)
         json_object_set_new(o, "latency_max", json_real(u(l.max)));
         json_object_set_new(o, "queue_max", json_integer(l.queue_max));
     }
-    json_t *tasks = json_array();
-    for (size_t i = 0; i < st->ntasks; i++) {
-        const struct stats_task *t = &st->tasks[i];
-        json_t *j = json_object();
-        json_object_set_new(j, "name", json_string(t->name));
-        json_object_set_new(j, "items", json_integer((json_int_t)t->items));
-        json_object_set_new(j, "failed_items", json_integer((json_int_t)t->failed_items));
-        json_object_set_new(j, "running", json_real(u(t->running)));
-        json_object_set_new(j, "blocked", json_real(u(t->blocked)));
-        json_object_set_new(j, "ready", json_real(u(t->ready)));
-        json_object_set_new(j, "worst_wait", json_real(u(t->worst_ready)));
-        json_object_set_new(j, "done", t->end >= 0 ? json_real(u(t->end)) : json_null());
-        if (t->resp_n) {
-            json_object_set_new(j, "response_max", json_real(u(t->resp_max)));
-            json_object_set_new(j, "response_mean",
-                                json_real((double)t->resp_sum / (double)t->resp_n / 1e9));
-        }
-        if (t->has_os) {
-            json_t *os = json_object();
-            json_object_set_new(os, "cpu", json_real((double)t->os_cpu_ns / 1e9));
-            json_object_set_new(os, "voluntary_switches", json_integer(t->os_vcsw));
-            json_object_set_new(os, "involuntary_switches", json_integer(t->os_ivcsw));
-            json_object_set_new(j, "os", os);
-        }
-        json_array_append_new(tasks, j);
+    return o;
+}
+
+/* One task's object in "tasks". */
+static json_t *task_json(const struct stats_task *t)
+{
+    json_t *j = json_object();
+    json_object_set_new(j, "name", json_string(t->name));
+    json_object_set_new(j, "items", json_integer((json_int_t)t->items));
+    json_object_set_new(j, "failed_items", json_integer((json_int_t)t->failed_items));
+    json_object_set_new(j, "running", json_real(u(t->running)));
+    json_object_set_new(j, "blocked", json_real(u(t->blocked)));
+    json_object_set_new(j, "ready", json_real(u(t->ready)));
+    json_object_set_new(j, "worst_wait", json_real(u(t->worst_ready)));
+    json_object_set_new(j, "done", t->end >= 0 ? json_real(u(t->end)) : json_null());
+    if (t->resp_n) {
+        json_object_set_new(j, "response_max", json_real(u(t->resp_max)));
+        json_object_set_new(j, "response_mean",
+                            json_real((double)t->resp_sum / (double)t->resp_n / 1e9));
     }
+    if (t->has_os) {
+        json_t *os = json_object();
+        json_object_set_new(os, "cpu", json_real((double)t->os_cpu_ns / 1e9));
+        json_object_set_new(os, "voluntary_switches", json_integer(t->os_vcsw));
+        json_object_set_new(os, "involuntary_switches", json_integer(t->os_ivcsw));
+        json_object_set_new(j, "os", os);
+    }
+    return j;
+}
+
+json_t *summary_json(const struct stats *st)
+{
+    json_t *o = header_json(st);
+    json_t *tasks = json_array();
+    for (size_t i = 0; i < st->ntasks; i++)
+        json_array_append_new(tasks, task_json(&st->tasks[i]));
     json_object_set_new(o, "tasks", tasks);
     return o;
+}
+
+/*
+ * Streaming: the same bytes json_dumpf writes for summary_json's tree,
+ * one small tree at a time. jansson indents a nested value by its depth;
+ * a value dumped on its own starts at depth 0, so each of its lines is
+ * shifted by the depth it has in the whole. JSON text has no raw newline
+ * inside a string, so every newline starts a line.
+ */
+#define JSON_FLAGS (JSON_INDENT(2) | JSON_REAL_PRECISION(10))
+
+static void indent(FILE *out, int depth)
+{
+    for (int i = 0; i < depth; i++)
+        fputs("  ", out);
+}
+
+/* Writes n bytes of s, each line after the first shifted by depth. */
+static void put_shifted(FILE *out, const char *s, size_t n, int depth)
+{
+    const char *end = s + n;
+    while (s < end) {
+        const char *nl = memchr(s, '\n', (size_t)(end - s));
+        size_t len = nl ? (size_t)(nl - s) + 1 : (size_t)(end - s);
+        fwrite(s, 1, len, out);
+        if (nl) indent(out, depth);
+        s += len;
+    }
+}
+
+/* Dumps v as at depth (without a final newline). Returns 0 or -1. */
+static int dump_at(FILE *out, const json_t *v, int depth, int drop_close)
+{
+    char *s = json_dumps(v, JSON_FLAGS | JSON_ENCODE_ANY);
+    if (!s) return -1;
+    size_t n = strlen(s);
+    /* drop_close: leave the object open (its "\n}" is not written). */
+    if (drop_close && n >= 2 && s[n - 1] == '}' && s[n - 2] == '\n') n -= 2;
+    put_shifted(out, s, n, depth);
+    free(s);
+    return 0;
+}
+
+int summary_write_json(FILE *out, const struct stats *st, int depth)
+{
+    json_t *h = header_json(st);
+    int rc = dump_at(out, h, depth, 1);
+    json_decref(h);
+    if (rc) return -1;
+    fputs(",\n", out);
+    indent(out, depth + 1);
+    fputs("\"tasks\": [", out);
+    for (size_t i = 0; i < st->ntasks; i++) {
+        fputs(i ? ",\n" : "\n", out);
+        indent(out, depth + 2);
+        json_t *j = task_json(&st->tasks[i]);
+        rc = dump_at(out, j, depth + 2, 0);
+        json_decref(j);
+        if (rc) return -1;
+    }
+    if (st->ntasks) {
+        fputc('\n', out);
+        indent(out, depth + 1);
+    }
+    fputs("]\n", out);
+    indent(out, depth);
+    fputc('}', out);
+    return ferror(out) ? -1 : 0;
+}
+
+int summary_write_compare_json(FILE *out, const char *title, const struct stats *runs, int n)
+{
+    /* json_string refuses text that is not UTF-8; the tree then had no
+     * "scene" member, and neither does this. */
+    json_t *t = json_string(title);
+    fputc('{', out);
+    if (t) {
+        fputs("\n  \"scene\": ", out);
+        int rc = dump_at(out, t, 1, 0);
+        json_decref(t);
+        if (rc) return -1;
+        fputc(',', out);
+    }
+    fputs("\n  \"runs\": [", out);
+    for (int i = 0; i < n; i++) {
+        fputs(i ? ",\n    " : "\n    ", out);
+        if (summary_write_json(out, &runs[i], 2)) return -1;
+    }
+    fputs(n ? "\n  ]\n}\n" : "]\n}\n", out);
+    return ferror(out) ? -1 : 0;
 }
 
 /* What the scene is about, in a few words: the outcome the article's

@@ -490,6 +490,16 @@ void app_set_poll_interval(struct app *a, int64_t ns)
     if (!a->sc) return;
     if (ns < UNIT_NS / 1000) ns = UNIT_NS / 1000;
     if (ns > 1000 * UNIT_NS) ns = 1000 * UNIT_NS;
+    int64_t was = a->sc->poll_interval;
+    a->sc->poll_interval = ns;
+    struct err e;
+    if (scene_check(a->sc, &e)) { /* too short for this scene: keep the old one */
+        a->sc->poll_interval = was;
+        scene_check(a->sc, &e);
+        app_status(a, "%s", e.msg);
+        return;
+    }
+    a->sc->poll_interval = was;
     app_note_session(a);
     a->sc->poll_interval = ns;
     char u[24];

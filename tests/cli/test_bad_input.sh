@@ -74,6 +74,31 @@ scene "bad generator distribution" "${Q}work = sleep\ngenerate = 10\ndist = zipf
     "juggle: FILE:6: unknown distribution 'zipf' (known: const, uniform, exp)"
 scene "generator max below min" "${Q}work = sleep\ngenerate = 10\nmin = 5\nmax = 1\n" \
     "juggle: FILE:5: generate: max is below min"
+# Valid-looking scenes that would never end, or overflow, are refused at load (issue 11).
+scene "zero-digit chunks" '[scene]\nkind = cpu\n[cpu]\nchunk = 0\n' \
+    "juggle: FILE:4: chunk: 0 digits between yield points never finishes (give 1 or more)"
+scene "check cost not below the interval" \
+    "[scene]\npoll_interval = 0.5\ncheck_cost = 0.5\n${Q}work = sleep\nitems = 1\n" \
+    "juggle: FILE:3: check_cost: 0.5 is not below poll_interval (0.5): checking would leave no time for work"
+scene "quantum too small for the run" "[scene]\nquantum = 1e-9\n${Q}work = count\nitems = 5\n" \
+    "juggle: FILE:2: quantum: 1e-09 is too small for this run: threads would switch about 5e+09 times (at most 250000000 events)"
+scene "time over the longest" "${Q}work = sleep\nitems = 5e9\n" \
+    "juggle: FILE:5: items: '5e9' is over 100000000 units, the longest time a scene may give"
+scene "run over the longest" \
+    "${Q}work = sleep\nitems = 1e8, 1e8, 1e8, 1e8, 1e8, 1e8, 1e8, 1e8, 1e8, 1e8, 1e8\n" \
+    "juggle: FILE:5: the run could last up to 1.11e+09 units, over the limit of 1000000000 units (shorten its work)"
+scene "too many events" "${Q}work = sleep\ngenerate = 100000000\ndist = const\nmin = 0\n" \
+    "juggle: FILE:5: the run would emit about 1e+09 events, over the limit of 250000000"
+scene "delay URL over the longest" "${Q}work = http\nurls = http://x/delay/99999999999999\n" \
+    "juggle: FILE:5: urls: 'http://x/delay/99999999999999' asks for a delay that is not from 0 to 100000000 units"
+scene "negative delay URL" "${Q}work = http\nurls = http://x/delay/-5\n" \
+    "juggle: FILE:5: urls: 'http://x/delay/-5' asks for a delay that is not from 0 to 100000000 units"
+printf "${Q}work = count\nitems = 5\n" >ok.ini
+expect "option makes the run endless" \
+    "juggle: ok.ini: quantum: 1e-09 is too small for this run: threads would switch about 5e+09 times (at most 250000000 events)" \
+    "$juggle" run ok.ini --headless --quantum 1e-9
+expect "absurd time scale" "juggle: --time-scale: '1e-300' is outside 0.0001 to 1000000 (see 'juggle --help')" \
+    "$juggle" run ok.ini --headless --real --time-scale 1e-300
 long=$(printf '1, %.0s' $(seq 1 80))
 scene "line over inih's limit" "${Q}work = sleep\nitems = ${long}1\n" \
     "juggle: FILE:5: line is longer than 197 characters; continue a list on an indented line"

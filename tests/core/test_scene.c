@@ -161,6 +161,36 @@ static void scene__units_format_agrees_with_printf(void **state)
     }
 }
 
+/* The duplicate check is a hash set: with thousands of names (its table
+ * grows several times, and probes past names in taken slots) distinct
+ * names all load and a repeat is caught, on its own line. */
+static void scene__finds_a_repeated_name_among_thousands(void **state)
+{
+    (void)state;
+    size_t cap = 200000, n = 0;
+    char *text = malloc(cap);
+    n += (size_t)snprintf(text + n, cap - n, "[workers]\nnames = N0");
+    for (int i = 1; i < 5000; i++)
+        n += (size_t)snprintf(text + n, cap - n, i % 10 ? ", N%d" : ",\n  N%d", i);
+    n += (size_t)snprintf(text + n, cap - n, "\n[queue]\nwork = sleep\nitems = 1\n");
+    struct scene *sc = parse_ok(text);
+    assert_int_equal(sc->nworkers, 5000);
+    assert_string_equal(sc->workers[4999], "N4999");
+    scene_free(sc);
+    /* The same list with N1234 again on a line of its own (line 502). */
+    char *at = strstr(text, "\n[queue]");
+    memmove(at + 8, at, strlen(at) + 1);
+    memcpy(at, ",\n N1234", 8);
+    struct err e;
+    assert_null(scene_parse("t.ini", text, &e));
+    assert_string_equal(e.msg, "worker 'N1234' is named twice");
+    assert_int_equal(e.line, 502);
+    free(text);
+    /* Generated names are in the set too: a listed W2 after count = 3. */
+    assert_null(scene_parse("t.ini", "[workers]\ncount = 3\nnames = W2\n", &e));
+    assert_string_equal(e.msg, "worker 'W2' is named twice");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -173,6 +203,7 @@ int main(void)
         cmocka_unit_test(scene__units_format_agrees_with_printf),
         cmocka_unit_test(scene__http_lists_urls_and_latencies),
         cmocka_unit_test(scene__keeps_its_full_text_for_traces),
+        cmocka_unit_test(scene__finds_a_repeated_name_among_thousands),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -35,6 +35,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
         for (size_t i = 0; i < sc->nworkers; i++)
             if (!sc->workers[i]) abort();
+        /* A scene the loader takes keeps to the limits (scene_limits.c). */
+        if (sc->bound_length <= 0 || (double)sc->bound_length > SCENE_MAX_LENGTH * 1e9 ||
+            (double)sc->bound_events > SCENE_MAX_EVENTS)
+            abort();
         scene_free(sc);
     } else if (e.code >= 0 || !e.msg[0] || strcmp(e.file, "fuzz.ini") != 0 || e.line < 0) {
         abort();
