@@ -183,8 +183,8 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB)
 	@$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -fsanitize=fuzzer -Itests -o $@ $< $(LIB) \
 	    $(LDFLAGS) $(LDLIBS)
 
-# scene.o holds JUGGLE_DATADIR: rebuild it whenever PREFIX changes.
-$(BUILD)/obj/src/core/scene.o: $(BUILD)/prefix
+# scene.o and watch.o hold JUGGLE_DATADIR: rebuild it whenever PREFIX changes.
+$(BUILD)/obj/src/core/scene.o $(BUILD)/obj/src/exec/watch.o: $(BUILD)/prefix
 $(BUILD)/prefix: FORCE
 	@mkdir -p $(BUILD) && echo '$(PREFIX)' | cmp -s - $@ || echo '$(PREFIX)' >$@
 FORCE:

@@ -90,6 +90,11 @@ def _emit(kind, task=-1, cpu=-1, other=-1, reason=0, value=0, value2=0, text=Non
             _flush_locked()
 
 
+def _flush_now():
+    with _buf_lock:
+        _flush_locked()
+
+
 def _now_ns():
     return _monotonic_ns() - _t0
 
@@ -284,11 +289,14 @@ def _patch_threads():
     boot = threading.Thread._bootstrap_inner
 
     def bootstrap_inner(self):
-        th = _me()
+        th = None
+        if _fd >= 0:
+            th = _threads[_get_ident()] = _Thread(_thread_name(self))
         try:
             boot(self)
         finally:
-            _emit("task_done", th.stack[0], flush=True)
+            if th is not None:
+                _emit("task_done", th.stack[0], flush=True)
             _threads.pop(_get_ident(), None)
 
     threading.Thread._bootstrap_inner = bootstrap_inner
@@ -602,6 +610,7 @@ def start(fd):
     _lib_dirs = tuple(p.rstrip(os.sep) + os.sep for p in libs)
     _emit("run_start", value=1, value2=1, text="python")
     _threads[_get_ident()] = _Thread("main thread")
+    _flush_now()  # a program that crashes at once has still started
     _patch_threads()
     for name, patch in _PATCHES.items():
         if name in sys.modules:
@@ -636,10 +645,26 @@ def main(argv):
         code = e.code
         _exit_code = code if isinstance(code, int) else (0 if code is None else 1)
         raise
-    except BaseException:
+    except BaseException as e:
         _exit_code = 1
-        raise
+        _print_exception(e, os.path.abspath(prog))
+        return 1
     return 0
+
+
+def _print_exception(e, prog):
+    """The traceback Python would print for PROG.py run directly: without
+    the frames of the tracer and runpy above the program's own."""
+    import traceback
+
+    tb = e.__traceback__
+    while tb is not None and os.path.abspath(tb.tb_frame.f_code.co_filename) != prog:
+        tb = tb.tb_next
+    sys.stdout.flush()
+    if tb is None:
+        sys.stderr.write("".join(traceback.format_exception_only(type(e), e)))
+    else:
+        sys.stderr.write("".join(traceback.format_exception(type(e), e, tb)))
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@
 #include "core/xalloc.h"
 #include "cmd_serve.h"
 #include "exec/real.h"
+#include "exec/watch.h"
 #include "headless/headless.h"
 #include "ui/tui.h"
 
@@ -44,6 +45,8 @@ static const char usage_text[] =
     "                  [--dump-screen COLSxROWS --at U]\n"
     "       juggle export FILE --chrome OUT.json   for Perfetto / chrome://tracing\n"
     "       juggle serve [--port N]         the delay server on loopback\n"
+    "       juggle watch [--record FILE] [--headless [--summary | --json]]\n"
+    "                  -- python3 PROG.py [ARGS...]   a real Python program, traced\n"
     "       juggle --help | --version\n"
     "\n"
     "SCENE is a path, or a name looked up in scenes/ (juggle run sleep = scenes/sleep.ini).\n"
@@ -361,6 +364,27 @@ static int cmd_serve(int argc, char **argv)
     return serve_main(o.port);
 }
 
+/* `juggle watch [OPTIONS] -- python3 PROG.py [ARGS...]`: the options end
+ * at "--" or at the first word that is not one. */
+static int cmd_watch(int argc, char **argv)
+{
+    int at = 1;
+    while (at < argc && strcmp(argv[at], "--") && argv[at][0] == '-')
+        at += strcmp(argv[at], "--record") == 0 || strcmp(argv[at], "--dump-screen") == 0 ||
+                      strcmp(argv[at], "--at") == 0
+                  ? 2
+                  : 1;
+    if (at > argc) at = argc;
+    struct options o;
+    int rc = parse_options(at, argv, &o);
+    if (rc) return rc;
+    if (at < argc && strcmp(argv[at], "--") == 0) at++;
+    if (at >= argc)
+        return usage_error("%s", "watch needs a program: juggle watch -- python3 PROG.py");
+    if (!o.headless) return usage_error("%s", "watch: only --headless for now");
+    return watch_headless(argv + at, o.record, o.format, stdout);
+}
+
 /* `juggle` and `juggle SCENE`: the interactive view. */
 static int cmd_tui(int argc, char **argv)
 {
@@ -403,6 +427,7 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "serve") == 0) return cmd_serve(argc - 1, argv + 1);
     if (strcmp(cmd, "replay") == 0) return cmd_replay(argc - 1, argv + 1);
     if (strcmp(cmd, "export") == 0) return cmd_export(argc - 1, argv + 1);
+    if (strcmp(cmd, "watch") == 0) return cmd_watch(argc - 1, argv + 1);
     char *path = cmd[0] == '-' ? NULL : scene_resolve(cmd);
     free(path);
     if (cmd[0] == '-' || path) return cmd_tui(argc, argv);
