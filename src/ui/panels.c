@@ -11,6 +11,7 @@
 
 #include "core/scene.h"
 #include "core/strategy.h"
+#include "exec/watch.h"
 #include "ui/keys.h"
 #include "ui/theme.h"
 
@@ -42,7 +43,11 @@ static void draw_header(struct canvas *c, struct app *a)
     int w = c->cols;
     canvas_fill(c, 0, 0, w, 1, THEME_TITLE, " ");
     int x = canvas_put(c, 0, 0, THEME_TITLE, " juggle ", -1);
-    canvas_put(c, x, 0, THEME_TITLE, a->sc ? a->sc->title : "(no scene)", w - x);
+    canvas_put(c, x, 0, THEME_TITLE,
+               a->sc      ? a->sc->title
+               : a->watch ? watch_program(a->watch)
+                          : "(no scene)",
+               w - x);
     char mode[96];
     if (a->source == APP_REAL)
         snprintf(mode, sizeof mode, " real x%.3g ", a->time_scale);
