@@ -196,6 +196,8 @@ install: all
 	install -m 755 $(BIN) '$(DESTDIR)$(PREFIX)/bin/juggle'
 	install -m 644 scenes/*.ini '$(DESTDIR)$(PREFIX)/share/juggle/scenes/'
 	install -m 644 assets/juggle_tracer.py '$(DESTDIR)$(PREFIX)/share/juggle/juggle_tracer.py'
+	@# compiled once here: users cannot write beside an installed tracer
+	-python3 -m py_compile '$(DESTDIR)$(PREFIX)/share/juggle/juggle_tracer.py'
 	install -m 644 assets/juggle.1 '$(DESTDIR)$(PREFIX)/share/man/man1/juggle.1'
 	install -m 644 assets/juggle.bash-completion \
 	    '$(DESTDIR)$(PREFIX)/share/bash-completion/completions/juggle'

@@ -28,12 +28,16 @@ them executes Python at a time.
 """
 
 import itertools
-import json
 import opcode
 import os
 import sys
 import threading
 import time
+
+try:  # the C encoder alone: the json package compiles regular expressions
+    from _json import encode_basestring_ascii as _quote
+except ImportError:
+    from json import dumps as _quote
 
 _monotonic_ns = time.monotonic_ns
 _real_sleep = time.sleep
@@ -74,7 +78,10 @@ def _flush_locked():
     _last_flush = _monotonic_ns()
 
 
-def _emit(kind, task=-1, cpu=-1, other=-1, reason=0, value=0, value2=0, text=None, flush=False):
+def _emit(kind, task=-1, cpu=-1, other=-1, reason=0, value=0, value2=0, text=None, flush=False, hold=False):
+    """Queues one event; writes the queue out when flush is set or 20 ms
+    have passed, unless hold (a print in progress: writing releases the
+    GIL, and another thread's print would land inside this one)."""
     if _fd < 0:
         return
     with _buf_lock:
@@ -84,9 +91,9 @@ def _emit(kind, task=-1, cpu=-1, other=-1, reason=0, value=0, value2=0, text=Non
         else:
             _buf.append(
                 f'[{next(_seq)},{t},"{kind}",{task},{cpu},{other},{reason},{value},{value2},'
-                f"{json.dumps(text)}]\n"
+                f"{_quote(text)}]\n"
             )
-        if flush or t + _t0 - _last_flush > _FLUSH_NS:
+        if flush or (not hold and t + _t0 - _last_flush > _FLUSH_NS):
             _flush_locked()
 
 
@@ -493,19 +500,23 @@ class _Stdout:
     def __init__(self, real):
         self._real = real
         self._part = ""
+        self._lock = (threading._CRLock or threading._PyRLock)()
 
     def write(self, s):
-        n = self._real.write(s)
-        if _fd >= 0 and isinstance(s, str):
-            text = self._part + s
-            if "\n" in text:
-                lines = text.split("\n")
-                self._part = lines.pop()
-                task = _me().stack[-1]
-                for line in lines:
-                    _emit("log", task, text=line)
-            else:
-                self._part = text
+        # One lock around the write and its log events: the lines reach
+        # stdout and the trace in the same order, whichever thread prints.
+        with self._lock:
+            n = self._real.write(s)
+            if _fd >= 0 and isinstance(s, str):
+                text = self._part + s
+                if "\n" in text:
+                    lines = text.split("\n")
+                    self._part = lines.pop()
+                    task = _me().stack[-1]
+                    for line in lines:
+                        _emit("log", task, text=line, hold=True)
+                else:
+                    self._part = text
         return n
 
     def flush(self):
@@ -593,8 +604,26 @@ def _off_in_child():
     sys.setprofile(None)
 
 
-def start(fd):
-    """Starts tracing to fd: patches, the profile hook, stdout, the first events."""
+def _defines_generators(path):
+    """Whether the program's own file defines a generator function (the
+    profile hook costs every Python call: programs without generators of
+    their own, asyncio's and threads', do not pay for it)."""
+    try:
+        with open(path, "rb") as f:
+            todo = [compile(f.read(), path, "exec", dont_inherit=True)]
+    except (OSError, SyntaxError, ValueError):
+        return False
+    while todo:
+        code = todo.pop()
+        if code.co_flags & _CO_GENERATOR and code.co_name != "<genexpr>":
+            return True
+        todo.extend(c for c in code.co_consts if hasattr(c, "co_flags"))
+    return False
+
+
+def start(fd, generators=True):
+    """Starts tracing to fd: patches, the profile hook (when generators),
+    stdout, the first events."""
     global _fd, _t0, _last_flush, _lib_dirs
     import atexit
 
@@ -619,8 +648,9 @@ def start(fd):
     sys.stdout = _Stdout(sys.stdout)
     os.register_at_fork(after_in_child=_off_in_child)
     atexit.register(_at_exit)
-    sys.setprofile(_profile)
-    threading.setprofile(_profile)
+    if generators:
+        sys.setprofile(_profile)
+        threading.setprofile(_profile)
 
 
 def main(argv):
@@ -638,7 +668,7 @@ def main(argv):
     sys.path[0] = os.path.dirname(os.path.abspath(prog))
     fd = os.environ.pop("JUGGLE_TRACE_FD", None)
     if fd is not None:
-        start(int(fd))
+        start(int(fd), _defines_generators(prog))
     try:
         runpy.run_path(prog, run_name="__main__")
     except SystemExit as e:
