@@ -371,10 +371,11 @@ int app_start_watch(struct app *a, char *const argv[])
 
 int app_watch_outcome(const struct app *a)
 {
-    if (!a->watch || !watch_finished(a->watch)) return 0;
+    if (!a->watch) return 0;
+    fputs(watch_stderr(a->watch), stderr);
+    if (!watch_finished(a->watch)) return 0;
     char why[600];
     int rc = watch_result(a->watch, why, sizeof why);
-    if (rc) fputs(watch_stderr(a->watch), stderr);
     if (rc) fprintf(stderr, "juggle: %s\n", why);
     return rc;
 }

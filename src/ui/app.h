@@ -156,8 +156,8 @@ int app_start(struct app *a);
 /* Starts watching argv (python3 PROG.py ARGS) live; 2 if it cannot. */
 int app_start_watch(struct app *a, char *const argv[]);
 /* After the view closed on a watched program: prints what it wrote to
- * stderr and why it failed, and returns the exit status (0 when the
- * user quit before it ended). */
+ * stderr and why it failed, if it did, and returns the exit status (0
+ * when the user quit before it ended). */
 int app_watch_outcome(const struct app *a);
 /* Opens the scene at path (picker). Returns 0 or -1 (status says why). */
 int app_open_scene(struct app *a, const char *path);
