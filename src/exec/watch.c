@@ -318,6 +318,36 @@ static char *scene_comment(char *const argv[])
     return text;
 }
 
+/* Spawns args with the trace pipe on fd WATCH_FD; quiet: stdin and stdout
+ * /dev/null and stderr into errpipe. Returns 0 or a libuv error. */
+static int spawn(struct watch *w, char **args, char **env, int discard_stdout)
+{
+    uv_stdio_container_t stdio[WATCH_FD + 1];
+    stdio[0].flags = w->quiet ? UV_IGNORE : UV_INHERIT_FD;
+    stdio[0].data.fd = 0;
+    stdio[1].flags = w->quiet || discard_stdout ? UV_IGNORE : UV_INHERIT_FD;
+    stdio[1].data.fd = 1;
+    if (w->quiet) {
+        stdio[2].flags = UV_CREATE_PIPE | UV_WRITABLE_PIPE;
+        stdio[2].data.stream = (uv_stream_t *)&w->errpipe;
+    } else {
+        stdio[2].flags = UV_INHERIT_FD;
+        stdio[2].data.fd = 2;
+    }
+    stdio[WATCH_FD].flags = UV_CREATE_PIPE | UV_WRITABLE_PIPE;
+    stdio[WATCH_FD].data.stream = (uv_stream_t *)&w->pipe;
+    uv_process_options_t po = {
+        .exit_cb = on_proc_exit,
+        .file = args[0],
+        .args = args,
+        .env = env,
+        .stdio_count = WATCH_FD + 1,
+        .stdio = stdio,
+    };
+    w->proc.data = w;
+    return uv_spawn(w->loop, &w->proc, &po);
+}
+
 struct watch *watch_start(char *const argv[], int quiet, int discard_stdout, struct bus *bus,
                           uv_loop_t *loop, struct err *e)
 {
@@ -360,26 +390,7 @@ struct watch *watch_start(char *const argv[], int quiet, int discard_stdout, str
     w->errpipe.data = w;
     w->open_handles++;
 
-    uv_stdio_container_t stdio[WATCH_FD + 1];
-    stdio[0].flags = quiet ? UV_IGNORE : UV_INHERIT_FD;
-    stdio[0].data.fd = 0;
-    stdio[1].flags = quiet || discard_stdout ? UV_IGNORE : UV_INHERIT_FD;
-    stdio[1].data.fd = 1;
-    stdio[2].flags = quiet ? UV_CREATE_PIPE | UV_WRITABLE_PIPE : UV_INHERIT_FD;
-    stdio[2].data.stream = (uv_stream_t *)&w->errpipe;
-    if (!quiet) stdio[2].data.fd = 2;
-    stdio[WATCH_FD].flags = UV_CREATE_PIPE | UV_WRITABLE_PIPE;
-    stdio[WATCH_FD].data.stream = (uv_stream_t *)&w->pipe;
-    uv_process_options_t po = {
-        .exit_cb = on_proc_exit,
-        .file = args[0],
-        .args = args,
-        .env = env,
-        .stdio_count = WATCH_FD + 1,
-        .stdio = stdio,
-    };
-    w->proc.data = w;
-    int rc = uv_spawn(loop, &w->proc, &po);
+    int rc = spawn(w, args, env, discard_stdout);
     free(args);
     free_strv(env);
     if (rc) {
