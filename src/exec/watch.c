@@ -479,11 +479,15 @@ const char *watch_program(const struct watch *w)
 void watch_free(struct watch *w)
 {
     if (!w) return;
-    if (!w->exited) uv_process_kill(&w->proc, SIGKILL);
     w->freed = 1;
+    if (!w->exited) { /* the user quit: the program goes too, unwaited */
+        uv_process_kill(&w->proc, SIGKILL);
+        w->exited = 1;
+        close_handle(w, (uv_handle_t *)&w->proc);
+    }
     close_handle(w, (uv_handle_t *)&w->pipe);
     close_handle(w, (uv_handle_t *)&w->errpipe);
-    if (w->exited) maybe_free(w); /* else on_proc_exit closes the process handle */
+    maybe_free(w);
 }
 
 /* ---- juggle watch --headless ---- */
