@@ -12,7 +12,7 @@
 #     and 6 have both workers waiting at once, the threaded 5 has both
 #     fetches in flight at once and the generator 5 never does;
 #   - the recorded trace loads: replay prints the same lines.
-# Then --json, the outcomes of bad programs (missing, exit 3, killed, no
+# Then what threads and asyncio Tasks wait on, --json, the outcomes of bad programs (missing, exit 3, killed, no
 # tracer, not Python) and, under tmux, the live view.
 . "$(dirname "$0")/../lib.sh" "$@"
 progs=$PWD/tests/watch
@@ -131,6 +131,38 @@ done
 [ "$(fact "$tmp/5t.shape" http-overlap)" = 1 ] && ok || bad "threaded example 5: fetches never overlap"
 [ "$(fact "$tmp/5.shape" http-overlap)" = 0 ] && ok || bad "example 5: fetches overlap"
 [ "$(fact "$tmp/3.shape" wait-overlap)" = 0 ] && ok || bad "example 3: the sleeps overlap"
+
+# What each task waits on, named from the call (threads) or the await
+# (asyncio): every task's set of block reasons, exactly.
+waits() { # TRACE: "task: reason,reason" per task
+    "$py" - "$1" <<'PY'
+import json, sys
+reasons = ["sleep", "io", "http", "lock", "poll-wait", "queue", "external"]
+names, waits = {}, {}
+for line in open(sys.argv[1]).read().splitlines()[1:]:
+    if line.startswith("["):
+        e = json.loads(line)
+        if e[2] == "task_new":
+            names[e[3]] = e[9]
+        if e[2] == "block":
+            waits.setdefault(e[3], set()).add(reasons[e[6]])
+for task, name in names.items():
+    print(f"{name}: {','.join(sorted(waits.get(task, ())))}")
+PY
+}
+for p in waits_threads waits_asyncio; do
+    (cd "$progs" && "$juggle" watch --headless --record "$tmp/$p.jsonl" -- python3 $p.py) >"$tmp/$p.out" 2>&1
+    [ "$(cat "$tmp/$p.out")" = done ] && ok || bad "$p: $(cat "$tmp/$p.out")"
+    waits "$tmp/$p.jsonl" >"$tmp/$p.waits"
+done
+printf '%s\n' 'main thread: external,sleep' 'holder: sleep' 'locker: lock,sleep' 'getter: queue' \
+    'waiter: external' >"$tmp/want.waits_threads"
+# main's io: a blocking socket send from a coroutine, which holds the loop.
+printf '%s\n' 'main thread: external' 'main: external,io,sleep' 'holder: sleep' 'locker: lock,sleep' \
+    'getter: queue' 'reader: io' >"$tmp/want.waits_asyncio"
+for p in waits_threads waits_asyncio; do
+    cmp -s "$tmp/want.$p" "$tmp/$p.waits" && ok || { bad "$p: waits"; diff "$tmp/want.$p" "$tmp/$p.waits"; }
+done
 
 # --json: the summary alone on stdout, a real clock, the program's tasks.
 "$juggle" watch --headless --json -- python3 "$progs/example_4.py" 0.02 >"$tmp/j.json" 2>&1
