@@ -364,20 +364,32 @@ static int cmd_serve(int argc, char **argv)
     return serve_main(o.port);
 }
 
+/* Whether the option word arg is one whose value is the next word. */
+static int takes_value(const char *arg)
+{
+    if (strcmp(arg, "-s") == 0) return 1;
+    if (strncmp(arg, "--", 2) || strchr(arg, '=')) return 0;
+    for (const struct option *o = long_opts; o->name; o++)
+        if (strcmp(arg + 2, o->name) == 0) return o->has_arg == required_argument;
+    return 0;
+}
+
 /* `juggle watch [OPTIONS] -- python3 PROG.py [ARGS...]`: the options end
  * at "--" or at the first word that is not one. */
 static int cmd_watch(int argc, char **argv)
 {
     int at = 1;
     while (at < argc && strcmp(argv[at], "--") && argv[at][0] == '-')
-        at += strcmp(argv[at], "--record") == 0 || strcmp(argv[at], "--dump-screen") == 0 ||
-                      strcmp(argv[at], "--at") == 0
-                  ? 2
-                  : 1;
+        at += takes_value(argv[at]) ? 2 : 1;
     if (at > argc) at = argc;
     struct options o;
     int rc = parse_options(at, argv, &o);
     if (rc) return rc;
+    if (o.scene_arg || o.strategy >= 0 || o.real || o.dump || o.cpus || o.have_seed || o.port ||
+        o.chrome || o.http_timeout || o.time_scale != 1.0 || o.quantum >= 0 ||
+        o.poll_interval >= 0 || o.check_cost >= 0)
+        return usage_error("%s", "watch takes --record FILE, --headless, --summary and --json "
+                                 "before -- python3 PROG.py");
     if (at < argc && strcmp(argv[at], "--") == 0) at++;
     if (at >= argc)
         return usage_error("%s", "watch needs a program: juggle watch -- python3 PROG.py");

@@ -201,6 +201,7 @@ expect 2 "never started juggle's tracer" env JUGGLE_TRACER_DIR="$tmp/empty" \
     "$juggle" watch --headless -- python3 hello.py
 expect 2 'watch runs a Python program' "$juggle" watch --headless -- ls
 expect 2 'watch needs a program' "$juggle" watch --headless --
+expect 2 'watch takes --record FILE' "$juggle" watch -s loop -- python3 hello.py
 [ "$(cat bad.out)" = "" ] && ok || bad "usage errors print nothing on stdout"
 
 # The live view under tmux: example 4 runs to its end, q quits, exit 0.
