@@ -23,8 +23,8 @@
 #include "core/xalloc.h"
 #include "cmd_serve.h"
 #include "exec/real.h"
-#include "exec/watch.h"
 #include "headless/headless.h"
+#include "headless/watch_run.h"
 #include "ui/tui.h"
 
 #ifndef JUGGLE_VERSION
@@ -397,7 +397,7 @@ static int cmd_watch(int argc, char **argv)
         struct tui_opts to = {.watch = argv + at, .record = o.record, .time_scale = 1.0};
         return tui_main(&to);
     }
-    return watch_headless(argv + at, o.record, o.format, stdout);
+    return headless_watch(argv + at, o.record, o.format, stdout);
 }
 
 /* `juggle` and `juggle SCENE`: the interactive view. */

@@ -16,11 +16,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/stats.h"
 #include "core/trace.h"
 #include "core/xalloc.h"
-#include "headless/headless.h"
-#include "headless/summary.h"
 
 #define WATCH_FD      3
 #define STDERR_KEEP   (64 * 1024)
@@ -488,74 +485,4 @@ void watch_free(struct watch *w)
     close_handle(w, (uv_handle_t *)&w->pipe);
     close_handle(w, (uv_handle_t *)&w->errpipe);
     maybe_free(w);
-}
-
-/* ---- juggle watch --headless ---- */
-
-/* Ctrl-C reaches the program too (one process group): juggle keeps
- * reading until it has gone, so the trace ends where the program did. */
-static void on_sigint(uv_signal_t *h, int sig)
-{
-    (void)h;
-    (void)sig;
-}
-
-int watch_headless(char *const argv[], const char *record, int format, FILE *out)
-{
-    uv_loop_t loop;
-    uv_loop_init(&loop);
-    struct bus bus;
-    struct stats st;
-    struct err e;
-    bus_init(&bus);
-    stats_init(&st);
-    bus_attach(&bus, stats_sink, &st);
-    struct watch *w = watch_start(argv, 0, format == HEADLESS_JSON, &bus, &loop, &e);
-    struct trace_writer *tw = NULL;
-    if (w && record) {
-        tw = trace_writer_open(record, watch_program(w), watch_scene_text(w), "python", "real",
-                               JUGGLE_VERSION, &e);
-        if (!tw) {
-            watch_free(w);
-            w = NULL;
-        } else {
-            bus_attach(&bus, trace_writer_sink, tw);
-        }
-    }
-    int rc = 2, complete = 0;
-    char why[600] = "";
-    if (w) {
-        uv_signal_t sigint;
-        uv_signal_init(&loop, &sigint);
-        uv_signal_start(&sigint, on_sigint, SIGINT);
-        while (!watch_finished(w)) {
-            uv_run(&loop, UV_RUN_ONCE);
-            if (tw) trace_writer_tick(tw);
-        }
-        uv_close((uv_handle_t *)&sigint, NULL);
-        rc = watch_result(w, why, sizeof why);
-        complete = watch_complete(w);
-        watch_free(w);
-    } else {
-        err_print(&e);
-    }
-    uv_run(&loop, UV_RUN_DEFAULT);
-    uv_loop_close(&loop);
-    fflush(stdout);
-    if (rc == 0 || st.ended) {
-        if (format == HEADLESS_SUMMARY) summary_print(out, &st);
-        if (format == HEADLESS_JSON) {
-            json_t *j = summary_json(&st);
-            summary_dump_json(out, j);
-            json_decref(j);
-        }
-    }
-    fflush(out);
-    if (why[0]) fprintf(stderr, "juggle: %s\n", why);
-    if (tw && trace_writer_close(tw, complete, &e)) {
-        err_print(&e);
-        rc = 2;
-    }
-    stats_done(&st);
-    return rc;
 }

@@ -57,9 +57,4 @@ const char *watch_program(const struct watch *w);
  * freed when the loop has closed them (run the loop once more). */
 void watch_free(struct watch *w);
 
-/* `juggle watch --headless`: runs argv, prints like `juggle run`
- * (format is enum headless_format), records to record if not NULL.
- * Returns the exit status. */
-int watch_headless(char *const argv[], const char *record, int format, FILE *out);
-
 #endif
