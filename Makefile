@@ -210,8 +210,8 @@ torture: deps
 	    echo "torture: $$t"; bash $$t $(BUILD) || fail=1; \
 	done; exit $$fail
 
-# scene.o holds JUGGLE_DATADIR: rebuild it whenever PREFIX changes.
-$(BUILD)/obj/src/core/scene.o: $(BUILD)/prefix
+# scene.o and watch.o hold JUGGLE_DATADIR: rebuild them whenever PREFIX changes.
+$(BUILD)/obj/src/core/scene.o $(BUILD)/obj/src/exec/watch.o: $(BUILD)/prefix
 $(BUILD)/prefix: FORCE
 	@mkdir -p $(BUILD) && echo '$(PREFIX)' | cmp -s - $@ || echo '$(PREFIX)' >$@
 FORCE:
@@ -222,6 +222,9 @@ install: all
 	install -d $(INSTALL_DIRS:%='$(DESTDIR)$(PREFIX)'/%)
 	install -m 755 $(BIN) '$(DESTDIR)$(PREFIX)/bin/juggle'
 	install -m 644 scenes/*.ini '$(DESTDIR)$(PREFIX)/share/juggle/scenes/'
+	install -m 644 assets/juggle_tracer.py '$(DESTDIR)$(PREFIX)/share/juggle/juggle_tracer.py'
+	@# compiled once here: users cannot write beside an installed tracer
+	-python3 -m py_compile '$(DESTDIR)$(PREFIX)/share/juggle/juggle_tracer.py'
 	install -m 644 assets/juggle.1 '$(DESTDIR)$(PREFIX)/share/man/man1/juggle.1'
 	install -m 644 assets/juggle.bash-completion \
 	    '$(DESTDIR)$(PREFIX)/share/bash-completion/completions/juggle'

@@ -24,6 +24,7 @@
 #include "cmd_serve.h"
 #include "exec/real.h"
 #include "headless/headless.h"
+#include "headless/watch_run.h"
 #include "ui/tui.h"
 
 #ifndef JUGGLE_VERSION
@@ -44,6 +45,8 @@ static const char usage_text[] =
     "                  [--dump-screen COLSxROWS --at U]\n"
     "       juggle export FILE --chrome OUT.json   for Perfetto / chrome://tracing\n"
     "       juggle serve [--port N]         the delay server on loopback\n"
+    "       juggle watch [--record FILE] [--headless [--summary | --json]]\n"
+    "                  -- python3 PROG.py [ARGS...]   a real Python program, traced\n"
     "       juggle --help | --version\n"
     "\n"
     "SCENE is a path, or a name looked up in scenes/ (juggle run sleep = scenes/sleep.ini).\n"
@@ -370,6 +373,42 @@ static int cmd_serve(int argc, char **argv)
     return serve_main(o.port);
 }
 
+/* Whether the option word arg is one whose value is the next word. */
+static int takes_value(const char *arg)
+{
+    if (strcmp(arg, "-s") == 0) return 1;
+    if (strncmp(arg, "--", 2) || strchr(arg, '=')) return 0;
+    for (const struct option *o = long_opts; o->name; o++)
+        if (strcmp(arg + 2, o->name) == 0) return o->has_arg == required_argument;
+    return 0;
+}
+
+/* `juggle watch [OPTIONS] -- python3 PROG.py [ARGS...]`: the options end
+ * at "--" or at the first word that is not one. */
+static int cmd_watch(int argc, char **argv)
+{
+    int at = 1;
+    while (at < argc && strcmp(argv[at], "--") && argv[at][0] == '-')
+        at += takes_value(argv[at]) ? 2 : 1;
+    if (at > argc) at = argc;
+    struct options o;
+    int rc = parse_options(at, argv, &o);
+    if (rc) return rc;
+    if (o.scene_arg || o.strategy >= 0 || o.real || o.dump || o.cpus || o.have_seed || o.port ||
+        o.chrome || o.http_timeout || o.time_scale != 1.0 || o.quantum >= 0 ||
+        o.poll_interval >= 0 || o.check_cost >= 0)
+        return usage_error("%s", "watch takes --record FILE, --headless, --summary and --json "
+                                 "before -- python3 PROG.py");
+    if (at < argc && strcmp(argv[at], "--") == 0) at++;
+    if (at >= argc)
+        return usage_error("%s", "watch needs a program: juggle watch -- python3 PROG.py");
+    if (!o.headless) {
+        struct tui_opts to = {.watch = argv + at, .record = o.record, .time_scale = 1.0};
+        return tui_main(&to);
+    }
+    return headless_watch(argv + at, o.record, o.format, stdout);
+}
+
 /* `juggle` and `juggle SCENE`: the interactive view. */
 static int cmd_tui(int argc, char **argv)
 {
@@ -412,6 +451,7 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "serve") == 0) return cmd_serve(argc - 1, argv + 1);
     if (strcmp(cmd, "replay") == 0) return cmd_replay(argc - 1, argv + 1);
     if (strcmp(cmd, "export") == 0) return cmd_export(argc - 1, argv + 1);
+    if (strcmp(cmd, "watch") == 0) return cmd_watch(argc - 1, argv + 1);
     char *path = cmd[0] == '-' ? NULL : scene_resolve(cmd);
     free(path);
     if (cmd[0] == '-' || path) return cmd_tui(argc, argv);

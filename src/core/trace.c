@@ -234,6 +234,73 @@ static int elem_int(json_t *a, size_t i, int64_t *out)
     return 0;
 }
 
+static const char bad_kind[] = "unknown event kind";
+
+/* Reads an event array into ev (text left NULL); *text is its text value
+ * or NULL. Returns 0, or -1 with *why saying what is wrong. */
+static int event_of_array(json_t *o, struct event *ev, json_t **text, const char **why)
+{
+    size_t n = json_array_size(o);
+    const char *kind = json_string_value(json_array_get(o, 2));
+    int64_t v[9];
+    *text = NULL;
+    if (n < 9 || n > 10 || !kind) {
+        *why = "an event line has 9 or 10 values: seq, t, kind, ...";
+        return -1;
+    }
+    if (event_kind_from_name(kind) < 0) {
+        *why = bad_kind;
+        return -1;
+    }
+    for (size_t k = 0; k < 9; k++)
+        if (k != 2 && elem_int(o, k, &v[k])) {
+            *why = "event field is not a whole number";
+            return -1;
+        }
+    json_t *t = n == 10 ? json_array_get(o, 9) : NULL;
+    if (t && !json_is_string(t)) {
+        *why = "event text is not a string";
+        return -1;
+    }
+    if (v[3] < -1 || v[3] > 10000000 || v[4] < -1 || v[4] > 4096 || v[5] < -1 || v[5] > INT32_MAX ||
+        v[6] < -32768 || v[6] > 32767 || v[0] < 1 || v[1] < 0) {
+        *why = "event field out of range";
+        return -1;
+    }
+    *ev = event_make(event_kind_from_name(kind), v[1], (int)v[3]);
+    ev->seq = (uint64_t)v[0];
+    ev->cpu = (int32_t)v[4];
+    ev->other = (int32_t)v[5];
+    ev->reason = (int16_t)v[6];
+    ev->value = v[7];
+    ev->value2 = v[8];
+    *text = t;
+    return 0;
+}
+
+int trace_parse_event(const char *line, size_t len, struct event *ev, char **text, size_t *cap,
+                      const char **why)
+{
+    json_error_t je;
+    json_t *o = json_loadb(line, len, 0, &je);
+    if (!json_is_array(o)) {
+        json_decref(o);
+        *why = "not a JSON event array";
+        return -1;
+    }
+    json_t *t = NULL;
+    int rc = event_of_array(o, ev, &t, why);
+    if (rc == 0 && t) {
+        size_t tl = json_string_length(t);
+        *text = xgrow(*text, cap, tl + 1, 1);
+        memcpy(*text, json_string_value(t), tl);
+        (*text)[tl] = '\0';
+        ev->text = *text;
+    }
+    json_decref(o);
+    return rc;
+}
+
 static int parse_line(struct chunk *c, size_t i)
 {
     const char *line = c->buf + c->starts[i];
@@ -256,45 +323,22 @@ static int parse_line(struct chunk *c, size_t i)
         json_decref(o);
         return rc;
     }
-    size_t n = json_array_size(o);
-    const char *kind = json_string_value(json_array_get(o, 2));
-    int64_t v[9];
-    if (n < 9 || n > 10 || !kind) {
-        rc = chunk_bad(c, i, "an event line has 9 or 10 values: seq, t, kind, ...", NULL);
-    } else if (event_kind_from_name(kind) < 0) {
-        rc = chunk_bad(c, i, "unknown event kind", kind);
+    const char *why = NULL;
+    json_t *text = NULL;
+    struct event *ev = &c->ev[i - 1];
+    if (event_of_array(o, ev, &text, &why)) {
+        rc = chunk_bad(c, i, why, why == bad_kind ? json_string_value(json_array_get(o, 2)) : NULL);
     } else {
-        for (size_t k = 0; k < 9 && rc == 0; k++)
-            if (k != 2 && elem_int(o, k, &v[k]))
-                rc = chunk_bad(c, i, "event field is not a whole number", NULL);
-        json_t *text = n == 10 ? json_array_get(o, 9) : NULL;
-        if (rc == 0 && text && !json_is_string(text))
-            rc = chunk_bad(c, i, "event text is not a string", NULL);
-        if (rc == 0) {
-            if (v[3] < -1 || v[3] > 10000000 || v[4] < -1 || v[4] > 4096 || v[5] < -1 ||
-                v[5] > INT32_MAX || v[6] < -32768 || v[6] > 32767 || v[0] < 1 || v[1] < 0)
-                rc = chunk_bad(c, i, "event field out of range", NULL);
+        c->off[i - 1] = SIZE_MAX;
+        if (text) {
+            size_t tl = json_string_length(text);
+            c->arena = xgrow(c->arena, &c->cap, c->len + tl + 1, 1);
+            memcpy(c->arena + c->len, json_string_value(text), tl);
+            c->arena[c->len + tl] = '\0';
+            c->off[i - 1] = c->len;
+            c->len += tl + 1;
         }
-        if (rc == 0) {
-            struct event *ev = &c->ev[i - 1];
-            *ev = event_make(event_kind_from_name(kind), v[1], (int)v[3]);
-            ev->seq = (uint64_t)v[0];
-            ev->cpu = (int32_t)v[4];
-            ev->other = (int32_t)v[5];
-            ev->reason = (int16_t)v[6];
-            ev->value = v[7];
-            ev->value2 = v[8];
-            c->off[i - 1] = SIZE_MAX;
-            if (text) {
-                size_t tl = json_string_length(text);
-                c->arena = xgrow(c->arena, &c->cap, c->len + tl + 1, 1);
-                memcpy(c->arena + c->len, json_string_value(text), tl);
-                c->arena[c->len + tl] = '\0';
-                c->off[i - 1] = c->len;
-                c->len += tl + 1;
-            }
-            c->kind[i] = LINE_EVENT;
-        }
+        c->kind[i] = LINE_EVENT;
     }
     json_decref(o);
     return rc;

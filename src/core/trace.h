@@ -78,6 +78,15 @@ struct trace {
 struct trace *trace_load(const char *path, struct err *e);
 void trace_free(struct trace *t);
 
+/*
+ * Parses one event line (an array, as in a trace file; no newline needed)
+ * into ev, for producers that stream events (juggle watch). Its text, if
+ * any, is copied into *text (grown as needed; *cap its size) and ev->text
+ * points there. Returns 0, or -1 with *why set to what is wrong.
+ */
+int trace_parse_event(const char *line, size_t len, struct event *ev, char **text, size_t *cap,
+                      const char **why);
+
 /* Delivers events [from, to) to bus, in order, with their recorded seq. */
 void trace_replay(const struct trace *t, size_t from, size_t to, struct bus *bus);
 

@@ -17,6 +17,7 @@
 #include "core/trace.h"
 #include "core/xalloc.h"
 #include "exec/real.h"
+#include "exec/watch.h"
 
 #ifndef JUGGLE_VERSION
 #error "JUGGLE_VERSION comes from the Makefile's VERSION"
@@ -264,6 +265,24 @@ static void stop_source(struct app *a)
         real_run_free(a->real);
         a->real = NULL;
     }
+    watch_free(a->watch);
+    a->watch = NULL;
+}
+
+/* A live source: a real run or a watched program. */
+static int live(const struct app *a)
+{
+    return a->real || a->watch;
+}
+
+static int live_finished(const struct app *a)
+{
+    return a->watch ? watch_finished(a->watch) : real_run_finished(a->real);
+}
+
+static int64_t live_now(const struct app *a)
+{
+    return a->watch ? watch_now(a->watch) : real_run_now(a->real);
 }
 
 void app_close_recorder(struct app *a, int complete)
@@ -323,11 +342,49 @@ int app_start(struct app *a)
     return 0;
 }
 
+int app_start_watch(struct app *a, char *const argv[])
+{
+    struct err e;
+    a->source = APP_REAL;
+    journal_clear(a);
+    bus_init(&a->bus);
+    bus_attach(&a->bus, journal_sink, a);
+    a->watch = watch_start(argv, 1, 0, &a->bus, a->loop, &e);
+    if (!a->watch) {
+        err_print(&e);
+        return 2;
+    }
+    if (a->record_path) {
+        a->recorder =
+            trace_writer_open(a->record_path, watch_program(a->watch), watch_scene_text(a->watch),
+                              "python", "real", JUGGLE_VERSION, &e);
+        if (!a->recorder) {
+            err_print(&e);
+            return 2;
+        }
+        bus_attach(&a->bus, trace_writer_sink, a->recorder);
+    }
+    a->base_speed = 1.0;
+    app_status(a, "watching %s", watch_program(a->watch));
+    return 0;
+}
+
+int app_watch_outcome(const struct app *a)
+{
+    if (!a->watch) return 0;
+    fputs(watch_stderr(a->watch), stderr);
+    if (!watch_finished(a->watch)) return 0;
+    char why[600];
+    int rc = watch_result(a->watch, why, sizeof why);
+    if (rc) fprintf(stderr, "juggle: %s\n", why);
+    return rc;
+}
+
 int app_finished(const struct app *a)
 {
     switch (a->source) {
     case APP_SIM: return a->sim && sim_finished(a->sim) && a->fed == a->nev;
-    case APP_REAL: return a->real && real_run_finished(a->real) && a->fed == a->nev;
+    case APP_REAL: return live(a) && live_finished(a) && a->fed == a->nev;
     default: return a->fed == a->nev && a->playhead >= (a->nev ? a->ev[a->nev - 1].t : 0);
     }
 }
@@ -341,7 +398,7 @@ int64_t app_end(const struct app *a)
 {
     if (a->source == APP_REPLAY || (a->source == APP_SIM && a->sim && sim_finished(a->sim)))
         return a->nev ? a->ev[a->nev - 1].t : 0;
-    if (a->source == APP_REAL && a->real && real_run_finished(a->real))
+    if (a->source == APP_REAL && live(a) && live_finished(a))
         return a->nev ? a->ev[a->nev - 1].t : 0;
     return -1;
 }
@@ -392,9 +449,8 @@ void app_seek(struct app *a, int64_t t)
 {
     if (t < 0) t = 0;
     if (a->source == APP_SIM && a->sim && !sim_finished(a->sim)) sim_advance(a->sim, t);
-    if (a->source == APP_REAL && a->real) {
-        int64_t now =
-            real_run_finished(a->real) ? (a->nev ? a->ev[a->nev - 1].t : 0) : real_run_now(a->real);
+    if (a->source == APP_REAL && live(a)) {
+        int64_t now = live_finished(a) ? (a->nev ? a->ev[a->nev - 1].t : 0) : live_now(a);
         if (t > now) t = now;
     }
     int64_t end = app_end(a);
@@ -412,15 +468,15 @@ int app_tick(struct app *a, int64_t wall_ns)
 {
     if (a->picking) return 0;
     if (a->source == APP_REAL) {
-        if (!a->real) return 0;
+        if (!live(a)) return 0;
         size_t before = a->fed;
         int64_t old = a->playhead;
         if (!a->paused) {
             /* The real clock, or once the run is over, its last event. */
-            if (real_run_finished(a->real))
+            if (live_finished(a))
                 a->playhead = a->nev ? a->ev[a->nev - 1].t : 0;
             else
-                a->playhead = real_run_now(a->real);
+                a->playhead = live_now(a);
             app_feed(a);
         }
         if (a->model.ended) app_note_session(a);
@@ -534,10 +590,12 @@ void app_write_trace(struct app *a)
     struct err e;
     const char *clock = a->model.real ? "real" : "virtual";
     struct trace_writer *w =
-        a->trace ? trace_writer_open(path, a->trace->scene_path, a->trace->scene_text,
-                                     a->trace->strategy, clock, JUGGLE_VERSION, &e)
-                 : trace_writer_open(path, a->sc->path, a->sc->text, strategy_name(a->strategy),
-                                     clock, JUGGLE_VERSION, &e);
+        a->watch   ? trace_writer_open(path, watch_program(a->watch), watch_scene_text(a->watch),
+                                       "python", clock, JUGGLE_VERSION, &e)
+        : a->trace ? trace_writer_open(path, a->trace->scene_path, a->trace->scene_text,
+                                       a->trace->strategy, clock, JUGGLE_VERSION, &e)
+                   : trace_writer_open(path, a->sc->path, a->sc->text, strategy_name(a->strategy),
+                                       clock, JUGGLE_VERSION, &e);
     if (!w) {
         app_status(a, "cannot write %s: %s", path, e.msg);
         return;
@@ -612,6 +670,7 @@ int app_init(struct app *a, const struct tui_opts *opts, uv_loop_t *loop)
     a->follow = 1;
     a->own_ev = 1;
     a->record_path = opts->record;
+    if (opts->watch) return loop ? app_start_watch(a, opts->watch) : 2;
     struct err e;
     if (opts->replay) {
         a->trace = trace_load(opts->replay, &e);

@@ -70,7 +70,8 @@ struct app {
     int64_t http_timeout;
     struct sim *sim;
     struct real_run *real;
-    uv_loop_t *loop; /* for real runs; NULL in dumps */
+    struct watch *watch; /* juggle watch: a traced Python program */
+    uv_loop_t *loop;     /* for real runs; NULL in dumps */
     struct trace *trace;
     char *replay_path;
     struct bus bus;                /* source -> journal (+ recorder) */
@@ -152,6 +153,12 @@ void app_done(struct app *a);
 
 /* (Re)starts the current run at time 0 under a->strategy and a->source. */
 int app_start(struct app *a);
+/* Starts watching argv (python3 PROG.py ARGS) live; 2 if it cannot. */
+int app_start_watch(struct app *a, char *const argv[]);
+/* After the view closed on a watched program: prints what it wrote to
+ * stderr and why it failed, if it did, and returns the exit status (0
+ * when the user quit before it ended). */
+int app_watch_outcome(const struct app *a);
 /* Opens the scene at path (picker). Returns 0 or -1 (status says why). */
 int app_open_scene(struct app *a, const char *path);
 

@@ -11,6 +11,8 @@
 
 #include "core/scene.h"
 #include "core/strategy.h"
+#include "core/trace.h"
+#include "exec/watch.h"
 #include "ui/keys.h"
 #include "ui/theme.h"
 
@@ -42,7 +44,11 @@ static void draw_header(struct canvas *c, struct app *a)
     int w = c->cols;
     canvas_fill(c, 0, 0, w, 1, THEME_TITLE, " ");
     int x = canvas_put(c, 0, 0, THEME_TITLE, " juggle ", -1);
-    canvas_put(c, x, 0, THEME_TITLE, a->sc ? a->sc->title : "(no scene)", w - x);
+    const char *title = a->sc                              ? a->sc->title
+                        : a->watch                         ? watch_program(a->watch)
+                        : a->trace && a->trace->scene_path ? a->trace->scene_path
+                                                           : "(no scene)";
+    canvas_put(c, x, 0, THEME_TITLE, title, w - x);
     char mode[96];
     if (a->source == APP_REAL)
         snprintf(mode, sizeof mode, " real x%.3g ", a->time_scale);
@@ -55,7 +61,16 @@ static void draw_header(struct canvas *c, struct app *a)
 
     x = 0;
     a->tab_y = 1;
-    for (int i = 0; i < STRATEGY_COUNT; i++) {
+    /* No scene (a watched program, or its trace): one run, no strategies
+     * to switch to; the tab names what produced it ("python"). */
+    for (int i = 0; !a->sc && i < STRATEGY_COUNT; i++)
+        a->tab_x0[i] = a->tab_x1[i] = -1;
+    if (!a->sc) {
+        char tab[48];
+        snprintf(tab, sizeof tab, "[%s]", a->model.strategy[0] ? a->model.strategy : "?");
+        x += canvas_put(c, x, 1, THEME_TAB_ACTIVE, tab, -1);
+    }
+    for (int i = 0; a->sc && i < STRATEGY_COUNT; i++) {
         int active = i == a->strategy;
         char tab[32];
         snprintf(tab, sizeof tab, active ? "[%d %s]" : " %d %s ", i + 1, strategy_name(i));

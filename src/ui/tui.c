@@ -202,6 +202,7 @@ int tui_main(const struct tui_opts *opts)
 
     term_close();
     rc = t->app.exit_code;
+    if (!rc) rc = app_watch_outcome(&t->app);
     app_done(&t->app);
     uv_walk(&t->loop, close_handle, NULL);
     uv_run(&t->loop, UV_RUN_DEFAULT);

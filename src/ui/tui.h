@@ -22,6 +22,7 @@ struct tui_opts {
     int64_t http_timeout; /* ns, 0: the scene's */
     const char *record;   /* --record FILE or NULL */
     const char *replay;   /* juggle replay FILE: the trace to show, or NULL */
+    char *const *watch;   /* juggle watch: python3 PROG.py ARGS, or NULL */
     int cols, rows;       /* --dump-screen size */
     int64_t at;           /* --dump-screen time, ns */
 };

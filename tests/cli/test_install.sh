@@ -3,7 +3,8 @@
 # a directory without scenes/: --version names the Makefile's version,
 # `juggle scenes` lists every shipped scene and `juggle run sleep` prints
 # the article's example 4. The man page renders without warnings and
-# documents every option of --help and every subcommand; bash completion
+# documents every option of --help and every subcommand; juggle watch runs
+# a program with the installed tracer; bash completion
 # offers subcommands, strategies and scene names. DESTDIR stages the same
 # files under another root, and make uninstall removes them.
 set -u
@@ -26,7 +27,8 @@ if mk install PREFIX="$prefix" >"$tmp/make.log" 2>&1; then ok; else
     echo "$pass passed, $fail failed"
     exit 1
 fi
-for f in bin/juggle share/man/man1/juggle.1 share/bash-completion/completions/juggle; do
+for f in bin/juggle share/man/man1/juggle.1 share/bash-completion/completions/juggle \
+    share/juggle/juggle_tracer.py; do
     [ -s "$prefix/$f" ] && ok || no "not installed: $f"
 done
 [ -x "$prefix/bin/juggle" ] && ok || no "bin/juggle is not executable"
@@ -48,6 +50,11 @@ if cmp -s out "$root/tests/cli/article/example4.out"; then ok; else
 fi
 "$juggle" run nosuch --headless >/dev/null 2>&1
 [ $? = 2 ] && ok || no "an unknown scene should still be an error"
+# juggle watch finds the installed tracer (share/juggle, beside the scenes).
+printf 'import time\nprint("slept")\ntime.sleep(0.01)\n' >nap.py
+out=$(env -u JUGGLE_TRACER_DIR "$juggle" watch --headless --summary -- python3 nap.py 2>&1)
+[ "$(echo "$out" | head -1)" = slept ] && echo "$out" | grep -q '^main thread' && ok ||
+    no "juggle watch from elsewhere: $out"
 
 # The man page.
 man_page=$prefix/share/man/man1/juggle.1
@@ -63,7 +70,7 @@ missing=""
 for opt in $("$juggle" --help | grep -oE -- '--[a-z][a-z-]+' | sort -u); do
     grep -qF -- "$opt" man.txt || missing="$missing $opt"
 done
-for cmd in run compare scenes replay export serve; do
+for cmd in run compare scenes replay export serve watch; do
     grep -qE "juggle $cmd" man.txt || missing="$missing $cmd"
 done
 for section in SYNOPSIS OPTIONS KEYS 'SCENE FILES' 'EXIT STATUS' FILES EXAMPLES; do

@@ -1,0 +1,701 @@
+"""juggle_tracer: watch a Python program run, for `juggle watch`.
+
+    python3 -m juggle_tracer PROG.py [ARGS...]
+
+runs PROG.py as __main__ and writes juggle trace events (JSON Lines, one
+array per event, the fields of juggle's trace format: seq, t, kind, task,
+cpu, other, reason, value, value2[, text]; t in ns of the real monotonic
+clock since the tracer started) to the file descriptor named by the
+environment variable JUGGLE_TRACE_FD. Without it the program just runs.
+Standard library only (Python 3.11).
+
+What becomes a task, and when it runs:
+  - every thread (the main thread too): running, except while blocked in
+    time.sleep, socket I/O, select, os.read/os.write, queue.Queue.get/put,
+    threading.Lock/RLock.acquire, Condition/Event.wait, Thread.join; each
+    thread has its own CPU lane;
+  - every asyncio Task: running while a step of it runs (patched
+    asyncio.events.Handle._run, through which the loop runs every step, for
+    the C and the Python Task alike); between steps waiting on what its
+    innermost await is (asyncio.sleep, a queue, a lock, streams or socket
+    I/O, another future); the loop's thread waits while the loop runs;
+  - every generator of the program's own code resumed from the program's
+    own code (sys.setprofile 'call'/'return' on generator frames): running
+    from resume to yield, its driver ready meanwhile;
+  - lines written to sys.stdout go through unchanged and become log events.
+The GIL is invisible: two threads may both look running while only one of
+them executes Python at a time.
+"""
+
+import itertools
+import opcode
+import os
+import sys
+import threading
+import time
+
+try:  # the C encoder alone: the json package compiles regular expressions
+    from _json import encode_basestring_ascii as _quote
+except ImportError:
+    from json import dumps as _quote
+
+_monotonic_ns = time.monotonic_ns
+_real_sleep = time.sleep
+_real_write = os.write
+_real_read = os.read
+_alloc_lock = threading._allocate_lock
+_get_ident = threading.get_ident
+
+_fd = -1
+_t0 = 0
+_buf = []
+_buf_lock = _alloc_lock()
+_seq = itertools.count(1)
+_last_flush = 0
+_FLUSH_NS = 20_000_000
+_ntasks = itertools.count(0)
+_ncpus = itertools.count(0)
+_threads = {}  # thread ident -> _Thread
+_exit_code = 0
+
+# Block reasons, as juggle names them (event.h BLOCK_REASONS).
+SLEEP, IO, HTTP, LOCK, QUEUE, EXTERNAL = 0, 1, 2, 3, 5, 6
+READY, RUNNING, BLOCKED, DONE = 1, 2, 3, 4
+
+
+def _flush_locked():
+    global _last_flush, _fd
+    if not _buf or _fd < 0:
+        return
+    data = "".join(_buf).encode()
+    _buf.clear()
+    try:
+        while data:
+            n = _real_write(_fd, data)
+            data = data[n:]
+    except OSError:
+        _fd = -1  # juggle went away: the program goes on untraced
+    _last_flush = _monotonic_ns()
+
+
+def _emit(kind, task=-1, cpu=-1, other=-1, reason=0, value=0, value2=0, text=None, flush=False, hold=False):
+    """Queues one event; writes the queue out when flush is set or 20 ms
+    have passed, unless hold (a print in progress: writing releases the
+    GIL, and another thread's print would land inside this one)."""
+    if _fd < 0:
+        return
+    with _buf_lock:
+        t = _monotonic_ns() - _t0
+        if text is None:
+            _buf.append(f'[{next(_seq)},{t},"{kind}",{task},{cpu},{other},{reason},{value},{value2}]\n')
+        else:
+            _buf.append(
+                f'[{next(_seq)},{t},"{kind}",{task},{cpu},{other},{reason},{value},{value2},'
+                f"{_quote(text)}]\n"
+            )
+        if flush or (not hold and t + _t0 - _last_flush > _FLUSH_NS):
+            _flush_locked()
+
+
+def _flush_now():
+    with _buf_lock:
+        _flush_locked()
+
+
+def _now_ns():
+    return _monotonic_ns() - _t0
+
+
+def _new_task(name):
+    tid = next(_ntasks)
+    _emit("task_new", tid, text=name)
+    return tid
+
+
+class _Thread:
+    """A thread's CPU lane and the stack of tasks on it: the thread's own
+    task at the bottom, then a generator or an asyncio step on top."""
+
+    __slots__ = ("cpu", "stack", "state", "last")
+
+    def __init__(self, name):
+        self.cpu = next(_ncpus)
+        tid = _new_task(name)
+        self.stack = [tid]
+        self.state = {tid: READY}
+        self.last = -1
+        self.run(tid)
+
+    def run(self, tid):
+        if self.last >= 0 and self.last != tid:
+            _emit("switch", tid, self.cpu, self.last)
+        self.last = tid
+        if self.state.get(tid) == BLOCKED:
+            _emit("wake", tid)
+        self.state[tid] = RUNNING
+        _emit("run", tid, self.cpu)
+
+    def push(self, tid):
+        top = self.stack[-1]
+        if self.state.get(top) == RUNNING:
+            self.state[top] = READY
+            _emit("yield", top)
+        self.stack.append(tid)
+        self.run(tid)
+
+    def pop(self, how, reason=0, until=-1):
+        tid = self.stack.pop()
+        if how == DONE:
+            _emit("task_done", tid)
+            self.state.pop(tid, None)
+        elif how == BLOCKED:
+            self.state[tid] = BLOCKED
+            _emit("block", tid, -1, 0, reason, until, flush=True)
+        else:
+            self.state[tid] = READY
+            _emit("yield", tid)
+        top = self.stack[-1]
+        if self.state.get(top) == READY:
+            self.run(top)
+
+
+def _thread_name(th):
+    target = getattr(th, "_target", None)
+    name = th.name
+    if target is not None and name.startswith("Thread-"):
+        args = getattr(th, "_args", ())
+        name = _label(getattr(target, "__qualname__", name), args[0] if args else None)
+    return name
+
+
+def _label(qualname, first):
+    if isinstance(first, str) and 0 < len(first) <= 24:
+        return f"{qualname} {first}"
+    return qualname
+
+
+def _me():
+    th = _threads.get(_get_ident())
+    if th is None:
+        th = _threads[_get_ident()] = _Thread(_thread_name(threading.current_thread()))
+    return th
+
+
+# ---- blocking calls ----
+
+
+class _Blocked:
+    """with _Blocked(reason, until): the running task on this thread is
+    blocked for the duration; nothing when it is blocked already (a socket
+    read inside an HTTP request) or the tracer is off."""
+
+    __slots__ = ("th", "tid", "reason", "until")
+
+    def __init__(self, reason, until=-1):
+        self.reason = reason
+        self.until = until
+        self.th = None
+
+    def __enter__(self):
+        if _fd < 0:
+            return self
+        th = _me()
+        tid = th.stack[-1]
+        if th.state.get(tid) != RUNNING:
+            return self
+        self.th, self.tid = th, tid
+        th.state[tid] = BLOCKED
+        # A wait inside a generator or an asyncio step stalls its thread.
+        stall = 1 if len(th.stack) > 1 else 0
+        _emit("block", tid, -1, stall, self.reason, self.until, flush=True)
+        return self
+
+    def __exit__(self, *exc):
+        th = self.th
+        if th is not None and th.state.get(self.tid) == BLOCKED:
+            th.run(self.tid)
+        return False
+
+
+def _wrap_blocking(obj, attr, reason, when=None):
+    orig = getattr(obj, attr)
+
+    def wrapper(*args, **kwargs):
+        if when is not None and not when(*args, **kwargs):
+            return orig(*args, **kwargs)
+        with _Blocked(reason):
+            return orig(*args, **kwargs)
+
+    wrapper.__wrapped__ = orig
+    wrapper.__name__ = getattr(orig, "__name__", attr)
+    wrapper.__qualname__ = getattr(orig, "__qualname__", attr)
+    setattr(obj, attr, wrapper)
+
+
+def _sleep(secs):
+    until = _now_ns() + int(secs * 1e9) if secs > 0 else -1
+    with _Blocked(SLEEP, until):
+        _real_sleep(secs)
+
+
+class _Lock:
+    """threading.Lock: a lock that is free is taken without a word; a wait
+    for a held one is a block on 'lock'."""
+
+    __slots__ = ("_l", "__weakref__")
+    _factory = staticmethod(_alloc_lock)
+
+    def __init__(self):
+        self._l = self._factory()
+
+    def acquire(self, blocking=True, timeout=-1):
+        if self._l.acquire(False):
+            return True
+        if not blocking:
+            return False
+        with _Blocked(LOCK):
+            return self._l.acquire(True, timeout)
+
+    __enter__ = acquire
+
+    def __exit__(self, *exc):
+        self._l.release()
+
+    def release(self):
+        self._l.release()
+
+    def locked(self):
+        return self._l.locked()
+
+    def __getattr__(self, name):  # _at_fork_reinit, _is_owned, ... of RLock
+        return getattr(self._l, name)
+
+    def __repr__(self):
+        return repr(self._l)
+
+
+class _RLock(_Lock):
+    __slots__ = ()
+    _factory = staticmethod(threading._CRLock or threading._PyRLock)
+
+
+def _patch_threads():
+    time.sleep = _sleep
+    threading.Lock = _Lock
+    threading.RLock = _RLock
+    cond_wait = threading.Condition.wait
+
+    def wait(self, timeout=None):
+        with _Blocked(LOCK):
+            return cond_wait(self, timeout)
+
+    threading.Condition.wait = wait
+    _wrap_blocking(threading.Event, "wait", EXTERNAL, lambda self, *a, **k: not self.is_set())
+    _wrap_blocking(threading.Thread, "join", EXTERNAL)
+    _wrap_blocking(os, "read", IO)
+    boot = threading.Thread._bootstrap_inner
+
+    def bootstrap_inner(self):
+        th = None
+        if _fd >= 0:
+            th = _threads[_get_ident()] = _Thread(_thread_name(self))
+        try:
+            boot(self)
+        finally:
+            if th is not None:
+                _emit("task_done", th.stack[0], flush=True)
+            _threads.pop(_get_ident(), None)
+
+    threading.Thread._bootstrap_inner = bootstrap_inner
+
+
+def _is_blocking_socket(sock, *args, **kwargs):
+    return sock.gettimeout() != 0.0
+
+
+def _patch_socket(mod):
+    for name in ("accept", "connect", "recv", "recv_into", "recvfrom", "send", "sendall"):
+        if hasattr(mod.socket, name):
+            _wrap_blocking(mod.socket, name, IO, _is_blocking_socket)
+
+
+def _patch_select(mod):
+    _wrap_blocking(mod, "select", IO)
+
+
+def _patch_selectors(mod):
+    for cls in ("SelectSelector", "PollSelector", "EpollSelector", "DevpollSelector", "KqueueSelector"):
+        c = getattr(mod, cls, None)
+        if c is not None and "select" in c.__dict__:
+            _wrap_blocking(c, "select", IO, lambda self, timeout=None: timeout is None or timeout > 0)
+
+
+def _patch_queue(mod):
+    _wrap_blocking(mod.Queue, "get", QUEUE, lambda self, block=True, timeout=None: block and not self.qsize())
+    _wrap_blocking(mod.Queue, "put", QUEUE, lambda self, item, block=True, timeout=None: block and self.full())
+
+
+def _patch_http(mod):
+    request = mod.HTTPConnection.request
+
+    def traced_request(self, method, url, *args, **kwargs):
+        if _fd >= 0:
+            th = _me()
+            _emit("http_start", th.stack[-1], text=f"http://{self.host}:{self.port}{url}")
+        with _Blocked(HTTP):
+            return request(self, method, url, *args, **kwargs)
+
+    mod.HTTPConnection.request = traced_request
+    _wrap_blocking(mod.HTTPConnection, "getresponse", HTTP)
+
+
+# ---- asyncio ----
+
+_task_ids = {}  # Task -> task id
+_hidden = set()  # asyncio's own tasks
+_asyncio_dir = os.path.join(os.path.dirname(os.__file__), "asyncio") + os.sep
+
+
+def _awaiting(task):
+    """Why a task that is not done and not ready waits: a block reason and
+    the expected wake time (ns) or -1."""
+    coro = task.get_coro()
+    frame = None
+    for _ in range(64):
+        frame = getattr(coro, "cr_frame", None) or getattr(coro, "gi_frame", None) or frame
+        nxt = getattr(coro, "cr_await", None) or getattr(coro, "gi_yieldfrom", None)
+        if nxt is None or not (hasattr(nxt, "cr_frame") or hasattr(nxt, "gi_frame")):
+            break
+        coro = nxt
+    if frame is None:
+        return EXTERNAL, -1
+    code = frame.f_code
+    path = code.co_filename
+    if "asyncio" in path:
+        base = os.path.basename(path)
+        if code.co_name == "sleep" and base == "tasks.py":
+            delay = frame.f_locals.get("delay", 0)
+            if isinstance(delay, (int, float)) and delay > 0:
+                return SLEEP, _now_ns() + int(delay * 1e9)
+            return SLEEP, -1
+        if base == "queues.py":
+            return QUEUE, -1
+        if base == "locks.py":
+            return (EXTERNAL if code.co_qualname.startswith("Event.") else LOCK), -1
+        if base in ("streams.py", "selector_events.py", "base_events.py", "proactor_events.py"):
+            return IO, -1
+    return EXTERNAL, -1
+
+
+def _patch_asyncio_events(mod):
+    run = mod.Handle._run
+    task_types = []
+
+    def traced_run(self):
+        owner = getattr(self._callback, "__self__", None)
+        if not task_types:
+            import asyncio.tasks as t
+
+            task_types.extend({t.Task, t._PyTask})
+        if _fd < 0 or type(owner) not in task_types or owner in _hidden:
+            return run(self)
+        th = _me()
+        tid = _task_ids.get(owner)
+        if tid is None:
+            coro = owner.get_coro()
+            code = getattr(coro, "cr_code", None)
+            if code is not None and code.co_filename.startswith(_asyncio_dir):
+                _hidden.add(owner)  # asyncio.run's own clean-up tasks
+                try:
+                    return run(self)
+                finally:
+                    if owner.done():
+                        _hidden.discard(owner)
+            name = owner.get_name()
+            if name.startswith("Task-"):
+                qual = getattr(coro, "__qualname__", name)
+                frame = getattr(coro, "cr_frame", None)
+                first = None
+                if frame is not None and frame.f_code.co_argcount:
+                    first = frame.f_locals.get(frame.f_code.co_varnames[0])
+                    if first is not None and frame.f_code.co_varnames[0] == "self":
+                        first = None
+                name = _label(qual, first)
+            tid = _task_ids[owner] = _new_task(name)
+        th.push(tid)
+        try:
+            return run(self)
+        finally:
+            if owner.done():
+                del _task_ids[owner]
+                th.pop(DONE)
+            elif getattr(owner, "_fut_waiter", None) is None:
+                th.pop(READY)
+            else:
+                reason, until = _awaiting(owner)
+                th.pop(BLOCKED, reason, until)
+
+    mod.Handle._run = traced_run
+
+
+def _patch_asyncio_base(mod):
+    _wrap_blocking(mod.BaseEventLoop, "run_forever", EXTERNAL)
+
+
+# ---- generators ----
+
+_CO_GENERATOR = 0x20
+_YIELD_VALUE = opcode.opmap["YIELD_VALUE"]
+_gen_tasks = {}  # frame -> task id, or -1 for a generator that is not a task
+_user_code = {}  # code -> is it the program's own?
+_lib_dirs = ()
+
+
+def _is_user_file(path):
+    return not (path.startswith("<") or path.startswith(_lib_dirs) or path == __file__)
+
+
+def _profile(frame, event, arg):
+    if event == "call":
+        code = frame.f_code
+        if not code.co_flags & _CO_GENERATOR:
+            return
+        tid = _gen_tasks.get(frame)
+        if tid is None:
+            user = _user_code.get(code)
+            if user is None:
+                user = _user_code[code] = code.co_name != "<genexpr>" and _is_user_file(code.co_filename)
+            caller = frame.f_back
+            if user and caller is not None and _is_user_file(caller.f_code.co_filename):
+                name = _label(code.co_qualname, frame.f_locals.get(code.co_varnames[0]) if code.co_argcount else None)
+                tid = _new_task(name)
+            else:
+                tid = -1
+            _gen_tasks[frame] = tid
+        if tid >= 0 and _fd >= 0:
+            _me().push(tid)
+    elif event == "return":
+        code = frame.f_code
+        if not code.co_flags & _CO_GENERATOR:
+            return
+        tid = _gen_tasks.get(frame)
+        if tid is None:
+            return
+        yielded = code.co_code[frame.f_lasti] == _YIELD_VALUE if frame.f_lasti >= 0 else False
+        if not yielded:
+            del _gen_tasks[frame]
+        if tid >= 0 and _fd >= 0:
+            th = _me()
+            if th.stack[-1] == tid:
+                th.pop(READY if yielded else DONE)
+
+
+# ---- stdout ----
+
+
+class _Stdout:
+    """sys.stdout that writes through unchanged and sends each whole line
+    as a log event of the task that wrote it."""
+
+    def __init__(self, real):
+        self._real = real
+        self._part = ""
+        self._lock = (threading._CRLock or threading._PyRLock)()
+
+    def write(self, s):
+        # One lock around the write and its log events: the lines reach
+        # stdout and the trace in the same order, whichever thread prints.
+        with self._lock:
+            n = self._real.write(s)
+            if _fd >= 0 and isinstance(s, str):
+                text = self._part + s
+                if "\n" in text:
+                    lines = text.split("\n")
+                    self._part = lines.pop()
+                    task = _me().stack[-1]
+                    for line in lines:
+                        _emit("log", task, text=line, hold=True)
+                else:
+                    self._part = text
+        return n
+
+    def flush(self):
+        return self._real.flush()
+
+    def __getattr__(self, name):
+        return getattr(self._real, name)
+
+
+# ---- start and end ----
+
+_PATCHES = {
+    "socket": _patch_socket,
+    "select": _patch_select,
+    "selectors": _patch_selectors,
+    "queue": _patch_queue,
+    "http.client": _patch_http,
+    "asyncio.events": _patch_asyncio_events,
+    "asyncio.base_events": _patch_asyncio_base,
+}
+
+
+class _PatchingLoader:
+    """A module's own loader, then its patch."""
+
+    def __init__(self, loader, patch):
+        self._loader = loader
+        self._patch = patch
+
+    def create_module(self, spec):
+        return self._loader.create_module(spec)
+
+    def exec_module(self, module):
+        self._loader.exec_module(module)
+        self._patch(module)
+
+    def __getattr__(self, name):
+        return getattr(self._loader, name)
+
+
+class _PatchOnImport:
+    """A meta path finder that patches a module of _PATCHES once it has
+    loaded, so a program that never imports asyncio does not pay for it."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name not in _PATCHES:
+            return None
+        for finder in sys.meta_path:
+            if finder is self or not hasattr(finder, "find_spec"):
+                continue
+            spec = finder.find_spec(name, path, target)
+            if spec is not None:
+                break
+        else:
+            return None
+        if spec.loader is not None and hasattr(spec.loader, "exec_module"):
+            spec.loader = _PatchingLoader(spec.loader, _PATCHES[name])
+        return spec
+
+
+def _at_exit():
+    global _fd
+    if _fd < 0:
+        return
+    out = sys.stdout
+    if isinstance(out, _Stdout):
+        if out._part:
+            _emit("log", _me().stack[-1], text=out._part)
+            out._part = ""
+        try:
+            out.flush()
+        except Exception:
+            pass
+    th = _threads.get(_get_ident())
+    if th is not None:
+        _emit("task_done", th.stack[0])
+    _emit("run_end", value=_now_ns(), reason=1 if _exit_code else 0, flush=True)
+    os.close(_fd)
+    _fd = -1
+
+
+def _off_in_child():
+    global _fd
+    _fd = -1
+    sys.setprofile(None)
+
+
+def _defines_generators(path):
+    """Whether the program's own file defines a generator function (the
+    profile hook costs every Python call: programs without generators of
+    their own, asyncio's and threads', do not pay for it)."""
+    try:
+        with open(path, "rb") as f:
+            todo = [compile(f.read(), path, "exec", dont_inherit=True)]
+    except (OSError, SyntaxError, ValueError):
+        return False
+    while todo:
+        code = todo.pop()
+        if code.co_flags & _CO_GENERATOR and code.co_name != "<genexpr>":
+            return True
+        todo.extend(c for c in code.co_consts if hasattr(c, "co_flags"))
+    return False
+
+
+def start(fd, generators=True):
+    """Starts tracing to fd: patches, the profile hook (when generators),
+    stdout, the first events."""
+    global _fd, _t0, _last_flush, _lib_dirs
+    import atexit
+
+    _fd = fd
+    _t0 = _last_flush = _monotonic_ns()
+    import site
+
+    libs = {os.path.dirname(os.__file__)}
+    try:
+        libs.update(site.getsitepackages())
+    except AttributeError:  # a virtualenv's old site.py
+        pass
+    _lib_dirs = tuple(p.rstrip(os.sep) + os.sep for p in libs)
+    _emit("run_start", value=1, value2=1, text="python")
+    _threads[_get_ident()] = _Thread("main thread")
+    _flush_now()  # a program that crashes at once has still started
+    _patch_threads()
+    for name, patch in _PATCHES.items():
+        if name in sys.modules:
+            patch(sys.modules[name])
+    sys.meta_path.insert(0, _PatchOnImport())
+    sys.stdout = _Stdout(sys.stdout)
+    os.register_at_fork(after_in_child=_off_in_child)
+    atexit.register(_at_exit)
+    if generators:
+        sys.setprofile(_profile)
+        threading.setprofile(_profile)
+
+
+def main(argv):
+    global _exit_code
+    if len(argv) < 2:
+        sys.stderr.write("usage: python3 -m juggle_tracer PROG.py [ARGS...]\n")
+        return 2
+    prog = argv[1]
+    if not os.path.exists(prog):
+        sys.stderr.write(f"juggle_tracer: {prog}: no such file\n")
+        return 2
+    import runpy
+
+    sys.argv = argv[1:]
+    sys.path[0] = os.path.dirname(os.path.abspath(prog))
+    fd = os.environ.pop("JUGGLE_TRACE_FD", None)
+    if fd is not None:
+        start(int(fd), _defines_generators(prog))
+    try:
+        runpy.run_path(prog, run_name="__main__")
+    except SystemExit as e:
+        code = e.code
+        _exit_code = code if isinstance(code, int) else (0 if code is None else 1)
+        raise
+    except BaseException as e:
+        _exit_code = 1
+        _print_exception(e, os.path.abspath(prog))
+        return 1
+    return 0
+
+
+def _print_exception(e, prog):
+    """The traceback Python would print for PROG.py run directly: without
+    the frames of the tracer and runpy above the program's own."""
+    import traceback
+
+    tb = e.__traceback__
+    while tb is not None and os.path.abspath(tb.tb_frame.f_code.co_filename) != prog:
+        tb = tb.tb_next
+    sys.stdout.flush()
+    if tb is None:
+        sys.stderr.write("".join(traceback.format_exception_only(type(e), e)))
+    else:
+        sys.stderr.write("".join(traceback.format_exception(type(e), e, tb)))
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

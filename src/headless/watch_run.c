@@ -1,0 +1,84 @@
+/*
+ * watch_run: `juggle watch --headless`, a traced Python program (see
+ * exec/watch.h) wired to the same sinks as any headless run: the stats
+ * for --summary and --json, the recorder for --record. The program's own
+ * output goes straight to juggle's stdout (to /dev/null under --json), so
+ * it is printed unchanged rather than re-printed from its log events.
+ */
+#include "headless/watch_run.h"
+
+#include <signal.h>
+
+#include "core/stats.h"
+#include "core/trace.h"
+#include "exec/watch.h"
+#include "headless/headless.h"
+#include "headless/summary.h"
+
+/* Ctrl-C reaches the program too (one process group): juggle keeps
+ * reading until it has gone, so the trace ends where the program did. */
+static void on_sigint(uv_signal_t *h, int sig)
+{
+    (void)h;
+    (void)sig;
+}
+
+int headless_watch(char *const argv[], const char *record, int format, FILE *out)
+{
+    uv_loop_t loop;
+    uv_loop_init(&loop);
+    struct bus bus;
+    struct stats st;
+    struct err e;
+    bus_init(&bus);
+    stats_init(&st);
+    bus_attach(&bus, stats_sink, &st);
+    struct watch *w = watch_start(argv, 0, format == HEADLESS_JSON, &bus, &loop, &e);
+    struct trace_writer *tw = NULL;
+    if (w && record) {
+        tw = trace_writer_open(record, watch_program(w), watch_scene_text(w), "python", "real",
+                               JUGGLE_VERSION, &e);
+        if (!tw) {
+            watch_free(w);
+            w = NULL;
+        } else {
+            bus_attach(&bus, trace_writer_sink, tw);
+        }
+    }
+    int rc = 2, complete = 0;
+    char why[600] = "";
+    if (w) {
+        uv_signal_t sigint;
+        uv_signal_init(&loop, &sigint);
+        uv_signal_start(&sigint, on_sigint, SIGINT);
+        while (!watch_finished(w)) {
+            uv_run(&loop, UV_RUN_ONCE);
+            if (tw) trace_writer_tick(tw);
+        }
+        uv_close((uv_handle_t *)&sigint, NULL);
+        rc = watch_result(w, why, sizeof why);
+        complete = watch_complete(w);
+        watch_free(w);
+    } else {
+        err_print(&e);
+    }
+    uv_run(&loop, UV_RUN_DEFAULT);
+    uv_loop_close(&loop);
+    fflush(stdout);
+    if (rc == 0 || st.ended) {
+        if (format == HEADLESS_SUMMARY) summary_print(out, &st);
+        if (format == HEADLESS_JSON) {
+            json_t *j = summary_json(&st);
+            summary_dump_json(out, j);
+            json_decref(j);
+        }
+    }
+    fflush(out);
+    if (why[0]) fprintf(stderr, "juggle: %s\n", why);
+    if (tw && trace_writer_close(tw, complete, &e)) {
+        err_print(&e);
+        rc = 2;
+    }
+    stats_done(&st);
+    return rc;
+}

@@ -1,0 +1,228 @@
+#!/usr/bin/env bash
+# juggle watch on the article's six programs (tests/watch/, standard library
+# only; 5 and 6 fetch from `juggle serve` on loopback, so offline), plus a
+# threaded example 5. Per program, against the simulated scene that models
+# it (tests/cli/article: example N = scene/strategy):
+#   - the same printed lines in the same order (measured times masked, the
+#     server's address and the scaled delays put back as the scene has them);
+#   - the makespan, from the first printed line to the end of the run,
+#     within 15 % of the simulation's (each program runs at a time scale:
+#     SCALE real seconds per scene unit);
+#   - the shape of the trace: examples 1-3 never run two tasks at once, 4
+#     and 6 have both workers waiting at once, the threaded 5 has both
+#     fetches in flight at once and the generator 5 never does;
+#   - the recorded trace loads: replay prints the same lines.
+# Then what threads and asyncio Tasks wait on, --json, the outcomes of bad programs (missing, exit 3, killed, no
+# tracer, not Python) and, under tmux, the live view.
+. "$(dirname "$0")/../lib.sh" "$@"
+progs=$PWD/tests/watch
+py=$(command -v python3)
+serve_pid=
+trap '[ -n "$serve_pid" ] && kill "$serve_pid" 2>/dev/null; rm -rf "$tmp"' EXIT
+
+"$juggle" serve --port 0 >"$tmp/serve.out" 2>&1 &
+serve_pid=$!
+server=
+for _ in $(seq 100); do
+    server=$(grep -oE 'http://127\.0\.0\.1:[0-9]+' "$tmp/serve.out")
+    [ -n "$server" ] && break
+    sleep 0.05
+done
+[ -n "$server" ] || { bad "juggle serve did not start"; finish; exit; }
+
+# normalize SCALE < FILE: the lines with times masked, URLs as the scene has them.
+normalize() {
+    "$py" -c '
+import re, sys
+scale = float(sys.argv[1])
+for line in sys.stdin:
+    line = re.sub(r"http://127\.0\.0\.1:\d+/delay/(\d+)",
+                  lambda m: "${server}/delay/%d" % round(int(m[1]) / scale), line)
+    line = re.sub(r"(elapsed time: )[0-9.]+", r"\1#", line)
+    sys.stdout.write(line)' "$1"
+}
+
+# shape TRACE: prints "makespan NS", then facts about the run's spans.
+shape() {
+    "$py" - "$1" <<'PY'
+import json, sys
+lines = open(sys.argv[1]).read().splitlines()
+events = [json.loads(l) for l in lines[1:] if l.startswith("[")]
+names, running, blocked, open_run, open_block = {}, [], [], {}, {}
+first_log = end = None
+for seq, t, kind, task, cpu, other, reason, value, value2, *text in events:
+    if kind == "task_new":
+        names[task] = text[0]
+    if kind == "log" and first_log is None:
+        first_log = t
+    if kind == "run_end":
+        end = t
+    if task in open_run and kind in ("yield", "preempt", "block", "task_done", "run_end"):
+        running.append((open_run.pop(task), t, task))
+    if task in open_block and kind in ("wake", "run", "task_done"):
+        s, r = open_block.pop(task)
+        blocked.append((s, t, task, r))
+    if kind == "run":
+        open_run[task] = t
+    if kind == "block":
+        open_block[task] = (t, reason)
+for task, s in open_run.items():
+    running.append((s, end, task))
+def overlap(spans):
+    return any(a[2] != b[2] and max(a[0], b[0]) < min(a[1], b[1]) for a in spans for b in spans)
+workers = {i for i, n in names.items() if n.endswith((" One", " Two"))}
+print("makespan", end - first_log)
+print("workers", len(workers))
+print("run-overlap", int(overlap(running)))
+print("wait-overlap", int(overlap([s for s in blocked if s[2] in workers])))
+print("http-overlap", int(overlap([s for s in blocked if s[2] in workers and s[3] == 2])))
+PY
+}
+
+fact() { grep "^$2 " "$1" | cut -d' ' -f2; }
+
+# check N SCENE STRATEGY SCALE PROGRAM [ARGS...]: one program against its scene.
+check() {
+    local n=$1 scene=$2 strat=$3 scale=$4
+    shift 4
+    local prog=$1 out=$tmp/$n
+    shift
+    "$juggle" run "$scene" -s "$strat" --headless --record "$out.sim.jsonl" | normalize 1 >"$out.want"
+    timeout 120 "$juggle" watch --headless --record "$out.jsonl" -- \
+        python3 "$progs/$prog" "$@" "$scale" >"$out.raw" 2>"$out.err"
+    local rc=$?
+    [ "$rc" -eq 0 ] && ok || bad "example $n: exit $rc: $(head -3 "$out.err")"
+    normalize "$scale" <"$out.raw" >"$out.got"
+    if cmp -s "$out.want" "$out.got"; then ok; else
+        bad "example $n ($prog): lines differ from $scene/$strat"
+        diff "$out.want" "$out.got" | head -10
+    fi
+    "$juggle" replay "$out.jsonl" --headless >"$out.replay" 2>&1
+    cmp -s "$out.raw" "$out.replay" && ok || { bad "example $n: the replayed trace prints other lines"; diff "$out.raw" "$out.replay" | head -6; }
+    shape "$out.sim.jsonl" >"$out.sim.shape"
+    shape "$out.jsonl" >"$out.shape"
+    local sim real
+    sim=$(fact "$out.sim.shape" makespan)
+    real=$(fact "$out.shape" makespan)
+    if "$py" -c "import sys; s, r, k = map(float, sys.argv[1:]); sys.exit(abs(r / k - s) > 0.15 * s)" \
+        "$sim" "$real" "$scale"; then ok; else
+        bad "example $n: makespan $real ns at scale $scale, simulated $sim (15 % allowed)"
+    fi
+    # Example 1's tasks are plain calls: its one task is the main thread.
+    local want=2
+    [ "$n" = 1 ] && want=0
+    [ "$(fact "$out.shape" workers)" = "$want" ] && ok || bad "example $n: not $want worker tasks"
+}
+
+check 1 count sync 0.5 example_1.py
+check 2 count coop 0.5 example_2.py
+check 3 sleep coop 0.1 example_3.py
+check 4 sleep loop 0.1 example_4.py
+check 5 http coop 0.5 example_5.py "$server"
+check 5t http threads 0.5 example_5_threads.py "$server"
+check 6 http loop 0.5 example_6.py "$server"
+
+for n in 1 2 3; do
+    [ "$(fact "$tmp/$n.shape" run-overlap)" = 0 ] && ok || bad "example $n: two tasks ran at once"
+done
+for n in 4 6; do
+    [ "$(fact "$tmp/$n.shape" wait-overlap)" = 1 ] && ok || bad "example $n: the waits never overlap"
+done
+[ "$(fact "$tmp/5t.shape" http-overlap)" = 1 ] && ok || bad "threaded example 5: fetches never overlap"
+[ "$(fact "$tmp/5.shape" http-overlap)" = 0 ] && ok || bad "example 5: fetches overlap"
+[ "$(fact "$tmp/3.shape" wait-overlap)" = 0 ] && ok || bad "example 3: the sleeps overlap"
+
+# What each task waits on, named from the call (threads) or the await
+# (asyncio): every task's set of block reasons, exactly.
+waits() { # TRACE: "task: reason,reason" per task
+    "$py" - "$1" <<'PY'
+import json, sys
+reasons = ["sleep", "io", "http", "lock", "poll-wait", "queue", "external"]
+names, waits = {}, {}
+for line in open(sys.argv[1]).read().splitlines()[1:]:
+    if line.startswith("["):
+        e = json.loads(line)
+        if e[2] == "task_new":
+            names[e[3]] = e[9]
+        if e[2] == "block":
+            waits.setdefault(e[3], set()).add(reasons[e[6]])
+for task, name in names.items():
+    print(f"{name}: {','.join(sorted(waits.get(task, ())))}")
+PY
+}
+for p in waits_threads waits_asyncio; do
+    (cd "$progs" && "$juggle" watch --headless --record "$tmp/$p.jsonl" -- python3 $p.py) >"$tmp/$p.out" 2>&1
+    [ "$(cat "$tmp/$p.out")" = done ] && ok || bad "$p: $(cat "$tmp/$p.out")"
+    waits "$tmp/$p.jsonl" >"$tmp/$p.waits"
+done
+printf '%s\n' 'main thread: external,sleep' 'holder: sleep' 'locker: lock,sleep' 'getter: queue' \
+    'waiter: external' >"$tmp/want.waits_threads"
+# main's io: a blocking socket send from a coroutine, which holds the loop.
+printf '%s\n' 'main thread: external' 'main: external,io,sleep' 'holder: sleep' 'locker: lock,sleep' \
+    'getter: queue' 'reader: io' >"$tmp/want.waits_asyncio"
+for p in waits_threads waits_asyncio; do
+    cmp -s "$tmp/want.$p" "$tmp/$p.waits" && ok || { bad "$p: waits"; diff "$tmp/want.$p" "$tmp/$p.waits"; }
+done
+
+# --json: the summary alone on stdout, a real clock, the program's tasks.
+"$juggle" watch --headless --json -- python3 "$progs/example_4.py" 0.02 >"$tmp/j.json" 2>&1
+"$py" -c '
+import json, sys
+j = json.load(open(sys.argv[1]))
+names = [t["name"] for t in j["tasks"]]
+assert j["strategy"] == "python" and j["clock"] == "real", j
+assert names == ["main thread", "main", "task One", "task Two"], names
+' "$tmp/j.json" && ok || bad "--json: $(head -c 300 "$tmp/j.json")"
+
+# Bad programs: one line, exit 1 (the program failed) or 2 (juggle could not run it).
+expect() { # STATUS PATTERN COMMAND...
+    local want=$1 pat=$2
+    shift 2
+    "$@" >"$tmp/bad.out" 2>"$tmp/bad.err"
+    local rc=$?
+    if [ "$rc" = "$want" ] && [ "$(grep -c '^juggle: ' "$tmp/bad.err")" = 1 ] &&
+        grep -qE "$pat" "$tmp/bad.err"; then ok; else
+        bad "$* -> exit $rc (want $want): $(cat "$tmp/bad.err")"
+    fi
+}
+cd "$tmp" || exit 2
+printf 'print("before")\nraise SystemExit(3)\n' >exit3.py
+printf 'import os, signal, time\nprint("before", flush=True)\ntime.sleep(0.05)\nos.kill(os.getpid(), signal.SIGKILL)\n' >killed.py
+printf 'print("hello")\n' >hello.py
+mkdir empty
+expect 2 '^juggle: nope\.py: cannot read the program' "$juggle" watch --headless -- python3 nope.py
+expect 1 '^juggle: exit3\.py: the program exited with status 3$' "$juggle" watch --headless -- python3 exit3.py
+expect 1 '^juggle: killed\.py: the program was killed by signal 9' \
+    "$juggle" watch --headless --record killed.jsonl -- python3 killed.py
+"$juggle" replay killed.jsonl --headless >replay.out 2>replay.err
+[ $? = 1 ] && [ "$(cat replay.out)" = before ] && grep -q 'incomplete' replay.err && ok ||
+    bad "a killed program's trace: $(cat replay.out replay.err)"
+expect 2 "never started juggle's tracer" env JUGGLE_TRACER_DIR="$tmp/empty" \
+    "$juggle" watch --headless -- python3 hello.py
+expect 2 'watch runs a Python program' "$juggle" watch --headless -- ls
+expect 2 'watch needs a program' "$juggle" watch --headless --
+expect 2 'watch takes --record FILE' "$juggle" watch -s loop -- python3 hello.py
+[ "$(cat bad.out)" = "" ] && ok || bad "usage errors print nothing on stdout"
+
+# The live view under tmux: example 4 runs to its end, q quits, exit 0.
+if command -v tmux >/dev/null; then
+    sock=juggle-watch-$$
+    tmux -L "$sock" new-session -d -s t -x 100 -y 30 \
+        "cd '$progs' && '$juggle' watch --record '$tmp/live.jsonl' -- python3 example_4.py 0.05; echo \$? >'$tmp/live.rc'"
+    seen=0
+    for _ in $(seq 200); do
+        tmux -L "$sock" capture-pane -p -t t 2>/dev/null | grep -q 'Total elapsed time' && { seen=1; break; }
+        sleep 0.05
+    done
+    tmux -L "$sock" capture-pane -p -t t >"$tmp/live.screen" 2>/dev/null
+    tmux -L "$sock" send-keys -t t q
+    for _ in $(seq 100); do [ -s "$tmp/live.rc" ] && break; sleep 0.05; done
+    tmux -L "$sock" kill-server 2>/dev/null
+    [ "$seen" = 1 ] && grep -q 'task One' "$tmp/live.screen" && ok ||
+        bad "live view: $(cat "$tmp/live.screen")"
+    [ "$(cat "$tmp/live.rc" 2>/dev/null)" = 0 ] && ok || bad "live view exit: $(cat "$tmp/live.rc")"
+    "$juggle" replay "$tmp/live.jsonl" --headless | tail -1 | grep -q '^Total elapsed time' && ok ||
+        bad "live view: --record"
+fi
+for n in 1 2 3 4 5 5t 6; do echo "makespan example $n: $(fact "$tmp/$n.shape" makespan) ns, simulated $(fact "$tmp/$n.sim.shape" makespan) (units)"; done
+finish
