@@ -29,8 +29,8 @@ static int bucket_of(key_t128 k, key_t128 last)
 
 static void put(struct pq *q, int b, const struct pending *p)
 {
-    if (q->b[b].n == q->b[b].cap) q->b[b].v = xgrow(q->b[b].v, &q->b[b].cap, q->b[b].n + 1,
-                                                     sizeof *q->b[b].v);
+    if (q->b[b].n == q->b[b].cap)
+        q->b[b].v = xgrow(q->b[b].v, &q->b[b].cap, q->b[b].n + 1, sizeof *q->b[b].v);
     q->b[b].v[q->b[b].n++] = *p;
 }
 

@@ -22,7 +22,6 @@
 #include "strategy.h"
 #include "workload.h"
 
-
 struct sim_task {
     int id;
     int state; /* enum task_state */
