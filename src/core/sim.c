@@ -336,7 +336,8 @@ struct sim *sim_new_on(const struct scene *sc, int strategy, struct bus *bus,
     s->cpu_last = xmalloc((size_t)s->ncpu * sizeof *s->cpu_last);
     for (int c = 0; c < s->ncpu; c++)
         s->cpu_task[c] = s->cpu_last[c] = -1;
-    s->tasks = xcalloc((size_t)s->ntasks, sizeof *s->tasks);
+    s->tasks = xaligned(64, (size_t)s->ntasks * sizeof *s->tasks);
+    memset(s->tasks, 0, (size_t)s->ntasks * sizeof *s->tasks);
 
     s->nlocks = s->wl->nres;
     s->locks = xcalloc((size_t)s->nlocks + 1, sizeof *s->locks);
@@ -367,6 +368,7 @@ struct sim *sim_new_on(const struct scene *sc, int strategy, struct bus *bus,
         t->link = -1;
         t->state = TASK_READY;
         t->priority = s->wl->tasks[i].priority;
+        if (t->priority) s->prioritised = 1;
         ev = event_make(EV_TASK_NEW, 0, i);
         ev.text = s->wl->tasks[i].name;
         ev.value = t->priority;

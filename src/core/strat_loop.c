@@ -47,10 +47,12 @@ static void push_ready(struct sim *s, int kind, int task)
 {
     struct loop_data *d = s->sd;
     d->next = xgrow(d->next, &d->capnext, d->nnext + 1, sizeof *d->next);
-    int prio = sim_task(s, task)->priority;
     size_t at = d->nnext;
-    while (at > 0 && sim_task(s, d->next[at - 1].task)->priority < prio)
-        at--;
+    if (s->prioritised) { /* else every priority is 0: FIFO */
+        int prio = sim_task(s, task)->priority;
+        while (at > 0 && sim_task(s, d->next[at - 1].task)->priority < prio)
+            at--;
+    }
     memmove(d->next + at + 1, d->next + at, (d->nnext - at) * sizeof *d->next);
     d->next[at] = (struct cb){kind, task};
     d->nnext++;
@@ -169,7 +171,7 @@ static void turn(struct sim *s)
      * run_batch, which serves them first. */
     size_t keep = 0;
     for (size_t i = 0; i < d->nexp; i++) {
-        if (sim_task(s, d->expired[i])->priority > 0)
+        if (s->prioritised && sim_task(s, d->expired[i])->priority > 0)
             d->expired[keep++] = d->expired[i];
         else
             push_ready(s, CB_WAKE, d->expired[i]);
@@ -208,7 +210,7 @@ static void loop_fire(struct sim *s, const struct pending *p)
     case ACT_TIMER:
         d->expired = xgrow(d->expired, &d->capexp, d->nexp + 1, sizeof *d->expired);
         d->expired[d->nexp++] = p->task;
-        if (sim_task(s, p->task)->priority > 0) d->nurgent++;
+        if (s->prioritised && sim_task(s, p->task)->priority > 0) d->nurgent++;
         if (!d->busy && d->pos >= d->ncur) queue_turn(s);
         break;
     case ACT_CPU: {

@@ -19,6 +19,9 @@ void *xgrow(void *p, size_t *cap, size_t need, size_t size);
  * offers them on request, which saves most of the page faults. Free with
  * free(). */
 void *xmalloc_large(size_t n);
+/* xmalloc aligned to align bytes (a power of two, a multiple of
+ * sizeof(void *)); free with free(). */
+void *xaligned(size_t align, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 /* printf into a freshly allocated string owned by the caller. */
