@@ -91,12 +91,30 @@ void bus_init(struct bus *b)
     memset(b, 0, sizeof *b);
 }
 
-void bus_attach(struct bus *b, sink_fn fn, void *ctx)
+static void attach(struct bus *b, sink_fn fn, void *ctx, int logs)
 {
     assert(b->nsinks < BUS_MAX_SINKS);
     b->sinks[b->nsinks].fn = fn;
     b->sinks[b->nsinks].ctx = ctx;
+    b->sinks[b->nsinks].logs = logs;
     b->nsinks++;
+}
+
+void bus_attach(struct bus *b, sink_fn fn, void *ctx)
+{
+    attach(b, fn, ctx, 1);
+}
+
+void bus_attach_nolog(struct bus *b, sink_fn fn, void *ctx)
+{
+    attach(b, fn, ctx, 0);
+}
+
+int bus_wants_logs(const struct bus *b)
+{
+    for (int i = 0; i < b->nsinks; i++)
+        if (b->sinks[i].logs) return 1;
+    return 0;
 }
 
 void bus_detach(struct bus *b, void *ctx)

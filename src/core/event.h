@@ -180,6 +180,7 @@ struct bus {
     struct {
         sink_fn fn;
         void *ctx;
+        int logs; /* it reads LOG events */
     } sinks[BUS_MAX_SINKS];
     int nsinks;
     uint64_t seq;
@@ -188,6 +189,11 @@ struct bus {
 void bus_init(struct bus *b);
 /* Attaches a sink; asserts there is room. */
 void bus_attach(struct bus *b, sink_fn fn, void *ctx);
+/* The same for a sink that ignores LOG events (the stats): a source may
+ * then skip making lines nobody reads (bus_wants_logs). */
+void bus_attach_nolog(struct bus *b, sink_fn fn, void *ctx);
+/* 1 if some sink reads LOG events. */
+int bus_wants_logs(const struct bus *b);
 /* Detaches every sink whose ctx is ctx. */
 void bus_detach(struct bus *b, void *ctx);
 /* Stamps ev->seq and delivers it to every sink. */

@@ -329,6 +329,7 @@ struct sim *sim_new_on(const struct scene *sc, int strategy, struct bus *bus,
     s->be = be;
     s->em.emit = wl_emit;
     s->em.ctx = s;
+    s->em.quiet = !bus_wants_logs(bus);
     s->wl = workload_new(sc, strategy, &s->em);
     s->ntasks = s->wl->ntasks;
     s->ncpu = s->ops->single_thread ? 1 : sc->cpus;

@@ -13,6 +13,7 @@
 void work_emit(const struct emitter *em, int kind, int task, const char *text, int64_t value,
                int64_t value2)
 {
+    if (kind == EV_LOG && em->quiet) return;
     struct event ev = event_make(kind, 0, task);
     ev.text = text;
     ev.value = value;
@@ -22,6 +23,7 @@ void work_emit(const struct emitter *em, int kind, int task, const char *text, i
 
 void work_say(const struct emitter *em, int task, const char *fmt, ...)
 {
+    if (em->quiet) return;
     char line[1024];
     va_list ap;
     va_start(ap, fmt);

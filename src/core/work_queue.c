@@ -175,7 +175,7 @@ static void end_wait(struct work_queue *w, int task, int64_t now, const struct s
             failed = 1;
         }
     }
-    if (!failed) {
+    if (!failed && !w->em.quiet) {
         /* The Timer's line, built without printf: it is the engine's
          * hottest line (one per item), and the benchmark's. */
         char line[128], units[24];

@@ -27,7 +27,7 @@ void headless_attach(struct bus *bus, struct stats *st, int format, FILE *out)
 {
     bus_init(bus);
     stats_init(st);
-    bus_attach(bus, stats_sink, st);
+    bus_attach_nolog(bus, stats_sink, st);
     if (format != HEADLESS_JSON) bus_attach(bus, printer_sink, out);
 }
 
@@ -154,7 +154,7 @@ int headless_compare(const struct scene *sc, int json, FILE *out)
         struct bus bus;
         bus_init(&bus);
         stats_init(&runs[i]);
-        bus_attach(&bus, stats_sink, &runs[i]);
+        bus_attach_nolog(&bus, stats_sink, &runs[i]);
         struct sim *s = sim_new(sc, i, &bus);
         failed |= sim_run(s);
         sim_free(s);
