@@ -3,7 +3,8 @@
 strategy, run in virtual time and for real (one unit = 10 ms), and the
 outcomes that do not depend on timing noise compared:
 
-Time scale: one unit is 10 ms (40 ms where a wait is held to a margin).
+Time scale: one unit is 10 ms (40-50 ms where a wait is held to a margin
+or lines to their order).
 
   deadlock      found or not, and the same cycle (who holds what)
   lines         queue scenes print the same lines (numbers and the server's
@@ -15,7 +16,7 @@ Time scale: one unit is 10 ms (40 ms where a wait is held to a margin).
   items         the same number of items in all; per task where the order
                 is fixed; the same failure
   kids first    household under loop: kids' worst wait, real <= 1.5 x sim + 2
-  poll bound    household under poll: kids' worst wait <= interval + checks + 1
+  poll bound    household under poll: kids' worst wait <= 1.5 x the interval
   race          checkbook under threads: an update lost (lock off), none (lock on)
   starves       pi under loop: the ticker starved as simulated (<= 2 ticks)
   requests      webserver: every request answered
@@ -33,9 +34,11 @@ import sys
 juggle, scenes_dir, tmp = sys.argv[1:4]
 STRATS = ["sync", "coop", "poll", "threads", "loop"]
 SCALE = "0.01"  # one unit is 10 ms
-# Where a wait is measured against a margin of units, one unit is 40 ms, so
-# that a busy machine's scheduling delays stay well inside the margin.
-SLOW = {("household", "poll"), ("household", "loop")}
+# Where a wait is measured against a margin of units, or lines must keep
+# their order, one unit is 40-50 ms: a machine at 4x its cores of load,
+# with a sanitizer, was seen waking the runner 70 ms late.
+SLOW = {("household", "poll"): "0.04", ("household", "loop"): "0.04"}
+SLOW.update({("sleep", s): "0.05" for s in ["sync", "coop", "poll", "threads", "loop"]})
 NUM = re.compile(r"-?\d+(?:\.\d+)?")
 
 
@@ -43,7 +46,7 @@ def run(scene, strat, real, tag):
     rec = os.path.join(tmp, f"{tag}-{strat}-{'real' if real else 'sim'}.jsonl")
     cmd = [juggle, "run", scene, "-s", strat, "--headless", "--json", "--record", rec]
     if real:
-        cmd += ["--real", "--time-scale", "0.04" if (tag, strat) in SLOW else SCALE]
+        cmd += ["--real", "--time-scale", SLOW.get((tag, strat), SCALE)]
         # A busy machine may take far longer than a 10 ms unit to connect:
         # a timeout is not what this matrix compares.
         cmd += ["--http-timeout", "500"]
@@ -150,7 +153,9 @@ def compare(name, strat, sim, real, ini):
         cost = float(re.search(r"^check_cost\s*=\s*([\d.]+)", ini, re.M).group(1))
         r = real["attention_wait_max"]
         notes.append(f"kids {r:.1f}<={interval:g}")
-        if r > interval + 3 * cost + 1:
+        # About one interval (the simulation: interval + the checks before
+        # the kid's); sync keeps them waiting for hours.
+        if r > 1.5 * interval:
             bad.append(f"poll: kids' worst wait {r:.2f} over the interval {interval}")
     if kind == "checkbook" and strat == "threads":
         lost = real.get("balance_actual") != real.get("balance_expected")
