@@ -242,6 +242,19 @@ static void leave_cpu(struct model *m, int id, struct model_task *tk, int64_t t)
     tk->cpu = -1;
 }
 
+/* The task blocks in a call that keeps its thread (sync, coop): its CPU
+ * stays held by it, drawn hatched, so the CPU never looks idle while
+ * another task waits for it. */
+static void keep_cpu(struct model *m, int id, struct model_task *tk, int64_t t)
+{
+    struct model_cpu *c = cpu_of(m, tk->cpu);
+    if (!c || c->task != id) {
+        leave_cpu(m, id, tk, t);
+        return;
+    }
+    span_open(&c->spans, &c->nspans, &c->capspans, t, id, MODEL_CPU_HELD, -100);
+}
+
 static void task_enter(struct model_task *tk, int64_t t, int state, int reason)
 {
     tk->state = state;
@@ -312,8 +325,11 @@ void model_sink(void *ctx, const struct event *ev)
         break;
     case EV_BLOCK:
         if (!tk || ev->reason < 0 || ev->reason >= BLOCK__COUNT) break;
-        leave_cpu(m, ev->task, tk, ev->t);
         tk->stall = ev->other == 1;
+        if (tk->stall)
+            keep_cpu(m, ev->task, tk, ev->t);
+        else
+            leave_cpu(m, ev->task, tk, ev->t);
         if (!tk->stall) hold_end(tk, ev->t);
         tk->until = ev->value;
         task_enter(tk, ev->t, TASK_BLOCKED, ev->reason);
@@ -501,9 +517,11 @@ int model_task_mark(const struct model_task *tk, int64_t t0, int64_t t1)
     return best;
 }
 
-int model_cpu_cell(const struct model_cpu *c, int64_t t0, int64_t t1, int64_t now, int *switched)
+int model_cpu_cell(const struct model_cpu *c, int64_t t0, int64_t t1, int64_t now, int *switched,
+                   int *held)
 {
     *switched = 0;
+    *held = 0;
     if (t0 > now || (t0 == now && now > 0)) return -2;
     size_t k = mark_find(c->marks, c->nmarks, t0);
     if (k < c->nmarks && c->marks[k].t < t1) *switched = 1;
@@ -518,6 +536,7 @@ int model_cpu_cell(const struct model_cpu *c, int64_t t0, int64_t t1, int64_t no
         if (b - a > best_len) {
             best_len = b - a;
             best = s->state;
+            *held = s->reason == MODEL_CPU_HELD;
         }
     }
     return best;

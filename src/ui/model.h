@@ -36,8 +36,11 @@
 struct model_span {
     int64_t t0, t1; /* t1 = -1 while open */
     int16_t state;  /* enum task_state; for CPU spans: the task id */
-    int16_t reason; /* enum block_reason while blocked */
+    int16_t reason; /* enum block_reason while blocked; CPU spans: MODEL_CPU_* */
 };
+
+/* A CPU span's reason: its task runs, or holds it blocked in a call. */
+enum { MODEL_CPU_RUN = 0, MODEL_CPU_HELD = 1 };
 
 enum model_mark_kind { MARK_CHECK_WASTED, MARK_CHECK_USEFUL, MARK_RACE, MARK_SWITCH };
 
@@ -136,8 +139,10 @@ int model_task_cell(const struct model_task *tk, int64_t t0, int64_t t1, int64_t
                     int *reason);
 /* The mark of the highest kind in [t0, t1) (races win over checks), or -1. */
 int model_task_mark(const struct model_task *tk, int64_t t0, int64_t t1);
-/* The task that ran most on the CPU in [t0, t1), -1 idle, -2 not started. */
-int model_cpu_cell(const struct model_cpu *c, int64_t t0, int64_t t1, int64_t now, int *switched);
+/* The task that held the CPU most in [t0, t1), -1 idle, -2 not started;
+ * *held = 1 when it held it blocked in a call (not running). */
+int model_cpu_cell(const struct model_cpu *c, int64_t t0, int64_t t1, int64_t now, int *switched,
+                   int *held);
 
 /*
  * Warnings for a task at time now, like tokio-console's lints, written as

@@ -203,6 +203,7 @@ static void draw_legend(struct canvas *c, int x, int y, int w)
         {GLYPH_LOCK, THEME_LOCK, "lock"},
         {GLYPH_POLL_WAIT, THEME_POLL_WAIT, "poll-wait"},
         {GLYPH_QUEUE, THEME_QUEUE, "queue"},
+        {GLYPH_HELD, THEME_HELD, "held"},
         {GLYPH_CHECK_WASTED, THEME_CHECK, "check"},
         {GLYPH_SWITCH, THEME_SWITCH, "switch"},
         {GLYPH_RACE, THEME_ERROR, "race"},
@@ -359,13 +360,16 @@ static void draw_timeline(struct canvas *c, struct app *a, int x, int y, int w, 
         canvas_printf(c, x + 1, ry, THEME_DIM, nw, "cpu%d", ci);
         for (int col = 0; col < tw; col++) {
             int64_t c0 = t0 + col * npc;
-            int sw;
-            int task = model_cpu_cell(cpu, c0, c0 + npc, a->playhead, &sw);
+            int sw, held;
+            int task = model_cpu_cell(cpu, c0, c0 + npc, a->playhead, &sw, &held);
             if (task == -2) continue;
             int role = col == cur ? THEME_CURSOR : THEME_DIM;
             if (sw) {
                 canvas_put(c, x + lw + col, ry, col == cur ? role : THEME_SWITCH,
                            theme_glyph(GLYPH_SWITCH), 1);
+            } else if (held && task >= 0) {
+                canvas_put(c, x + lw + col, ry, col == cur ? role : THEME_HELD,
+                           theme_glyph(GLYPH_HELD), 1);
             } else if (task >= 0 && (size_t)task < m->ntasks && m->tasks[task].name) {
                 char ch[2] = {task_tag(m, (size_t)task), 0};
                 canvas_put(c, x + lw + col, ry, col == cur ? role : THEME_RUNNING, ch, 1);

@@ -50,6 +50,7 @@ static const struct role_style styles[THEME__COUNT] = {
     [THEME_QUEUE] = {COLOR_WHITE, -1, 245, 0, A_DIM},
     [THEME_DONE] = {-1, -1, -1, 0, 0},
     [THEME_SWITCH] = {COLOR_MAGENTA, -1, -1, A_BOLD, A_BOLD},
+    [THEME_HELD] = {COLOR_GREEN, -1, -1, 0, A_DIM},
     [THEME_CHECK] = {COLOR_MAGENTA, -1, -1, 0, 0},
     [THEME_WARN] = {COLOR_YELLOW, -1, 214, A_BOLD, A_BOLD},
     [THEME_ERROR] = {COLOR_RED, -1, -1, A_BOLD, A_BOLD | A_UNDERLINE},

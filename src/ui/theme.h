@@ -30,6 +30,7 @@
     X(QUEUE)                                                                                       \
     X(DONE)                                                                                        \
     X(SWITCH)                                                                                      \
+    X(HELD)                                                                                        \
     X(CHECK)                                                                                       \
     X(WARN)                                                                                        \
     X(ERROR)                                                                                       \
@@ -59,6 +60,7 @@ enum theme_role {
     X(QUEUE, "_", "_")                                                                             \
     X(DONE, " ", " ")                                                                              \
     X(IDLE, "\u00b7", ".")                                                                         \
+    X(HELD, "\u2571", "/")                                                                         \
     X(SWITCH, "\u2195", "|")                                                                       \
     X(CHECK_WASTED, "\u25e6", "o")                                                                 \
     X(CHECK_USEFUL, "\u2022", "*")                                                                 \

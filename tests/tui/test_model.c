@@ -94,10 +94,10 @@ static void model__cells_show_brief_runs_and_the_main_state(void **state)
     assert_int_equal(rs, BLOCK_SLEEP);
     /* Nothing is known after the play head. */
     assert_false(model_task_cell(&m.tasks[0], U(9), U(10), U(8), &st, &rs));
-    int sw;
-    assert_int_equal(model_cpu_cell(&m.cpus[0], U(1), U(2), U(8), &sw), -1);
+    int sw, held;
+    assert_int_equal(model_cpu_cell(&m.cpus[0], U(1), U(2), U(8), &sw, &held), -1);
     assert_int_equal(sw, 0);
-    assert_int_equal(model_cpu_cell(&m.cpus[0], U(9), U(10), U(8), &sw), -2);
+    assert_int_equal(model_cpu_cell(&m.cpus[0], U(9), U(10), U(8), &sw, &held), -2);
     model_done(&m);
     run_to(&m, sleep_scene, "sync", U(5));
     assert_true(model_task_cell(&m.tasks[1], U(1), U(2), U(5), &st, &rs));
