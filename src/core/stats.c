@@ -122,6 +122,11 @@ void stats_sink(void *ctx, const struct event *ev)
         break;
     case EV_YIELD:
     case EV_PREEMPT:
+        /* A call for attention waits whenever it waits for the CPU: a
+         * task that stands for one and is put back in line (coop's Kids
+         * after a yield) is waiting for the parent again. */
+        if (tk && tk->role == ROLE_ATTENTION && tk->resp_until < 0) tk->resp_until = ev->t;
+        /* fall through */
     case EV_WAKE:
         if (tk) enter(tk, TASK_READY, ev->t);
         break;

@@ -14,6 +14,7 @@
 #include "core/trace.h"
 #include "exec/watch.h"
 #include "ui/keys.h"
+#include "ui/lesson.h"
 #include "ui/theme.h"
 
 #define MAX_WARN 6
@@ -435,6 +436,24 @@ static int draw_session(struct canvas *c, const struct app *a, int x, int y, int
     return row + 1;
 }
 
+/* The scene's outcome (lesson.h), one sentence a row. Returns the rows. */
+static int draw_lesson(struct canvas *c, struct app *a, int x, int y, int w, int h)
+{
+    const struct stats *st = &a->model.st;
+    char lines[LESSON_LINES][LESSON_LINE];
+    int bad[LESSON_LINES];
+    /* The longest queue so far, as the queue row shows it: requests that
+     * arrived and still wait count before they start. */
+    size_t nq;
+    const int64_t *qm = app_queue_marks(a, &nq);
+    int64_t qmax = qm ? queue_peak(qm, nq, a->playhead) : -1;
+    int n = lesson_lines(a->sc ? a->sc->kind : -1, st, qmax, lines, bad,
+                         h < LESSON_LINES ? h : LESSON_LINES);
+    for (int i = 0; i < n; i++)
+        canvas_put(c, x, y + i, bad[i] ? THEME_ERROR : THEME_SELECTED, lines[i], w);
+    return n;
+}
+
 static void draw_totals(struct canvas *c, struct app *a, int x, int y, int w, int h)
 {
     const struct model *m = &a->model;
@@ -462,44 +481,7 @@ static void draw_totals(struct canvas *c, struct app *a, int x, int y, int w, in
                       (unsigned long long)(st->polls_useful + st->polls_wasted),
                       (unsigned long long)st->polls_wasted);
     if (row < h) row += draw_session(c, a, x, y + row, w, h - row > 3 ? 3 : h - row);
-    if (row < h && st->deadlock) {
-        /* The wait-for cycle, one member a row, each pointing at the task
-         * that holds what it waits for; the last points back at the first. */
-        canvas_printf(c, x, y + row++, THEME_ERROR, w, "%s deadlock: a cycle of waits",
-                      theme_glyph(GLYPH_DEADLOCK));
-        for (size_t i = 0; i < st->ncycle && row < h; i++, row++) {
-            const struct stats_cycle *cy = &st->cycle[i];
-            const char *holder = "?";
-            for (size_t k = 0; k < st->ncycle; k++)
-                if (st->cycle[k].holds == cy->waits && st->cycle[k].task >= 0 &&
-                    (size_t)st->cycle[k].task < st->ntasks)
-                    holder = st->tasks[st->cycle[k].task].name;
-            canvas_printf(
-                c, x, y + row, THEME_ERROR, w, "  %s holds the %s, waits for the %s %s %s",
-                cy->task >= 0 && (size_t)cy->task < st->ntasks ? st->tasks[cy->task].name : "?",
-                stats_resource(st, cy->holds), stats_resource(st, cy->waits),
-                theme_glyph(GLYPH_RIGHT), holder);
-        }
-    }
-    for (size_t i = 0; i < st->nresults && row < h; i++, row++)
-        canvas_printf(c, x, y + row,
-                      st->results[i].expected == st->results[i].actual ? THEME_NORMAL : THEME_ERROR,
-                      w, "%s: expected %lld, actual %lld%s", st->results[i].name,
-                      (long long)st->results[i].expected, (long long)st->results[i].actual,
-                      st->results[i].expected == st->results[i].actual ? "" : " (lost update)");
-    if (row < h && st->nrequests) {
-        struct stats_latency l;
-        stats_latency(st, &l);
-        /* The longest queue so far, as the queue row shows it: requests
-         * that arrived and still wait count before they start. */
-        size_t nq;
-        const int64_t *qm = app_queue_marks(a, &nq);
-        if (qm) l.queue_max = queue_peak(qm, nq, now);
-        canvas_printf(c, x, y + row++, THEME_NORMAL, w,
-                      "requests %llu   p50 %.2f  p99 %.2f   longest queue %lld",
-                      (unsigned long long)l.served, units_of_ns(l.p50), units_of_ns(l.p99),
-                      (long long)l.queue_max);
-    }
+    if (row < h) row += draw_lesson(c, a, x, y + row, w, h - row);
     if (row < h && a->sc && strcmp(m->strategy, "poll") == 0) {
         fmt_u(t, sizeof t, a->sc->poll_interval);
         char ww[32];
@@ -579,6 +561,7 @@ static void draw_help(struct canvas *c, struct app *a)
 
 static void draw_bar(struct canvas *c, int x, int y, int w, double frac, int role)
 {
+    if (w <= 0) return;
     if (frac < 0) frac = 0;
     if (frac > 1) frac = 1;
     int halves = (int)(frac * w * 2 + 0.5);
@@ -587,6 +570,9 @@ static void draw_bar(struct canvas *c, int x, int y, int w, double frac, int rol
     if (halves % 2) canvas_put(c, x + halves / 2, y, role, theme_glyph(GLYPH_BAR_HALF), 1);
 }
 
+/* The compare overlay: the scene under every strategy, the common
+ * columns with bars (total, CPU busy, worst wait for a CPU), then the
+ * scene's own outcome (lesson.h) as numbers. */
 static void draw_compare(struct canvas *c, struct app *a)
 {
     int x, y, w = c->cols - 4 > 116 ? 116 : c->cols - 4;
@@ -596,42 +582,64 @@ static void draw_compare(struct canvas *c, struct app *a)
         canvas_put(c, x + 2, y + 1, THEME_DIM, "no scene to compare", w - 4);
         return;
     }
-    static const char *const heads[] = {"total", "CPU busy", "switches", "worst wait"};
-    double val[STRATEGY_COUNT][4], max[4] = {0, 0, 0, 0};
+    static const char *const heads[] = {"total", "CPU busy", "CPU wait"};
+    enum { NB = 3 };
+    double val[STRATEGY_COUNT][NB], max[NB] = {0, 0, 0};
+    struct lesson ls[STRATEGY_COUNT];
+    int kind = a->sc ? a->sc->kind : -1, ncol = 0;
     for (int i = 0; i < STRATEGY_COUNT; i++) {
         const struct stats *st = &a->compare[i];
         val[i][0] = units_of_ns(st->total);
         val[i][1] = 100.0 * stats_cpu_busy(st);
-        val[i][2] = (double)st->switches;
-        val[i][3] = units_of_ns(stats_worst_wait(st));
-        for (int k = 0; k < 4; k++)
+        val[i][2] = units_of_ns(stats_worst_wait(st));
+        for (int k = 0; k < NB; k++)
             if (val[i][k] > max[k]) max[k] = val[i][k];
+        lesson_columns(kind, st, &ls[i]);
+        if (ls[i].ncol > ncol) ncol = ls[i].ncol;
     }
     max[1] = 100.0;
-    int colw = (w - 12) / 4;
-    if (colw < 8) colw = 8;
-    for (int k = 0; k < 4; k++)
+    /* Outcome columns take what they need (at least their head); the bar
+     * columns share the rest. */
+    int ow = 0;
+    for (int k = 0; k < ncol; k++) {
+        int cw = canvas_width(ls[0].col[k].head);
+        for (int i = 0; i < STRATEGY_COUNT; i++)
+            if (canvas_width(ls[i].col[k].val) > cw) cw = canvas_width(ls[i].col[k].val);
+        ow += cw + 2;
+    }
+    int colw = (w - 12 - ow) / NB;
+    if (colw < 9) colw = 9;
+    for (int k = 0; k < NB; k++)
         canvas_put(c, x + 11 + k * colw, y + 2, THEME_DIM, heads[k], colw - 1);
+    int ox = x + 11 + NB * colw;
+    for (int k = 0, cx = ox; k < ncol; k++) {
+        int cw = canvas_width(ls[0].col[k].head);
+        for (int i = 0; i < STRATEGY_COUNT; i++)
+            if (canvas_width(ls[i].col[k].val) > cw) cw = canvas_width(ls[i].col[k].val);
+        canvas_printf(c, cx, y + 2, THEME_SELECTED, x + w - 1 - cx, "%*s", cw, ls[0].col[k].head);
+        for (int i = 0; i < STRATEGY_COUNT; i++)
+            canvas_printf(c, cx, y + 3 + i, ls[i].col[k].bad ? THEME_ERROR : THEME_NORMAL,
+                          x + w - 1 - cx, "%*s", cw, k < ls[i].ncol ? ls[i].col[k].val : "-");
+        cx += cw + 2;
+    }
     for (int i = 0; i < STRATEGY_COUNT; i++) {
         int ry = y + 3 + i;
         int role = i == a->strategy ? THEME_SELECTED : THEME_NORMAL;
-        canvas_printf(c, x + 2, ry, role, 9, "%s", strategy_name(i));
-        for (int k = 0; k < 4; k++) {
+        canvas_printf(c, x + 2, ry, role, 9, "%s%s", strategy_name(i),
+                      a->compare[i].failed ? "!" : "");
+        for (int k = 0; k < NB; k++) {
             int cx = x + 11 + k * colw;
             char num[32];
             if (k == 1)
                 snprintf(num, sizeof num, "%5.1f%%", val[i][k]);
-            else if (k == 2)
-                snprintf(num, sizeof num, "%6.0f", val[i][k]);
             else
-                snprintf(num, sizeof num, "%6.2f", val[i][k]);
+                snprintf(num, sizeof num, "%7.2f", val[i][k]);
             int n = canvas_put(c, cx, ry, role, num, colw - 1);
             draw_bar(c, cx + n + 1, ry, colw - n - 3, max[k] > 0 ? val[i][k] / max[k] : 0,
                      THEME_BAR);
         }
-        if (a->compare[i].failed) canvas_put(c, x + w - 9, ry, THEME_ERROR, "failed", 7);
     }
-    canvas_put(c, x + 2, y + 9, THEME_DIM, "1-5 run one  Esc or c closes", w - 4);
+    canvas_put(c, x + 2, y + 9, THEME_DIM, "! failed   1-5 run one  Esc or c closes", w - 4);
 }
 
 static void draw_detail(struct canvas *c, struct app *a)

@@ -231,6 +231,14 @@ int tui_dump_screen(const struct tui_opts *opts, FILE *out)
     app_seek(a, opts->at);
     struct canvas c = {0};
     canvas_resize(&c, opts->cols, opts->rows);
+    /* JUGGLE_DUMP_KEYS: keys pressed after the seek (tests and the
+     * README's pictures of overlays: "c" the compare view, "g" the
+     * legend, "." a step); each is drawn once, as the TUI would. */
+    const char *keys = getenv("JUGGLE_DUMP_KEYS");
+    for (; keys && *keys; keys++) {
+        panels_draw(&c, a);
+        keys_dispatch(a, (unsigned char)*keys);
+    }
     panels_draw(&c, a);
     canvas_write_text(&c, out);
     canvas_done(&c);

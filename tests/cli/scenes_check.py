@@ -83,9 +83,11 @@ check("household poll: worst wait grows as the interval doubles",
 # threads: a clone per task, the kids never wait.
 check("household threads: kids never wait", h["threads"]["attention_wait_max"] == 0)
 check("household threads: machines never stand", h["threads"]["unattended"] == 0)
-# loop: kids first, waits bounded by one checkbook entry (4 minutes).
-check("household loop: kids wait at most one entry",
-      0 <= h["loop"]["attention_wait_max"] <= 4, h["loop"]["attention_wait_max"])
+# loop: kids first, waits bounded by one step that does not await: a
+# checkbook entry (4 minutes) or, once the kid has yielded and waits for
+# the CPU again, a laundry move (5 minutes).
+check("household loop: kids wait at most one step",
+      0 <= h["loop"]["attention_wait_max"] <= 5, h["loop"]["attention_wait_max"])
 check("household loop: kids wait less than under poll",
       h["loop"]["attention_wait_max"] < poll["attention_wait_max"])
 lines = run("household", "loop", fmt=None)[0].splitlines()
