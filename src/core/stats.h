@@ -83,7 +83,11 @@ struct stats {
 };
 
 void stats_init(struct stats *st);
+/* Frees everything st holds and zeroes it. */
 void stats_done(struct stats *st);
+/* Makes dst an independent deep copy of src (dst's old contents are not
+ * freed); capacities shrink to the counts. Returns the bytes allocated. */
+size_t stats_copy(struct stats *dst, const struct stats *src);
 /* The sink: attach with bus_attach(bus, stats_sink, &st). */
 void stats_sink(void *ctx, const struct event *ev);
 

@@ -121,7 +121,12 @@ static void model_restore(struct app *a, const struct app_ckpt *c)
  * ckpt_every events the first time through. */
 static void feed_one(struct app *a)
 {
-    const struct event *ev = &a->ev[a->fed++];
+    size_t i = a->fed++;
+    const struct event *ev = &a->ev[i];
+    if (a->recorder && i == a->recorded) {
+        trace_writer_sink(a->recorder, ev);
+        a->recorded++;
+    }
     if (ev->t > a->fed_tmax) a->fed_tmax = ev->t;
     model_sink(&a->model, ev);
     if (!a->ckpt_every) a->ckpt_every = APP_CKPT_EVERY;
@@ -133,10 +138,14 @@ static void journal_clear(struct app *a)
 {
     ckpt_clear(a);
     if (a->own_ev) {
-        for (size_t i = 0; i < a->nev; i++)
+        for (size_t i = 0; i < a->nev && !a->borrow_text; i++)
             free((char *)a->ev[i].text);
         free(a->ev);
     }
+    a->borrow_text = 0;
+    a->recorded = 0;
+    a->qscanned = 0;
+    a->nqmarks = 0;
     a->ev = NULL;
     a->nev = a->capev = 0;
     a->own_ev = 1;
@@ -154,12 +163,15 @@ static void journal_sink(void *ctx, const struct event *ev)
          * itself) still sees every event; only `w` loses the tail. */
         a->journal_dropped++;
         model_sink(&a->model, ev);
+        if (a->recorder) trace_writer_sink(a->recorder, ev);
         return;
     }
     a->ev = xgrow(a->ev, &a->capev, a->nev + 1, sizeof *a->ev);
     struct event *e = &a->ev[a->nev++];
     *e = *ev;
-    e->text = ev->text ? xstrdup(ev->text) : NULL;
+    /* A replay's texts live in the trace's arena for as long as it is
+     * shown; other sources' texts are gone after dispatch. */
+    if (!a->borrow_text) e->text = ev->text ? xstrdup(ev->text) : NULL;
 }
 
 void app_feed(struct app *a)
@@ -170,33 +182,11 @@ void app_feed(struct app *a)
 
 /* ---- compare and session ---- */
 
-static void stats_free(struct stats *st)
-{
-    /* Same care as model_done: stats_done may or may not free these. */
-    for (size_t i = 0; i < st->nresources; i++)
-        free(st->resources[i]);
-    free(st->resources);
-    st->resources = NULL;
-    st->nresources = 0;
-    free(st->cycle);
-    st->cycle = NULL;
-    st->ncycle = 0;
-    for (size_t i = 0; i < st->nresults; i++)
-        free(st->results[i].name);
-    free(st->results);
-    st->results = NULL;
-    st->nresults = 0;
-    free(st->requests);
-    st->requests = NULL;
-    st->nrequests = st->caprequests = 0;
-    stats_done(st);
-}
-
 static void compare_free(struct app *a)
 {
     if (!a->have_compare) return;
     for (int i = 0; i < STRATEGY_COUNT; i++)
-        stats_free(&a->compare[i]);
+        stats_done(&a->compare[i]);
     a->have_compare = 0;
 }
 
@@ -298,12 +288,22 @@ void app_close_recorder(struct app *a, int complete)
     a->recorder = NULL;
 }
 
-static int64_t estimate_of(const struct app *a)
+/* The length of the run on screen, as far as its source has produced it
+ * (a simulation and a replay: all of it). */
+static int64_t journal_end(const struct app *a)
 {
-    if (a->source == APP_REPLAY) return a->nev ? a->ev[a->nev - 1].t : 0;
-    if (a->have_compare && a->strategy >= 0 && a->strategy < STRATEGY_COUNT)
-        return a->compare[a->strategy].total;
-    return 0;
+    return a->nev ? a->ev[a->nev - 1].t : 0;
+}
+
+/* Speed x1 plays the session's first simulated or replayed run in
+ * APP_RUN_SECONDS; later runs keep its units per second, so a slower
+ * strategy is felt to be slower. */
+static void set_base_speed(struct app *a)
+{
+    if (a->base_speed > 0 || a->source == APP_REAL) return;
+    int64_t total = journal_end(a);
+    if (total <= 0) total = APP_RUN_SECONDS * UNIT_NS;
+    a->base_speed = (double)total / (APP_RUN_SECONDS * 1e9);
 }
 
 int app_start(struct app *a)
@@ -311,23 +311,20 @@ int app_start(struct app *a)
     if (a->recorder && a->nev) app_close_recorder(a, a->model.ended);
     stop_source(a);
     model_restore(a, NULL);
-    a->qfrom = NULL; /* a new run: rebuild the queue marks */
     a->playhead = 0;
     a->noted = 0;
     a->view_t0 = 0;
     a->follow = 1;
     a->log_scroll = 0;
     if (a->source == APP_REPLAY) {
-        a->estimate = estimate_of(a);
+        a->estimate = journal_end(a);
         app_feed(a);
         return 0;
     }
     journal_clear(a);
     bus_init(&a->bus);
     bus_attach(&a->bus, journal_sink, a);
-    if (a->recorder) bus_attach(&a->bus, trace_writer_sink, a->recorder);
-    app_compute_compare(a);
-    a->estimate = estimate_of(a);
+    a->estimate = 0;
     if (a->source == APP_REAL && a->loop) {
         struct real_opts ro = {.time_scale = a->time_scale, .http_timeout = a->http_timeout};
         struct err e;
@@ -337,7 +334,13 @@ int app_start(struct app *a)
         a->source = APP_SIM;
     }
     a->source = APP_SIM;
+    /* A simulation is instant: run it whole into the journal, and let the
+     * play head show it. The axis, the speed and the queue row then come
+     * from this run's own events. */
     a->sim = sim_new(a->sc, a->strategy, &a->bus);
+    sim_run(a->sim);
+    a->estimate = journal_end(a);
+    set_base_speed(a);
     app_feed(a);
     return 0;
 }
@@ -362,7 +365,7 @@ int app_start_watch(struct app *a, char *const argv[])
             err_print(&e);
             return 2;
         }
-        bus_attach(&a->bus, trace_writer_sink, a->recorder);
+        /* Written as events are first shown (feed_one), as for any run. */
     }
     a->base_speed = 1.0;
     app_status(a, "watching %s", watch_program(a->watch));
@@ -397,9 +400,8 @@ int app_playing(const struct app *a)
 int64_t app_end(const struct app *a)
 {
     if (a->source == APP_REPLAY || (a->source == APP_SIM && a->sim && sim_finished(a->sim)))
-        return a->nev ? a->ev[a->nev - 1].t : 0;
-    if (a->source == APP_REAL && live(a) && live_finished(a))
-        return a->nev ? a->ev[a->nev - 1].t : 0;
+        return journal_end(a);
+    if (a->source == APP_REAL && live(a) && live_finished(a)) return journal_end(a);
     return -1;
 }
 
@@ -411,31 +413,17 @@ static int cmp_i64(const void *x, const void *y)
 
 const int64_t *app_queue_marks(struct app *a, size_t *n)
 {
-    const struct stats_request *r = a->model.st.requests;
-    size_t nr = a->model.st.nrequests;
-    if (a->source == APP_REPLAY && a->run_req) {
-        r = a->run_req;
-        nr = a->nrun_req;
-    } else if (a->source == APP_SIM && a->sc && a->have_compare &&
-               a->compare_poll_interval == a->sc->poll_interval && a->strategy >= 0 &&
-               a->strategy < STRATEGY_COUNT && a->compare[a->strategy].nrequests >= nr) {
-        /* The same scene under the same strategy: the same run, whole. */
-        r = a->compare[a->strategy].requests;
-        nr = a->compare[a->strategy].nrequests;
+    /* Requests the journal holds that were not looked at yet: a request's
+     * arrival is known when it starts (ITEM_START, value2). */
+    size_t before = a->nqmarks;
+    for (; a->qscanned < a->nev; a->qscanned++) {
+        const struct event *ev = &a->ev[a->qscanned];
+        if (ev->kind != EV_ITEM_START || ev->reason != 1 || ev->value2 < 0) continue;
+        a->qmarks = xgrow(a->qmarks, &a->capqmarks, a->nqmarks + 2, sizeof *a->qmarks);
+        a->qmarks[a->nqmarks++] = ev->value2 * 2 + 1;
+        a->qmarks[a->nqmarks++] = ev->t * 2;
     }
-    if (r != a->qfrom || nr != a->qfrom_n) {
-        free(a->qmarks);
-        a->qmarks = nr ? xmalloc(2 * nr * sizeof *a->qmarks) : NULL;
-        a->nqmarks = 0;
-        for (size_t i = 0; i < nr; i++) {
-            if (r[i].arrival < 0) continue;
-            a->qmarks[a->nqmarks++] = r[i].arrival * 2 + 1;
-            if (r[i].start >= 0) a->qmarks[a->nqmarks++] = r[i].start * 2;
-        }
-        qsort(a->qmarks, a->nqmarks, sizeof *a->qmarks, cmp_i64);
-        a->qfrom = r;
-        a->qfrom_n = nr;
-    }
+    if (a->nqmarks != before) qsort(a->qmarks, a->nqmarks, sizeof *a->qmarks, cmp_i64);
     *n = a->nqmarks;
     return a->nqmarks ? a->qmarks : NULL;
 }
@@ -561,7 +549,6 @@ void app_set_poll_interval(struct app *a, int64_t ns)
     char u[24];
     scene_format_units(u, sizeof u, ns);
     app_status(a, "poll interval %s", u);
-    app_compute_compare(a);
     if (a->source == APP_SIM && strcmp(strategy_name(a->strategy), "poll") == 0) {
         /* Live: rerun to the same moment under the new interval. */
         int64_t t = a->playhead;
@@ -590,12 +577,13 @@ void app_write_trace(struct app *a)
     struct err e;
     const char *clock = a->model.real ? "real" : "virtual";
     struct trace_writer *w =
-        a->watch   ? trace_writer_open(path, watch_program(a->watch), watch_scene_text(a->watch),
-                                       "python", clock, JUGGLE_VERSION, &e)
-        : a->trace ? trace_writer_open(path, a->trace->scene_path, a->trace->scene_text,
-                                       a->trace->strategy, clock, JUGGLE_VERSION, &e)
-                   : trace_writer_open(path, a->sc->path, a->sc->text, strategy_name(a->strategy),
-                                       clock, JUGGLE_VERSION, &e);
+        a->watch ? trace_writer_open(path, watch_program(a->watch), watch_scene_text(a->watch),
+                                     "python", clock, JUGGLE_VERSION, &e)
+        : a->trace && a->source == APP_REPLAY
+            ? trace_writer_open(path, a->trace->scene_path, a->trace->scene_text,
+                                a->trace->strategy, clock, JUGGLE_VERSION, &e)
+            : trace_writer_open(path, a->sc->path, a->sc->text, strategy_name(a->strategy), clock,
+                                JUGGLE_VERSION, &e);
     if (!w) {
         app_status(a, "cannot write %s: %s", path, e.msg);
         return;
@@ -626,17 +614,6 @@ static void picker_load(struct app *a)
     a->npick = (int)c.n;
 }
 
-static void set_base_speed(struct app *a)
-{
-    int64_t total = 0;
-    if (a->source == APP_REPLAY)
-        total = a->nev ? a->ev[a->nev - 1].t : 0;
-    else if (a->have_compare)
-        total = a->compare[a->sc->strategy].total;
-    if (total <= 0) total = APP_RUN_SECONDS * UNIT_NS;
-    a->base_speed = (double)total / (APP_RUN_SECONDS * 1e9);
-}
-
 int app_open_scene(struct app *a, const char *path)
 {
     struct err e;
@@ -653,8 +630,7 @@ int app_open_scene(struct app *a, const char *path)
     a->orig_poll_interval = sc->poll_interval;
     a->picking = 0;
     a->nsession = 0;
-    app_compute_compare(a);
-    set_base_speed(a);
+    a->base_speed = 0;
     app_start(a);
     return 0;
 }
@@ -685,9 +661,16 @@ int app_init(struct app *a, const struct tui_opts *opts, uv_loop_t *loop)
         a->strategy = strategy_find(a->trace->strategy ? a->trace->strategy : "");
         if (a->strategy < 0) a->strategy = 0;
         a->source = APP_REPLAY;
-        a->ev = a->trace->ev;
-        a->nev = a->trace->n;
-        a->own_ev = 0;
+        /* The trace is a source like any other: its events go through the
+         * bus into the journal (their texts stay in the trace's arena). */
+        journal_clear(a);
+        a->borrow_text = 1;
+        bus_init(&a->bus);
+        bus_attach(&a->bus, journal_sink, a);
+        trace_replay(a->trace, 0, a->trace->n, &a->bus);
+        free(a->trace->ev);
+        a->trace->ev = NULL;
+        a->trace->n = 0;
         /* The compare view is computed when asked for: a big trace's
          * scene can take a while to simulate five times. */
         if (a->sc) a->orig_poll_interval = a->sc->poll_interval;
@@ -700,11 +683,6 @@ int app_init(struct app *a, const struct tui_opts *opts, uv_loop_t *loop)
             a->ckpt_every *= 2;
         a->playhead = INT64_MAX;
         app_feed(a);
-        if (a->model.st.nrequests) {
-            a->nrun_req = a->model.st.nrequests;
-            a->run_req = xmalloc(a->nrun_req * sizeof *a->run_req);
-            memcpy(a->run_req, a->model.st.requests, a->nrun_req * sizeof *a->run_req);
-        }
         app_start(a);
         if (!a->trace->complete) app_status(a, "the trace is incomplete (recording interrupted)");
         return 0;
@@ -731,8 +709,6 @@ int app_init(struct app *a, const struct tui_opts *opts, uv_loop_t *loop)
             return 2;
         }
     }
-    app_compute_compare(a);
-    set_base_speed(a);
     app_start(a);
     return 0;
 }
@@ -745,7 +721,6 @@ void app_done(struct app *a)
     model_done(&a->model);
     compare_free(a);
     trace_free(a->trace);
-    free(a->run_req);
     free(a->qmarks);
     free(a->replay_path);
     if (a->own_scene) scene_free(a->sc);

@@ -93,15 +93,14 @@ struct app {
     size_t ckpt_every;
     size_t ckpt_bytes;
 
-    /* The queue row (server scenes). run_req: a replay's requests over
-     * the whole trace (taken in the checkpoint pass). qmarks: the sorted
-     * queue changes of the current run, built from qfrom/qfrom_n. */
-    struct stats_request *run_req;
-    size_t nrun_req;
+    size_t recorded; /* journal events written to the recorder (as first fed) */
+    int borrow_text; /* journal texts belong to the trace (replay) */
+
+    /* The queue row (server scenes): the sorted changes in the number of
+     * requests waiting, from the journal's first qscanned events. */
     int64_t *qmarks;
-    size_t nqmarks;
-    const void *qfrom;
-    size_t qfrom_n;
+    size_t nqmarks, capqmarks;
+    size_t qscanned;
 
     /* Playback. */
     int64_t playhead; /* ns of scene time shown */

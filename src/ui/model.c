@@ -44,25 +44,6 @@ void model_done(struct model *m)
     for (size_t i = 0; i < m->nlog; i++)
         free(m->log[(m->logstart + i) % MODEL_MAX_LOG].text);
     free(m->log);
-    /* stats_done (as of this writing) leaves these arrays behind. Free them
-     * first and clear the fields, so this is right whether or not
-     * stats_done learns to free them itself. */
-    for (size_t i = 0; i < m->st.nresources; i++)
-        free(m->st.resources[i]);
-    free(m->st.resources);
-    m->st.resources = NULL;
-    m->st.nresources = 0;
-    free(m->st.cycle);
-    m->st.cycle = NULL;
-    m->st.ncycle = 0;
-    for (size_t i = 0; i < m->st.nresults; i++)
-        free(m->st.results[i].name);
-    free(m->st.results);
-    m->st.results = NULL;
-    m->st.nresults = 0;
-    free(m->st.requests);
-    m->st.requests = NULL;
-    m->st.nrequests = m->st.caprequests = 0;
     stats_done(&m->st);
     memset(m, 0, sizeof *m);
 }
@@ -92,32 +73,11 @@ static char *dup_str(const char *s, size_t *bytes)
     return xstrdup(s);
 }
 
-/* Deep copy of a stats sink. Capacities shrink to the counts (xgrow grows
- * them again when the copy is fed). */
-static void stats_copy(struct stats *d, const struct stats *s, size_t *bytes)
-{
-    *d = *s;
-    d->tasks = dup_array(s->tasks, s->ntasks, sizeof *s->tasks, bytes);
-    d->cap = d->tasks ? s->ntasks : 0;
-    for (size_t i = 0; i < d->ntasks; i++)
-        d->tasks[i].name = dup_str(s->tasks[i].name, bytes);
-    d->deadlock = dup_str(s->deadlock, bytes);
-    d->cycle = dup_array(s->cycle, s->ncycle, sizeof *s->cycle, bytes);
-    d->resources = dup_array(s->resources, s->nresources, sizeof *s->resources, bytes);
-    for (size_t i = 0; i < d->nresources; i++)
-        d->resources[i] = dup_str(s->resources[i], bytes);
-    d->results = dup_array(s->results, s->nresults, sizeof *s->results, bytes);
-    for (size_t i = 0; i < d->nresults; i++)
-        d->results[i].name = dup_str(s->results[i].name, bytes);
-    d->requests = dup_array(s->requests, s->nrequests, sizeof *s->requests, bytes);
-    d->caprequests = d->requests ? s->nrequests : 0;
-}
-
 size_t model_copy(struct model *d, const struct model *s)
 {
     size_t bytes = sizeof *d;
     *d = *s;
-    stats_copy(&d->st, &s->st, &bytes);
+    bytes += stats_copy(&d->st, &s->st);
     d->tasks = dup_array(s->tasks, s->ntasks, sizeof *s->tasks, &bytes);
     d->captasks = d->tasks ? s->ntasks : 0;
     for (size_t i = 0; i < d->ntasks; i++) {

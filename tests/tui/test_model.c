@@ -244,8 +244,9 @@ static void app__switching_strategies_builds_the_session_line(void **state)
     for (int i = 0; i < 3; i++) {
         assert_int_equal(keys_dispatch(&a, '1' + strategy_find(order[i])) & KEYS_REDRAW,
                          KEYS_REDRAW);
-        /* Ten seconds of frames at x1 play a scene's default run. */
-        for (int f = 0; f < 400 && !app_finished(&a); f++)
+        /* x1 plays the first run shown (loop, 17 units) in ten seconds:
+         * sync and coop (32 units) take about 19. */
+        for (int f = 0; f < 600 && !app_finished(&a); f++)
             app_tick(&a, 33000000);
         assert_true(app_finished(&a));
     }
@@ -269,6 +270,30 @@ static void app__switching_strategies_builds_the_session_line(void **state)
     assert_int_equal(a.fed, fed);
     assert_true(a.model.ended);
     canvas_done(&c);
+    app_done(&a);
+    scene_free(sc);
+}
+
+/* The view is fed only by the run it shows: no hidden simulation of the
+ * other strategies until the compare view asks, and the axis is the
+ * length of the run on screen. */
+static void app__the_view_comes_from_the_run_it_shows(void **state)
+{
+    (void)state;
+    struct scene *sc = parse(sleep_scene);
+    struct tui_opts o = {.sc = sc, .strategy = strategy_find("loop"), .time_scale = 1};
+    struct app a;
+    assert_int_equal(app_init(&a, &o, NULL), 0);
+    assert_false(a.have_compare);
+    assert_int_equal(a.estimate, U(17));
+    double speed = app_speed(&a);
+    keys_dispatch(&a, '1' + strategy_find("coop"));
+    assert_false(a.have_compare);
+    assert_int_equal(a.estimate, U(32));
+    /* Units per second stay those of the first run. */
+    assert_true(app_speed(&a) == speed);
+    keys_dispatch(&a, 'c');
+    assert_true(a.have_compare);
     app_done(&a);
     scene_free(sc);
 }
@@ -365,6 +390,7 @@ int main(void)
         cmocka_unit_test(canvas__clips_and_counts_utf8_cells),
         cmocka_unit_test(keys__every_code_has_one_binding_and_help),
         cmocka_unit_test(app__switching_strategies_builds_the_session_line),
+        cmocka_unit_test(app__the_view_comes_from_the_run_it_shows),
         cmocka_unit_test(app__plays_sleep_under_loop_in_about_ten_seconds),
         cmocka_unit_test(app__a_replay_draws_the_same_screens_as_the_live_run),
     };
