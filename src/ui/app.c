@@ -146,6 +146,8 @@ static void journal_clear(struct app *a)
     a->recorded = 0;
     a->qscanned = 0;
     a->nqmarks = 0;
+    a->jlog_scanned = 0;
+    a->jlog_rows = 0;
     a->ev = NULL;
     a->nev = a->capev = 0;
     a->own_ev = 1;

@@ -36,8 +36,9 @@ enum app_overlay { OVERLAY_NONE, OVERLAY_HELP, OVERLAY_COMPARE, OVERLAY_DETAIL }
 enum app_focus { FOCUS_TIMELINE, FOCUS_LOG };
 
 /* Wall-clock seconds a scene's default run takes at speed x1. */
-#define APP_RUN_SECONDS 10
-#define APP_MAX_SESSION 32
+#define APP_RUN_SECONDS   10
+#define APP_MAX_SESSION   32
+#define APP_MAX_LANE_ROWS 1024
 /* Events a real run keeps for `w` and stepping; later ones go straight to
  * the model (which bounds its own memory). */
 #define APP_JOURNAL_MAX (1u << 20)
@@ -101,6 +102,9 @@ struct app {
     int64_t *qmarks;
     size_t nqmarks, capqmarks;
     size_t qscanned;
+    /* Rows the journal's log takes wrapped at jlog_w (panels.c). */
+    size_t jlog_scanned;
+    int jlog_w, jlog_rows;
 
     /* Playback. */
     int64_t playhead; /* ns of scene time shown */
@@ -140,7 +144,9 @@ struct app {
 
     /* Where things were drawn, for mouse clicks (filled by panels.c). */
     int tab_y, tab_x0[STRATEGY_COUNT], tab_x1[STRATEGY_COUNT];
-    int rows_y0, rows_n; /* first task row on screen and how many */
+    int rows_y0, rows_n;              /* first task lane row on screen and how many rows */
+    int lane_task[APP_MAX_LANE_ROWS]; /* the task drawn on each of those rows */
+    unsigned legend_used;             /* legend entries drawn this frame (timeline.h) */
     int timeline_x0, timeline_w;
     int64_t view_npc; /* ns per column as last drawn */
 };

@@ -264,7 +264,7 @@ int keys_click(struct app *a, int x, int y)
         for (int i = 0; i < STRATEGY_COUNT; i++)
             if (x >= a->tab_x0[i] && x < a->tab_x1[i]) return act_strategy(a, '1' + i);
     if (!a->overlay && y >= a->rows_y0 && y < a->rows_y0 + a->rows_n) {
-        a->selected = a->task_scroll + (y - a->rows_y0);
+        a->selected = a->lane_task[y - a->rows_y0];
         a->focus = FOCUS_TIMELINE;
         return KEYS_REDRAW;
     }

@@ -217,6 +217,13 @@ static void keep_cpu(struct model *m, int id, struct model_task *tk, int64_t t)
 
 static void task_enter(struct model_task *tk, int64_t t, int state, int reason)
 {
+    /* A task that began life waiting for work (a request's coroutine
+     * blocked until its request arrives) exists from the end of that
+     * wait; one that spent time in any other state, from its creation. */
+    if (tk->unborn && t > tk->since) {
+        tk->unborn = 0;
+        if (tk->state == TASK_BLOCKED && tk->reason == BLOCK_QUEUE) tk->born = t;
+    }
     tk->state = state;
     tk->reason = reason;
     tk->since = t;
@@ -252,6 +259,8 @@ void model_sink(void *ctx, const struct event *ev)
         tk->until = -1;
         tk->hold_since = -1;
         tk->lock_res = tk->lock_holder = -1;
+        tk->born = ev->t;
+        tk->unborn = 1;
         task_enter(tk, ev->t, TASK_READY, 0);
         break;
     case EV_RUN:
@@ -404,16 +413,51 @@ static size_t span_find(const struct model_span *s, size_t n, int64_t t)
     return lo ? lo - 1 : 0;
 }
 
+int model_task_unborn(const struct model_task *tk)
+{
+    return tk->unborn && tk->state == TASK_BLOCKED && tk->reason == BLOCK_QUEUE;
+}
+
+/* Span i is an instant run between two waits for work: a worker woken
+ * with the others when a request arrived, which found the queue taken
+ * and went back to waiting (not drawn as a run: it did nothing). */
+static int idle_wake(const struct model_task *tk, size_t i)
+{
+    const struct model_span *s = tk->spans;
+    if (s[i].t1 != s[i].t0 || i + 1 >= tk->nspans) return 0;
+    if (s[i + 1].state != TASK_BLOCKED || s[i + 1].reason != BLOCK_QUEUE) return 0;
+    size_t k = i;
+    while (k > 0 && s[k - 1].state == TASK_READY)
+        k--;
+    return k > 0 && s[k - 1].state == TASK_BLOCKED && s[k - 1].reason == BLOCK_QUEUE;
+}
+
 int model_task_cell(const struct model_task *tk, int64_t t0, int64_t t1, int64_t now, int *state,
                     int *reason)
 {
-    if (!tk->nspans || t0 > now || tk->spans[0].t0 >= t1) return 0;
+    if (!tk->nspans || t0 > now || tk->spans[0].t0 >= t1 || t1 <= tk->born) return 0;
     if (t0 == now && now > 0) return 0;
+    if (model_task_unborn(tk)) return 0;
+    if (t0 < tk->born) t0 = tk->born;
+    size_t first = span_find(tk->spans, tk->nspans, t0);
+    {
+        /* The common case on a long run: one span covers the whole cell
+         * (and no instant run sits at its start). */
+        const struct model_span *s = &tk->spans[first];
+        int64_t e = s->t1 < 0 ? now : s->t1;
+        if (s->t0 <= t0 && e >= t1 && (s->t0 < t0 || s->state == TASK_RUNNING) && s->state >= 0 &&
+            s->state < TASK__COUNT && s->reason >= 0 && s->reason < BLOCK__COUNT &&
+            (first + 1 >= tk->nspans || tk->spans[first + 1].t0 >= t1)) {
+            *state = s->state;
+            *reason = s->state == TASK_RUNNING ? 0 : s->reason;
+            return 1;
+        }
+    }
     int64_t acc[TASK__COUNT][BLOCK__COUNT];
     memset(acc, 0, sizeof acc);
     int running = 0, any = 0;
     int last_state = TASK_NEW, last_reason = 0;
-    for (size_t i = span_find(tk->spans, tk->nspans, t0); i < tk->nspans; i++) {
+    for (size_t i = first; i < tk->nspans; i++) {
         const struct model_span *s = &tk->spans[i];
         if (s->t0 >= t1 || s->t0 > now) break;
         int64_t e = s->t1 < 0 ? now : s->t1;
@@ -421,7 +465,8 @@ int model_task_cell(const struct model_task *tk, int64_t t0, int64_t t1, int64_t
         int64_t a = s->t0 > t0 ? s->t0 : t0, b = e < t1 ? e : t1;
         int st = s->state >= 0 && s->state < TASK__COUNT ? s->state : TASK_NEW;
         int rs = s->reason >= 0 && s->reason < BLOCK__COUNT ? s->reason : 0;
-        if (st == TASK_RUNNING && (b > a || (s->t0 >= t0 && s->t0 < t1))) running = 1;
+        if (st == TASK_RUNNING && (b > a || (s->t0 >= t0 && s->t0 < t1 && !idle_wake(tk, i))))
+            running = 1;
         if (b > a) acc[st][rs] += b - a;
         if (b >= a) {
             any = 1;

@@ -76,6 +76,11 @@ struct model_task {
     uint64_t checks_useful, checks_wasted;
     uint64_t yields, preempts;
     char *url; /* last HTTP request */
+    /* When its lane begins: its creation, or for a task created waiting for
+     * work (a request's coroutine before its request arrives), the end of
+     * that first wait; unborn while it lasts. */
+    int64_t born;
+    int unborn;
 };
 
 struct model_cpu {
@@ -133,10 +138,13 @@ const struct model_log *model_log_at(const struct model *m, size_t i);
  * running and the return value says how much: 1 for at least three
  * quarters of the cell, 2 for less (a brief or instantaneous run). Returns
  * 0 if the task did not exist then (or the interval is after now), 1 for
- * any other state.
+ * any other state. An instant run between two waits for work (a worker
+ * woken for a request another took) is not a run.
  */
 int model_task_cell(const struct model_task *tk, int64_t t0, int64_t t1, int64_t now, int *state,
                     int *reason);
+/* 1 while the task still waits for its first work (see born). */
+int model_task_unborn(const struct model_task *tk);
 /* The mark of the highest kind in [t0, t1) (races win over checks), or -1. */
 int model_task_mark(const struct model_task *tk, int64_t t0, int64_t t1);
 /* The task that held the CPU most in [t0, t1), -1 idle, -2 not started;

@@ -34,12 +34,15 @@ expect_line "finished state, coop" "$tmp/coop40" 2 \
 
 # 2. Timeline rows: under loop both tasks sleep at once (ran at 0, then
 # sleeping); under sync Two waits for the CPU (ready) while One sleeps.
+# (Two tasks on 40 rows: each lane is ten rows thick; its name on the first.)
 expect_line "loop: One ran for an instant, then sleeps up to the cursor" "$tmp/loop8" 5 \
-    "│▸One    ▌░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░                                                          │"
-expect_line "loop: Two too" "$tmp/loop8" 6 \
-    "│ Two    ▌░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░                                                          │"
-expect_line "loop: the CPU row marks the switch at 0 and is idle after" "$tmp/loop8" 7 \
-    "│ cpu0   ↕···················································                                                          │"
+    "│▸One           ▌░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░                                                       │"
+expect_line "loop: its readout under the name" "$tmp/loop8" 6 \
+    "│ sleep         ▌░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░                                                       │"
+expect_line "loop: Two too" "$tmp/loop8" 15 \
+    "│ Two           ▌░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░                                                       │"
+expect_line "loop: the CPU row marks the switch at 0 and is idle after" "$tmp/loop8" 25 \
+    "│ cpu0          ↕···············································                                                       │"
 dump "$tmp/sync5" sleep -s sync --dump-screen 120x16 --at 5
 expect_line "sync: Two ready (waiting) while One blocks" "$tmp/sync5" 6 \
     "│ Two    ▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒                                                                                            │"
@@ -61,7 +64,7 @@ f = lambda v: "%.1f" % v
 print("elapsed %s" % f(d["total"]))
 print("session  %s %s" % (d["strategy"], f(d["total"])))
 for t in d["tasks"]:
-    print("%-4s %8s %8s %8s %6d" % (t["name"], f(t["running"]), f(t["ready"]), f(t["blocked"]), t["items"]))
+    print("%-4s%8s%8s%8s%6d" % (t["name"], f(t["running"]), f(t["ready"]), f(t["blocked"]), t["items"]))
 PY
 )
         while IFS= read -r w; do
@@ -75,7 +78,7 @@ LC_ALL=C "$juggle" run sleep -s loop --dump-screen 120x40 --at 8 >"$tmp/ascii" <
 if LC_ALL=C grep -q $'[\x80-\xff]' "$tmp/ascii"; then bad "ASCII dump has non-ASCII bytes"; else ok; fi
 expect_line "ASCII header" "$tmp/ascii" 2 \
     " 1 sync  2 coop  3 poll  4 threads [5 loop]  t 8.0  speed x1  > running"
-grep -q '^|>One    +\.\.\.\.' "$tmp/ascii" && ok || bad "ASCII timeline glyphs"
+grep -q '^|>One           +\.\.\.\.' "$tmp/ascii" && ok || bad "ASCII timeline glyphs"
 
 # 5. Small screens: 20x6 still draws; below it, a notice.
 dump "$tmp/small" sleep --dump-screen 20x6 --at 3

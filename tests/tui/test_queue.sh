@@ -41,11 +41,16 @@ for m in marks:
         peak, tpeak = q, m // 2
 assert peak == qmax, "the trace's longest queue %d is not --json's %d" % (peak, qmax)
 assert tpeak / UNIT <= mid, "the peak (%.2f) comes after the dump's time" % (tpeak / UNIT)
-rows = open(dump).read().split("\n")
+# At 150 columns and more the totals have a column of their own: keep the
+# timeline's part of each row.
+rows = [r.split("││")[0] for r in open(dump).read().split("\n")]
 axis = next(r for r in rows if r.startswith("│time"))
-qrow = [r for r in rows if r.startswith("│ queue ")]
-assert len(qrow) == 1, "one queue row, got %d" % len(qrow)
-qrow = qrow[0]
+# The queue lane: from its label row down to the first CPU lane; one row
+# or, on a tall screen, a bar chart several rows high (top row = label).
+first = next(i for i, r in enumerate(rows) if r.startswith("│ queue "))
+last = next(i for i, r in enumerate(rows) if i > first and r.startswith("│ cpu"))
+lane = rows[first:last]
+assert lane, "no queue lane"
 # Column of a time from the axis labels (each label starts at its tick's cell).
 ticks = [(float(m.group()), m.start()) for m in re.finditer(r"\d+(\.\d+)?", axis)]
 assert len(ticks) >= 2, "axis labels: " + axis
@@ -53,13 +58,17 @@ assert len(ticks) >= 2, "axis labels: " + axis
 per_col = (v1 - v0) / (x1 - x0)
 col = lambda t: x0 + int((t - v0) / per_col)
 bars = "▁▂▃▄▅▆▇█"
-cells = qrow[x0:].rstrip(" │")
+bottom = lane[-1]
+cells = bottom[x0:].rstrip(" │")
 assert cells and all(ch in bars + "·" for ch in cells), "queue cells: %r" % cells
+for r in lane[:-1]:
+    assert all(ch in bars + " " for ch in r[x0:].rstrip(" │")), "queue lane row: %r" % r
 # Drawn up to the play head (the cursor's cell), nothing after it.
 assert abs(x0 + len(cells) - 1 - col(mid)) <= 1, "row ends at %d, play head at %d" % (x0 + len(cells) - 1, col(mid))
+def full(x):  # the bar at column x reaches the top of the lane
+    return x < len(lane[0]) and lane[0][x] == "█"
 c = col(tpeak / UNIT)
-near = qrow[c - 1:c + 2]
-assert "█" in near, "no peak bar near column %d (t %.2f): %r" % (c, tpeak / UNIT, near)
+assert any(full(x) for x in range(c - 1, c + 2)), "no full bar near column %d (t %.2f): %r" % (c, tpeak / UNIT, lane[0][c - 1:c + 2])
 # Before the queue first reached half its peak, no cell shows a full bar.
 half, q = None, 0
 for m in marks:
@@ -67,16 +76,16 @@ for m in marks:
     if q * 2 >= peak:
         half = m // 2
         break
-assert "█" not in qrow[x0:col(half / UNIT) - 1], "a full bar before the queue was half full"
+assert not any(full(x) for x in range(x0, col(half / UNIT) - 1)), "a full bar before the queue was half full"
 # The totals say the same number (where the totals box is wide enough).
-assert len(rows[0]) < 160 or any("longest queue %d" % qmax in r for r in rows), "totals: longest queue %d" % qmax
+assert len(rows[0]) < 160 or "longest queue %d" % qmax in open(dump).read(), "totals: longest queue %d" % qmax
 print("peak %d at %.2f, column %d" % (peak, tpeak / UNIT, c))
 PY
 done
 
 # ASCII: digits, 8 at the peak.
 LC_ALL=C "$juggle" run webserver -s sync --dump-screen 160x30 --at "$mid" >"$tmp/ascii" </dev/null
-grep -qE '^\| queue +[1-8.]*8' "$tmp/ascii" && ok || { bad "ASCII queue row with digits"; grep queue "$tmp/ascii"; }
+grep -qE '^\| (queue|max [0-9]+|) +[1-8. ]*8' "$tmp/ascii" && ok || { bad "ASCII queue row with digits"; grep -A3 queue "$tmp/ascii"; }
 if LC_ALL=C grep -q $'[\x80-\xff]' "$tmp/ascii"; then bad "ASCII dump has non-ASCII bytes"; else ok; fi
 
 # Every strategy of the web server has the row; a scene without requests has none.
@@ -91,7 +100,7 @@ done
 
 # A replay of the run shows the same row at the same time.
 "$juggle" replay "$tmp/trace.jsonl" --dump-screen 160x30 --at "$mid" >"$tmp/rep" </dev/null
-[ "$(grep '^│ queue ' "$tmp/rep")" == "$(grep '^│ queue ' "$tmp/dump-160x30")" ] && ok ||
+[ "$(grep -A4 '^│ queue ' "$tmp/rep")" == "$(grep -A4 '^│ queue ' "$tmp/dump-160x30")" ] && ok ||
     bad "replay: the queue row differs from the live run's"
 
 finish
