@@ -43,7 +43,8 @@ static void cpu_next(struct workload *base, int task, int64_t now, const struct 
     (void)last;
     if (task == c->nworkers) { /* the ticker */
         if (c->running == 0) {
-            work_say(&c->em, task, "Ticker ticked %lld times", (long long)c->ticks);
+            work_say(&c->em, task, "Ticker ticked %lld time%s", (long long)c->ticks,
+                     c->ticks == 1 ? "" : "s");
             step_simple(out, STEP_DONE, 0, 0);
         } else if (c->yields) {
             /* A generator cannot sleep without stalling everyone: it checks

@@ -210,13 +210,26 @@ void app_compute_compare(struct app *a)
     a->compare_poll_interval = a->sc->poll_interval;
 }
 
+void app_format_duration(char *buf, size_t n, int64_t ns)
+{
+    int dec = 1;
+    while (dec < 6 && ns > 0) {
+        int64_t scale = UNIT_NS;
+        for (int i = 0; i < dec; i++)
+            scale /= 10;
+        if (ns % scale == 0 || ns >= scale * 10) break;
+        dec++;
+    }
+    snprintf(buf, n, "%.*f", dec, units_of_ns(ns));
+}
+
 void app_run_label(const struct app *a, char *buf, size_t n)
 {
     const char *name = a->model.strategy[0] ? a->model.strategy : strategy_name(a->strategy);
     char iv[32] = "";
     if (a->sc && strcmp(name, "poll") == 0 && a->sc->poll_interval != a->orig_poll_interval) {
         char u[24];
-        scene_format_units(u, sizeof u, a->sc->poll_interval);
+        app_format_duration(u, sizeof u, a->sc->poll_interval);
         snprintf(iv, sizeof iv, "/%s", u);
     }
     snprintf(buf, n, "%s%s%s", name, iv,
@@ -316,6 +329,7 @@ int app_start(struct app *a)
     a->playhead = 0;
     a->noted = 0;
     a->view_t0 = 0;
+    a->zoom = 0; /* each run opens fitted */
     a->follow = 1;
     a->log_scroll = 0;
     if (a->source == APP_REPLAY) {
@@ -549,7 +563,7 @@ void app_set_poll_interval(struct app *a, int64_t ns)
     app_note_session(a);
     a->sc->poll_interval = ns;
     char u[24];
-    scene_format_units(u, sizeof u, ns);
+    app_format_duration(u, sizeof u, ns);
     app_status(a, "poll interval %s", u);
     if (a->source == APP_SIM && strcmp(strategy_name(a->strategy), "poll") == 0) {
         /* Live: rerun to the same moment under the new interval. */

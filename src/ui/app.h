@@ -32,7 +32,7 @@
 #include "ui/tui.h"
 
 enum app_source { APP_SIM, APP_REAL, APP_REPLAY };
-enum app_overlay { OVERLAY_NONE, OVERLAY_HELP, OVERLAY_COMPARE, OVERLAY_DETAIL };
+enum app_overlay { OVERLAY_NONE, OVERLAY_HELP, OVERLAY_COMPARE, OVERLAY_DETAIL, OVERLAY_LEGEND };
 enum app_focus { FOCUS_TIMELINE, FOCUS_LOG };
 
 /* Wall-clock seconds a scene's default run takes at speed x1. */
@@ -213,6 +213,10 @@ void app_close_recorder(struct app *a, int complete);
 
 /* Sets the status line (printf). */
 void app_status(struct app *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* A duration in scene units with as many decimals as it needs to show
+ * (at least one, so 15.0, 0.47, 0.001): never 0.0 for a positive one. */
+void app_format_duration(char *buf, size_t n, int64_t ns);
 
 /* The label of the current run in the session line. */
 void app_run_label(const struct app *a, char *buf, size_t n);

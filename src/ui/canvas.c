@@ -62,7 +62,13 @@ int canvas_width(const char *s)
 {
     int w = 0;
     while (*s) {
-        int n = seq_len((unsigned char)*s);
+        unsigned char b = (unsigned char)*s;
+        if (b < 0x20 || b == 0x7f) { /* caret notation: ^[ */
+            s++;
+            w += 2;
+            continue;
+        }
+        int n = seq_len(b);
         for (int i = 1; i < n; i++)
             if (!s[i]) return w + 1;
         s += n;
@@ -78,11 +84,23 @@ int canvas_put(struct canvas *c, int x, int y, int role, const char *s, int maxw
     while (*s && (maxw < 0 || w < maxw)) {
         int n = seq_len((unsigned char)*s);
         int ok = 1;
-        for (int i = 1; i < n; i++)
+        for (int i = 1; i < n && ok; i++)
             if (((unsigned char)s[i] & 0xc0) != 0x80) ok = 0;
+        unsigned char b0 = (unsigned char)*s, b1 = n > 1 ? (unsigned char)s[1] : 0;
+        if (ok && n == 1 && (b0 < 0x20 || b0 == 0x7f)) {
+            /* A control character (an escape sequence's ESC...): shown in
+             * caret notation, ^[ , never sent to the terminal. */
+            char caret[3] = {'^', (char)(b0 ^ 0x40), 0};
+            if (maxw >= 0 && w + 2 > maxw) caret[1] = 0;
+            w += canvas_put(c, x + w, y, role, caret, -1);
+            s++;
+            continue;
+        }
         struct canvas_cell *cell = canvas_at(c, x + w, y);
         if (cell) {
-            if (!ok || (n == 1 && ((unsigned char)*s < 0x20 || *s == 0x7f))) {
+            /* Invalid UTF-8 and the C1 controls (U+0080-U+009F, which some
+             * terminals obey as CSI and friends) become '?'. */
+            if (!ok || (n == 2 && b0 == 0xc2 && b1 < 0xa0)) {
                 cell->ch[0] = '?';
                 cell->ch[1] = 0;
             } else {

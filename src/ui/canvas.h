@@ -31,8 +31,12 @@ struct canvas_cell *canvas_at(struct canvas *c, int x, int y);
 
 /*
  * Writes the UTF-8 string s at x, y in role, at most maxw cells (maxw < 0:
- * to the right edge). Control characters become '?'. Returns the number of
- * cells the string takes (even where clipped by the edge).
+ * to the right edge). Nothing reaches the terminal that it could obey:
+ * control characters are written in caret notation (ESC as ^[, two
+ * cells), C1 controls and invalid UTF-8 as '?'. This is the one place
+ * text meets the screen, so task names and log lines from a scene or a
+ * trace are made safe here. Returns the number of cells the string takes
+ * (even where clipped by the edge).
  */
 int canvas_put(struct canvas *c, int x, int y, int role, const char *s, int maxw);
 /* printf, then canvas_put. */

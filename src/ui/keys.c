@@ -34,12 +34,23 @@ static int act_pause(struct app *a, int code)
         a->paused = 0;
     } else {
         a->paused = !a->paused;
+        if (a->source == APP_REAL && a->paused)
+            app_status(a, "view paused; the real run goes on (its threads cannot be paused)");
+        else if (a->source == APP_REAL)
+            app_status(a, "view follows the real run again");
     }
     return KEYS_REDRAW | KEYS_TIMER;
 }
 
 static int act_speed(struct app *a, int code)
 {
+    if (a->source == APP_REAL) {
+        app_status(a,
+                   "a real run goes at the wall clock (1 unit = %.3g s): +/- apply to "
+                   "simulations and replays",
+                   a->time_scale);
+        return KEYS_REDRAW;
+    }
     if (code == '-' || code == '_') {
         if (a->speed_exp > -8) a->speed_exp--;
     } else if (a->speed_exp < 10) {
@@ -155,6 +166,12 @@ static int act_enter(struct app *a, int code)
     return overlay_toggle(a, OVERLAY_DETAIL);
 }
 
+static int act_legend(struct app *a, int code)
+{
+    (void)code;
+    return overlay_toggle(a, OVERLAY_LEGEND);
+}
+
 static int act_help(struct app *a, int code)
 {
     (void)code;
@@ -192,7 +209,11 @@ static int act_write(struct app *a, int code)
 
 static int act_step(struct app *a, int code)
 {
-    if (a->source == APP_REAL) return 0;
+    if (a->source == APP_REAL) {
+        app_status(a, "a real run cannot be stepped; press m for the simulation, or w and "
+                      "replay the trace");
+        return KEYS_REDRAW;
+    }
     app_step(a, code == '.' ? 1 : -1);
     return KEYS_REDRAW;
 }
@@ -237,6 +258,7 @@ const struct key_binding keys_table[] = {
     {{'m'}, "m", "toggle simulated / real execution", act_mode, KEYS_MAIN},
     {{'[', ']'}, "[ ]", "halve / double the poll interval", act_interval, KEYS_MAIN},
     {{'w'}, "w", "write the run to a trace file", act_write, KEYS_MAIN},
+    {{'g'}, "g", "the legend: every glyph and what it means", act_legend, KEYS_MAIN},
     {{'?'}, "?", "this help", act_help, KEYS_MAIN},
     {{27}, "Esc", "close a panel", act_escape, KEYS_MAIN},
     {{'q', 'Q'}, "q", "quit", act_quit, KEYS_MAIN | KEYS_PICKER},

@@ -159,6 +159,32 @@ static void mark_add(struct model_mark **mk, size_t *n, size_t *cap, int64_t t, 
     (*mk)[(*n)++] = (struct model_mark){t, kind};
 }
 
+/* A simulated run's text with ${server} (the embedded delay server a real
+ * run starts on loopback, at a port it picks) replaced by that address's
+ * host; a real run's texts already carry the address. malloc'd. */
+static char *sim_text(const struct model *m, const char *s)
+{
+    static const char var[] = "${server}", host[] = "http://127.0.0.1";
+    if (!s) return xstrdup("");
+    const char *p = m->real ? NULL : strstr(s, var);
+    if (!p) return xstrdup(s);
+    size_t n = 0, vl = sizeof var - 1, hl = sizeof host - 1;
+    for (const char *q = p; q; q = strstr(q + vl, var))
+        n++;
+    char *out = xmalloc(strlen(s) + n * hl + 1), *w = out;
+    for (const char *q = s; *q;) {
+        if (strncmp(q, var, vl) == 0) {
+            memcpy(w, host, hl);
+            w += hl;
+            q += vl;
+        } else {
+            *w++ = *q++;
+        }
+    }
+    *w = 0;
+    return out;
+}
+
 static struct model_task *task_of(struct model *m, int id)
 {
     if (id < 0 || (size_t)id >= m->ntasks || !m->tasks[id].name) return NULL;
@@ -331,7 +357,7 @@ void model_sink(void *ctx, const struct event *ev)
         } else {
             l = &m->log[(m->logstart + m->nlog++) % MODEL_MAX_LOG];
         }
-        *l = (struct model_log){ev->t, ev->task, xstrdup(ev->text ? ev->text : "")};
+        *l = (struct model_log){ev->t, ev->task, sim_text(m, ev->text)};
         break;
     }
     case EV_POLL:
@@ -365,7 +391,7 @@ void model_sink(void *ctx, const struct event *ev)
     case EV_HTTP_START:
         if (!tk) break;
         free(tk->url);
-        tk->url = xstrdup(ev->text ? ev->text : "?");
+        tk->url = sim_text(m, ev->text ? ev->text : "?");
         break;
     case EV_TASK_DONE:
         if (!tk) break;

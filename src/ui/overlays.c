@@ -13,6 +13,7 @@
 #include "ui/keys.h"
 #include "ui/lesson.h"
 #include "ui/theme.h"
+#include "ui/timeline.h"
 
 #define MAX_WARN 6
 
@@ -219,4 +220,18 @@ void overlays_picker(struct canvas *c, struct app *a)
         canvas_printf(c, 3, 2 + r, sel ? THEME_SELECTED : THEME_NORMAL, -1, "%-*s  %s", nw,
                       a->pick_name[i], a->pick_title[i]);
     }
+}
+
+void overlays_legend(struct canvas *c, struct app *a)
+{
+    (void)a;
+    int x, y, w = 84, h = LEG__COUNT + 4;
+    overlay_box(c, w, h, "legend: every glyph on screen", &x, &y);
+    w = w > c->cols - 2 ? c->cols - 2 : w;
+    h = h > c->rows - 3 ? c->rows - 3 : h;
+    for (int e = 0, r = 0; e < LEG__COUNT && r < h - 3; e++, r++) {
+        canvas_put(c, x + 2, y + 1 + r, legend_items[e].role, legend_glyph(e), 8);
+        canvas_put(c, x + 11, y + 1 + r, THEME_NORMAL, legend_items[e].full, w - 13);
+    }
+    canvas_put(c, x + 2, y + h - 2, THEME_DIM, "Esc or g closes", w - 4);
 }

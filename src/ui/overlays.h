@@ -12,5 +12,7 @@ void overlays_help(struct canvas *c, struct app *a);
 void overlays_compare(struct canvas *c, struct app *a);
 void overlays_detail(struct canvas *c, struct app *a);
 void overlays_picker(struct canvas *c, struct app *a);
+/* Every glyph the screen can show, with what it means (key g). */
+void overlays_legend(struct canvas *c, struct app *a);
 
 #endif

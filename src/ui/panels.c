@@ -34,6 +34,12 @@ static const char *state_text(const struct app *a, int *role)
     *role = THEME_STATE_RUN;
     if (app_finished(a)) {
         *role = a->model.failed ? THEME_ERROR : THEME_STATE_PAUSE;
+        if (!a->model.ended) {
+            /* A trace whose recording was cut short, or a real run whose
+             * journal filled: the run did not end on screen. */
+            *role = THEME_WARN;
+            return "incomplete";
+        }
         return a->model.failed ? "failed" : "finished";
     }
     if (a->paused) {
@@ -328,7 +334,7 @@ static void draw_totals(struct canvas *c, struct app *a, int x, int y, int w, in
     if (row < h) row += draw_session(c, a, x, y + row, w, h - row > 3 ? 3 : h - row);
     if (row < h) row += draw_lesson(c, a, x, y + row, w, h - row);
     if (row < h && a->sc && strcmp(m->strategy, "poll") == 0) {
-        fmt_u(t, sizeof t, a->sc->poll_interval);
+        app_format_duration(t, sizeof t, a->sc->poll_interval);
         char ww[32];
         fmt_u(ww, sizeof ww, stats_worst_wait(st));
         canvas_printf(c, x, y + row++, THEME_NORMAL, w, "poll interval %s ([ ]), worst wait %s", t,
@@ -466,6 +472,7 @@ void panels_draw(struct canvas *c, struct app *a)
     case OVERLAY_HELP: overlays_help(c, a); break;
     case OVERLAY_COMPARE: overlays_compare(c, a); break;
     case OVERLAY_DETAIL: overlays_detail(c, a); break;
+    case OVERLAY_LEGEND: overlays_legend(c, a); break;
     default: break;
     }
     draw_status(c, a);

@@ -42,7 +42,9 @@ const struct legend_item legend_items[LEG__COUNT] = {
     [LEG_SWITCH] = {GLYPH_SWITCH, NULL, THEME_SWITCH, "switch", "a context switch in the cell"},
     [LEG_LEVELS] = {-1, NULL, THEME_QUEUE, "waiting",
                     "queue lane: requests arrived, not yet started (scale on the left)"},
-    [LEG_CURSOR] = {-1, NULL, THEME_CURSOR, "now", "the play head"},
+    [LEG_CURSOR] = {-1, NULL, THEME_CURSOR, "now", "the play head (on the axis; its column)"},
+    [LEG_SELECT] = {GLYPH_SELECT, NULL, THEME_SELECTED, "selected",
+                    "the selected task (Up/Down, Enter for its detail)"},
     [LEG_FAILED] = {-1, "!", THEME_ERROR, "failed", "session: that run failed"},
 };
 
@@ -50,7 +52,8 @@ const char *legend_glyph(int entry)
 {
     if (entry < 0 || entry >= LEG__COUNT) return "?";
     const struct legend_item *it = &legend_items[entry];
-    if (entry == LEG_LEVELS) return theme_utf8() ? "\u2581\u2585\u2588" : "158";
+    if (entry == LEG_LEVELS)
+        return theme_utf8() ? "\u2581\u2582\u2583\u2584\u2585\u2586\u2587\u2588" : "1-8";
     if (entry == LEG_CURSOR) return theme_utf8() ? "\u25bc" : "v";
     return it->glyph >= 0 ? theme_glyph(it->glyph) : it->text_glyph;
 }
@@ -103,6 +106,9 @@ static void view_range(struct app *a, int tw, int64_t *t0, int64_t *npc)
         if (a->playhead >= a->view_t0 + width - *npc || a->playhead < a->view_t0)
             a->view_t0 = a->playhead - width * 3 / 4;
     }
+    /* Never past the end of the run: its last column holds the end. */
+    int64_t end = app_end(a) >= 0 ? app_end(a) : -1;
+    if (end >= 0 && a->view_t0 + width - *npc > end) a->view_t0 = end - width + *npc;
     if (a->view_t0 < 0) a->view_t0 = 0;
     *t0 = a->view_t0;
 }
@@ -271,7 +277,7 @@ static const char *readout(const struct model_task *tk)
     switch (tk->state) {
     case TASK_RUNNING: return "running";
     case TASK_READY: return "ready";
-    case TASK_BLOCKED: return tk->stall ? "blocked*" : block_reason_name(tk->reason);
+    case TASK_BLOCKED: return tk->stall ? "holds CPU" : block_reason_name(tk->reason);
     case TASK_DONE: return "done";
     default: return "";
     }
@@ -435,10 +441,11 @@ static void draw_legend(struct canvas *c, struct app *a, int x, int y, int w, in
     for (int pass = 0; pass < 2; pass++)
         for (int e = 0; e < LEG__COUNT; e++) {
             int used = (a->legend_used >> e) & 1;
-            if (used == !pass && e != LEG_CURSOR && e != LEG_FAILED) order[n++] = e;
+            if (used == !pass && e != LEG_CURSOR && e != LEG_SELECT && e != LEG_FAILED)
+                order[n++] = e;
         }
     int cx = x, row = 0, shown = 0;
-    const char *more = "g: all";
+    const char *more = "g all";
     int mw = canvas_width(more);
     for (int i = 0; i < n; i++) {
         const struct legend_item *it = &legend_items[order[i]];
@@ -519,7 +526,7 @@ void timeline_draw(struct canvas *c, struct app *a, int x, int y, int w, int h, 
 
     struct lane_geom g = {.x = x, .nw = name_width(a)};
     if (qm && g.nw < 7) g.nw = 7;          /* "queue", "max 117" */
-    if (thick > 1 && g.nw < 8) g.nw = 8;   /* "blocked*" */
+    if (thick > 1 && g.nw < 9) g.nw = 9;   /* "holds CPU" */
     if (thick > 2 && g.nw < 11) g.nw = 11; /* "wait  123.4" */
     g.lw = g.nw + 4;                       /* selection mark, name, space, warning mark, space */
     if (g.lw > w / 2) g.lw = w / 2;

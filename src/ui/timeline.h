@@ -41,6 +41,7 @@ enum legend_entry {
     LEG_SWITCH,
     LEG_LEVELS,
     LEG_CURSOR,
+    LEG_SELECT,
     LEG_FAILED,
     LEG__COUNT
 };

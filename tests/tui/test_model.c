@@ -195,13 +195,23 @@ static void canvas__clips_and_counts_utf8_cells(void **state)
     assert_int_equal(canvas_put(&c, 0, 0, 0, "a\u2588b", -1), 3);
     assert_int_equal(canvas_put(&c, 4, 1, 0, "xyz", -1), 2);
     canvas_put(&c, 2, 5, 0, "outside", -1);
-    canvas_put(&c, 0, 1, 0, "\t", 1);
+    canvas_put(&c, 0, 1, 0, "\t", 1); /* ^I, clipped to one cell */
     char buf[64];
     canvas_row_text(&c, 0, buf, sizeof buf);
     assert_string_equal(buf, "a\u2588b");
     canvas_row_text(&c, 1, buf, sizeof buf);
-    assert_string_equal(buf, "?   xy");
+    assert_string_equal(buf, "^   xy");
     assert_int_equal(canvas_width("\u2588\u2591x"), 3);
+    /* An escape sequence in a name is shown, not obeyed; C1 CSI too. */
+    canvas_resize(&c, 16, 1);
+    assert_int_equal(canvas_put(&c, 0, 0, 0,
+                                "\x1b[31mA\xc2\x9b"
+                                "2J",
+                                -1),
+                     10);
+    canvas_row_text(&c, 0, buf, sizeof buf);
+    assert_string_equal(buf, "^[[31mA?2J");
+    assert_int_equal(canvas_width("\x1b[0m"), 5);
     canvas_done(&c);
 }
 
