@@ -91,6 +91,13 @@ static void enter(struct stats_task *tk, int state, int64_t t)
     tk->since = t;
 }
 
+int stats_due_wait(int state, int reason, int64_t since, int64_t until, int64_t t)
+{
+    if (state != TASK_BLOCKED || until < since || until >= t) return 0;
+    return reason == BLOCK_SLEEP || reason == BLOCK_IO || reason == BLOCK_HTTP ||
+           reason == BLOCK_EXTERNAL;
+}
+
 static struct stats_task *task_of(struct stats *st, int id)
 {
     if (id < 0 || (size_t)id >= st->ntasks) return NULL;
@@ -164,8 +171,14 @@ void stats_sink(void *ctx, const struct event *ev)
          * task that stands for one and is put back in line (coop's Kids
          * after a yield) is waiting for the parent again. */
         if (tk && tk->role == ROLE_ATTENTION && tk->resp_until < 0) tk->resp_until = ev->t;
-        /* fall through */
+        if (tk) enter(tk, TASK_READY, ev->t);
+        break;
     case EV_WAKE:
+        /* A timed wait that ended before the wake (a sleep or a response
+         * due while the thread or the loop was busy elsewhere): from its
+         * end the task was only waiting for the CPU. */
+        if (tk && stats_due_wait(tk->state, tk->reason, tk->since, tk->until, ev->t))
+            enter(tk, TASK_READY, tk->until);
         if (tk) enter(tk, TASK_READY, ev->t);
         break;
     case EV_BLOCK:
@@ -277,7 +290,15 @@ int64_t stats_task_time(const struct stats_task *tk, int state, int64_t t)
                    : state == TASK_READY   ? tk->ready
                    : state == TASK_BLOCKED ? tk->blocked
                                            : 0;
-    if (tk->state == state && t > tk->since) base += t - tk->since;
+    if (t <= tk->since) return base;
+    if (stats_due_wait(tk->state, tk->reason, tk->since, tk->until, t)) {
+        /* An open timed wait past its due time: blocked until then, ready
+         * since (as EV_WAKE will count it). */
+        if (state == TASK_BLOCKED) base += tk->until - tk->since;
+        if (state == TASK_READY) base += t - tk->until;
+        return base;
+    }
+    if (tk->state == state) base += t - tk->since;
     return base;
 }
 

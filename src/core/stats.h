@@ -114,6 +114,12 @@ void stats_latency(const struct stats *st, struct stats_latency *out);
 /* A resource's name, or "?". */
 const char *stats_resource(const struct stats *st, int id);
 
+/* 1 if a task blocked since `since` in a timed wait (sleep, I/O, HTTP,
+ * external) that was due at `until` is, at t, past it: from `until` it
+ * only waits for the CPU (the loop was blocked, the thread busy), and
+ * counts as ready. A poll-wait, a lock or a queue is not a timed wait. */
+int stats_due_wait(int state, int reason, int64_t since, int64_t until, int64_t t);
+
 /* A task's total in state (running/ready/blocked) including the open span
  * up to time t, for live views. */
 int64_t stats_task_time(const struct stats_task *tk, int state, int64_t t);

@@ -172,7 +172,10 @@ void app_seek(struct app *a, int64_t t);
 /* Advances the play head by wall_ns of wall time at the current speed (or
  * to the real clock). Returns 1 if anything changed. */
 int app_tick(struct app *a, int64_t wall_ns);
-/* Steps one event forward (dir > 0) or back. */
+/* One line saying what an event did ("switch Kids→Checkbook on cpu0"). */
+void app_describe_event(const struct app *a, const struct event *ev, char *buf, size_t n);
+/* Steps one event forward (dir > 0) or back; the status line then names
+ * the event just crossed: "event 37/254 t 19.8: switch A→B on cpu0". */
 void app_step(struct app *a, int dir);
 /* Feeds journal events up to the play head to the model (after real
  * events arrived). */

@@ -188,3 +188,55 @@ int lesson_lines(int kind, const struct stats *st, int64_t queue_max, char (*out
     }
     return n;
 }
+
+/* What member i waits for, in a few words: "washer", "the thread". */
+static void wait_label(const struct stats *st, size_t i, char *buf, size_t n)
+{
+    int w = st->cycle[i].waits;
+    snprintf(buf, n, "%s", w >= 0 ? stats_resource(st, w) : "thread");
+}
+
+/* Appends n copies of s to buf (of LESSON_LINE bytes) at *len. */
+static void repeat(char *buf, size_t *len, const char *s, int n)
+{
+    for (int k = 0; k < n && *len < LESSON_LINE; k++)
+        *len += (size_t)snprintf(buf + *len, LESSON_LINE - *len, "%s", s);
+}
+
+int lesson_cycle_graph(const struct stats *st, int utf8, char (*out)[LESSON_LINE], int max)
+{
+    if (!st->deadlock || st->ncycle < 2 || max < 1) return 0;
+    const char *h = utf8 ? "\u2500" : "-", *arrow = utf8 ? "\u25b6" : ">";
+    char lab0[48], lab1[48];
+    if (st->ncycle == 2 && max >= 3) {
+        /*   A -washer--> B      each waits for what the other holds
+         *   ^            |
+         *   +-dryer------+                                          */
+        wait_label(st, 0, lab0, sizeof lab0);
+        wait_label(st, 1, lab1, sizeof lab1);
+        const char *a = task_name(st, st->cycle[0].task), *b = task_name(st, st->cycle[1].task);
+        int l0 = (int)strlen(lab0), l1 = (int)strlen(lab1);
+        int seg = (l0 > l1 ? l0 : l1) + 4;
+        int bcol = 2 + (int)strlen(a) + 1 + seg + 1;
+        size_t n = 0;
+        n += (size_t)snprintf(out[0], LESSON_LINE, "  %s %s%s", a, h, lab0);
+        repeat(out[0], &n, h, seg - 2 - l0);
+        snprintf(out[0] + n, LESSON_LINE - n, "%s %s", arrow, b);
+        snprintf(out[1], LESSON_LINE, "  %s%*s%s", utf8 ? "\u25b2" : "^", bcol - 3, "",
+                 utf8 ? "\u2502" : "|");
+        n = (size_t)snprintf(out[2], LESSON_LINE, "  %s%s%s", utf8 ? "\u2514" : "+", h, lab1);
+        repeat(out[2], &n, h, bcol - 4 - l1);
+        snprintf(out[2] + n, LESSON_LINE - n, "%s", utf8 ? "\u2518" : "+");
+        return 3;
+    }
+    /* A chain: A -washer-> B -dryer-> C ... -> A */
+    size_t n = (size_t)snprintf(out[0], LESSON_LINE, "  ");
+    for (size_t i = 0; i < st->ncycle && n < LESSON_LINE; i++) {
+        wait_label(st, i, lab0, sizeof lab0);
+        n += (size_t)snprintf(out[0] + n, LESSON_LINE - n, "%s %s%s%s%s ",
+                              task_name(st, st->cycle[i].task), h, lab0, h, arrow);
+    }
+    if (n < LESSON_LINE)
+        snprintf(out[0] + n, LESSON_LINE - n, "%s", task_name(st, st->cycle[0].task));
+    return 1;
+}

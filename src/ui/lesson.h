@@ -43,6 +43,13 @@ void lesson_columns(int kind, const struct stats *st, struct lesson *out);
 int lesson_lines(int kind, const struct stats *st, int64_t queue_max, char (*out)[LESSON_LINE],
                  int *bad, int max);
 
+/*
+ * The wait-for cycle as a small graph, a line each into out (at most max):
+ * each member points at the member that holds what it waits for, the last
+ * back at the first. utf8 picks box drawing or ASCII. Returns the lines.
+ */
+int lesson_cycle_graph(const struct stats *st, int utf8, char (*out)[LESSON_LINE], int max);
+
 /* The member of the wait-for cycle that holds what member i waits for
  * (its resource, or for a member that waits for no resource, the thread
  * the other member keeps), as a task id, or -1. */

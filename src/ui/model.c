@@ -315,6 +315,9 @@ void model_sink(void *ctx, const struct event *ev)
         break;
     case EV_WAKE:
         if (!tk) break;
+        /* A timed wait due before the wake: ready from its due time. */
+        if (stats_due_wait(tk->state, tk->reason, tk->since, tk->until, ev->t))
+            task_enter(tk, tk->until, TASK_READY, 0);
         task_enter(tk, ev->t, TASK_READY, 0);
         tk->until = -1;
         break;
@@ -385,6 +388,8 @@ void model_sink(void *ctx, const struct event *ev)
         tk->lock_res = tk->lock_holder = -1;
         break;
     case EV_RACE:
+        if (m->races < MODEL_MAX_RACES)
+            m->races_at[m->races] = (struct model_race){ev->t, ev->task, ev->value, ev->value2};
         m->races++;
         if (tk) mark_add(&tk->marks, &tk->nmarks, &tk->capmarks, ev->t, MARK_RACE);
         break;
@@ -458,6 +463,30 @@ static int idle_wake(const struct model_task *tk, size_t i)
     return k > 0 && s[k - 1].state == TASK_BLOCKED && s[k - 1].reason == BLOCK_QUEUE;
 }
 
+/* Time by state and reason within a cell, and the last state seen. */
+struct cell_acc {
+    int64_t acc[TASK__COUNT][BLOCK__COUNT];
+    int any, last_state, last_reason;
+};
+
+static void cell_add(struct cell_acc *c, int64_t a, int64_t b, int st, int rs)
+{
+    if (b > a) c->acc[st][rs] += b - a;
+    if (b >= a) {
+        c->any = 1;
+        c->last_state = st;
+        c->last_reason = rs;
+    }
+}
+
+/* Span i is the task's open wait whose due time has passed by now. */
+static int open_due(const struct model_task *tk, size_t i, int64_t now)
+{
+    const struct model_span *s = &tk->spans[i];
+    return i + 1 == tk->nspans && s->t1 < 0 &&
+           stats_due_wait(s->state, s->reason, s->t0, tk->until, now);
+}
+
 int model_task_cell(const struct model_task *tk, int64_t t0, int64_t t1, int64_t now, int *state,
                     int *reason)
 {
@@ -471,18 +500,17 @@ int model_task_cell(const struct model_task *tk, int64_t t0, int64_t t1, int64_t
          * (and no instant run sits at its start). */
         const struct model_span *s = &tk->spans[first];
         int64_t e = s->t1 < 0 ? now : s->t1;
-        if (s->t0 <= t0 && e >= t1 && (s->t0 < t0 || s->state == TASK_RUNNING) && s->state >= 0 &&
-            s->state < TASK__COUNT && s->reason >= 0 && s->reason < BLOCK__COUNT &&
+        if (s->t0 <= t0 && e >= t1 && (s->t0 < t0 || s->state == TASK_RUNNING) &&
+            !open_due(tk, first, now) && s->state >= 0 && s->state < TASK__COUNT &&
+            s->reason >= 0 && s->reason < BLOCK__COUNT &&
             (first + 1 >= tk->nspans || tk->spans[first + 1].t0 >= t1)) {
             *state = s->state;
             *reason = s->state == TASK_RUNNING ? 0 : s->reason;
             return 1;
         }
     }
-    int64_t acc[TASK__COUNT][BLOCK__COUNT];
-    memset(acc, 0, sizeof acc);
-    int running = 0, any = 0;
-    int last_state = TASK_NEW, last_reason = 0;
+    struct cell_acc c = {.last_state = TASK_NEW};
+    int running = 0;
     for (size_t i = first; i < tk->nspans; i++) {
         const struct model_span *s = &tk->spans[i];
         if (s->t0 >= t1 || s->t0 > now) break;
@@ -493,13 +521,18 @@ int model_task_cell(const struct model_task *tk, int64_t t0, int64_t t1, int64_t
         int rs = s->reason >= 0 && s->reason < BLOCK__COUNT ? s->reason : 0;
         if (st == TASK_RUNNING && (b > a || (s->t0 >= t0 && s->t0 < t1 && !idle_wake(tk, i))))
             running = 1;
-        if (b > a) acc[st][rs] += b - a;
-        if (b >= a) {
-            any = 1;
-            last_state = st;
-            last_reason = rs;
+        if (open_due(tk, i, now)) {
+            /* Its sleep or response is due, but it has not been woken: from
+             * then on it only waits for the CPU (as stats counts it). */
+            int64_t d = tk->until;
+            cell_add(&c, a, b < d ? b : d, st, rs);
+            cell_add(&c, a > d ? a : d, b, TASK_READY, 0);
+        } else {
+            cell_add(&c, a, b, st, rs);
         }
     }
+    int64_t(*acc)[BLOCK__COUNT] = c.acc;
+    int any = c.any, last_state = c.last_state, last_reason = c.last_reason;
     if (!any) return 0;
     if (running) {
         /* Ran for most of the cell: running; for a part (or an instant): a
@@ -578,8 +611,15 @@ int64_t model_task_time(const struct model_task *tk, int state, int reason, int6
     int64_t sum = 0;
     for (size_t i = 0; i < tk->nspans; i++) {
         const struct model_span *s = &tk->spans[i];
-        if (s->state != state || (reason >= 0 && s->reason != reason)) continue;
         int64_t e = s->t1 < 0 ? now : s->t1;
+        if (open_due(tk, i, now)) {
+            /* Blocked until its due time, ready since (see model_task_cell). */
+            if (state == TASK_BLOCKED && (reason < 0 || reason == s->reason))
+                sum += tk->until - s->t0;
+            if (state == TASK_READY) sum += now - tk->until;
+            continue;
+        }
+        if (s->state != state || (reason >= 0 && s->reason != reason)) continue;
         if (e > s->t0) sum += e - s->t0;
     }
     return sum;

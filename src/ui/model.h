@@ -26,6 +26,7 @@
 #define MODEL_MAX_SPANS 16384
 #define MODEL_MAX_MARKS 16384
 #define MODEL_MAX_LOG   5000
+#define MODEL_MAX_RACES 8
 
 /* Warning thresholds, in ns of scene time (see model_task_warnings). */
 #define MODEL_WARN_COOP_HOLD  (1 * UNIT_NS)  /* coop: held the thread without yielding */
@@ -113,6 +114,13 @@ struct model {
     size_t nlog, logstart;
     uint64_t log_dropped;
     int races;
+    /* The lost updates (first MODEL_MAX_RACES): when, who, what a serial
+     * update would have stored and what was stored. */
+    struct model_race {
+        int64_t t;
+        int task;
+        int64_t serial, stored;
+    } races_at[MODEL_MAX_RACES];
 };
 
 void model_init(struct model *m);

@@ -245,7 +245,12 @@ static int draw_lesson(struct canvas *c, struct app *a, int x, int y, int w, int
                          h < LESSON_LINES ? h : LESSON_LINES);
     for (int i = 0; i < n; i++)
         canvas_put(c, x, y + i, bad[i] ? THEME_ERROR : THEME_SELECTED, lines[i], w);
-    return n;
+    /* The deadlock's wait-for cycle, drawn, when there is room. */
+    int g =
+        lesson_cycle_graph(st, theme_utf8(), lines, h - n < LESSON_LINES ? h - n : LESSON_LINES);
+    for (int i = 0; i < g; i++)
+        canvas_put(c, x, y + n + i, THEME_ERROR, lines[i], w);
+    return n + g;
 }
 
 /* The per-task table: the columns that fit, never a number cut. */
@@ -281,6 +286,9 @@ static void draw_task_table(struct canvas *c, struct app *a, int x, int y, int w
         snprintf(v[ITEMS], sizeof v[ITEMS], "%llu", (unsigned long long)tk->items);
         int64_t worst = tk->worst_ready;
         if (tk->state == TASK_READY && now - tk->since > worst) worst = now - tk->since;
+        if (stats_due_wait(tk->state, tk->reason, tk->since, tk->until, now) &&
+            now - tk->until > worst)
+            worst = now - tk->until;
         fmt_u(v[WORST], sizeof v[WORST], worst);
         int role = (int)i == a->selected ? THEME_SELECTED : THEME_NORMAL;
         cx =

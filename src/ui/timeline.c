@@ -93,6 +93,9 @@ static void view_range(struct app *a, int tw, int64_t *t0, int64_t *npc)
         int64_t end = app_end(a);
         if (end > span) span = end;
         if (a->playhead > span) span = a->playhead;
+        /* A deadlock is forever: leave room after the run's end to show
+         * its members still waiting. */
+        if (a->model.st.deadlock) span += span / 4;
         if (span <= 0) span = UNIT_NS;
         *npc = (span + tw - 2) / (tw > 1 ? tw - 1 : 1);
         if (*npc < 1) *npc = 1;
@@ -129,7 +132,7 @@ static void draw_axis(struct canvas *c, int x, int y, int lw, int tw, int64_t t0
         tick_label(lab, sizeof lab, t, step);
         int w = canvas_width(lab);
         /* A label never hides the cursor. */
-        if (col + w <= tw && !(cur >= col && cur <= col + w))
+        if (col + w < tw && !(cur >= col && cur <= col + w))
             canvas_put(c, x + lw + col, y, THEME_AXIS, lab, -1);
     }
     if (cur >= 0 && cur < tw)
@@ -271,9 +274,10 @@ static int state_entry(int state, int reason)
 }
 
 /* The lane's short readout under its name: the state at the play head. */
-static const char *readout(const struct model_task *tk)
+static const char *readout(const struct model_task *tk, int64_t now)
 {
     if (model_task_unborn(tk)) return "";
+    if (stats_due_wait(tk->state, tk->reason, tk->since, tk->until, now)) return "ready (due)";
     switch (tk->state) {
     case TASK_RUNNING: return "running";
     case TASK_READY: return "ready";
@@ -294,7 +298,7 @@ struct lane_geom {
 static void draw_readout(struct canvas *c, struct app *a, const struct lane_geom *g,
                          const struct model_task *tk, int y, int thick)
 {
-    canvas_put(c, g->x + 1, y + 1, THEME_DIM, readout(tk), g->nw);
+    canvas_put(c, g->x + 1, y + 1, THEME_DIM, readout(tk, a->playhead), g->nw);
     static const struct {
         const char *label;
         int state;
@@ -330,9 +334,18 @@ static void draw_task_lane(struct canvas *c, struct app *a, const struct lane_ge
         canvas_put(c, g->x + 2 + g->nw, y, THEME_WARN, theme_glyph(GLYPH_WARN), 1);
         timeline_use(a, LEG_WARN);
     }
+    int stuck = m->ended && in_cycle(a, (size_t)ti);
     for (int col = 0; col < g->tw; col++) {
         int64_t c0 = g->t0 + col * g->npc;
         int state, reason;
+        if (stuck && c0 >= m->total) {
+            /* After the deadlock was found: the member waits on, forever. */
+            int glyph = theme_state_glyph(tk->state, tk->reason);
+            for (int r = 0; r < thick; r++)
+                canvas_put(c, g->x + g->lw + col, y + r, THEME_ERROR, theme_glyph(glyph), 1);
+            timeline_use(a, state_entry(tk->state, tk->reason));
+            continue;
+        }
         int got = model_task_cell(tk, c0, c0 + g->npc, a->playhead, &state, &reason);
         if (!got || state == TASK_DONE || state == TASK_NEW) continue;
         int glyph = theme_state_glyph(state, reason), role = theme_state_role(state, reason);
@@ -397,6 +410,47 @@ static void draw_queue(struct canvas *c, struct app *a, const struct lane_geom *
             if (lv <= 0 && r < thick - 1) continue;
             canvas_put(c, g->x + g->lw + col, y + r, role, theme_level_glyph(lv), 1);
         }
+    }
+}
+
+/* The checkbook's shared balance: a line while the run goes on, ✗ where
+ * an update was lost with what was stored over what, and at the end the
+ * balance against the expected one. (The engine reports lost updates and
+ * the result; it does not report each read and write.) */
+static void draw_balance(struct canvas *c, struct app *a, const struct lane_geom *g, int y)
+{
+    const struct model *m = &a->model;
+    canvas_put(c, g->x + 1, y, THEME_DIM, "balance", g->nw);
+    int last = -1;
+    for (int col = 0; col < g->tw; col++) {
+        int64_t c0 = g->t0 + col * g->npc;
+        if (c0 > a->playhead || (c0 == a->playhead && a->playhead > 0)) break;
+        canvas_put(c, g->x + g->lw + col, y, col == g->cur ? THEME_CURSOR : THEME_DIM,
+                   theme_glyph(GLYPH_HLINE), 1);
+        last = col;
+    }
+    int n = m->races < MODEL_MAX_RACES ? m->races : MODEL_MAX_RACES;
+    for (int i = 0; i < n; i++) {
+        const struct model_race *r = &m->races_at[i];
+        if (r->t < g->t0 || r->t >= g->t0 + g->npc * g->tw) continue;
+        int col = (int)((r->t - g->t0) / g->npc);
+        canvas_put(c, g->x + g->lw + col, y, THEME_ERROR, theme_glyph(GLYPH_RACE), 1);
+        timeline_use(a, LEG_RACE);
+        const char *who = r->task >= 0 && (size_t)r->task < m->ntasks && m->tasks[r->task].name
+                              ? m->tasks[r->task].name
+                              : "?";
+        canvas_printf(c, g->x + g->lw + col + 1, y, THEME_ERROR, g->tw - col - 1,
+                      " %s wrote %lld, not %lld", who, (long long)r->stored, (long long)r->serial);
+    }
+    if (m->ended && m->st.nresults && last >= 0) {
+        const struct stats_result *res = &m->st.results[0];
+        char buf[96];
+        snprintf(buf, sizeof buf, " %lld (expected %lld)", (long long)res->actual,
+                 (long long)res->expected);
+        int bw = canvas_width(buf);
+        int x = g->x + g->lw + last + 1;
+        if (x + bw > g->x + g->lw + g->tw) x = g->x + g->lw + g->tw - bw;
+        canvas_put(c, x, y, res->actual == res->expected ? THEME_NORMAL : THEME_ERROR, buf, -1);
     }
 }
 
@@ -482,7 +536,8 @@ int timeline_height(const struct app *a, int maxh, int maxthick)
 {
     int q;
     int tasks = lane_count((struct app *)a, &q);
-    int fixed = 2 + 1 + 1 + a->model.ncpu; /* box, axis, legend, CPU lanes */
+    int fixed = 2 + 1 + 1 + a->model.ncpu;                /* box, axis, legend, CPU lanes */
+    if (a->sc && a->sc->kind == SCENE_CHECKBOOK) fixed++; /* the balance */
     int lanes = tasks + q;
     if (maxh < 0) return fixed + (lanes ? lanes : 1); /* one row a lane */
     if (lanes == 0) return fixed + 1 < maxh ? fixed + 1 : maxh;
@@ -515,7 +570,8 @@ void timeline_draw(struct canvas *c, struct app *a, int x, int y, int w, int h, 
     rows -= legend;
     int ncpu = m->ncpu < rows ? m->ncpu : rows;
     int qrows = q && rows - ncpu >= 2 ? 1 : 0;
-    int task_rows = rows - ncpu - qrows;
+    int brow = a->sc && a->sc->kind == SCENE_CHECKBOOK && rows - ncpu - qrows >= 3;
+    int task_rows = rows - ncpu - qrows - brow;
     if (task_rows < 0) task_rows = 0;
     int *vis = xmalloc((m->ntasks ? m->ntasks : 1) * sizeof *vis);
     int nvis = pick_tasks(a, task_rows, vis);
@@ -551,6 +607,7 @@ void timeline_draw(struct canvas *c, struct app *a, int x, int y, int w, int h, 
         draw_queue(c, a, &g, qm, nq, ry, qrows);
         ry += qrows;
     }
+    if (brow) draw_balance(c, a, &g, ry++);
     for (int ci = 0; ci < ncpu; ci++, ry++)
         draw_cpu_lane(c, a, &g, ci, ry);
     if (legend) draw_legend(c, a, x + 1, y + h - 1, w - 1, 1);

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Draw the mechanism and inspect it (issue 12 items 4, 5), on
+# --dump-screen output (JUGGLE_DUMP_KEYS presses keys before the dump):
+# the ticker drawn ready once its tick is due under loop; the deadlock's
+# members still waiting after it was found, and its cycle drawn; the
+# checkbook's balance lane with the overwrite; stepping names the event
+# it crossed.
+. "$(dirname "$0")/../lib.sh" "$@"
+export LC_ALL=C.UTF-8
+
+# pi under loop at 4: the Ticker slept until 0.5, then waits for the loop
+# (ready) while Pi1 computes; under threads it never waits that long.
+"$juggle" run pi -s loop --dump-screen 120x30 --at 4 >"$tmp/pi"
+grep -E '^│ Ticker +▌░+▒{20,}' "$tmp/pi" >/dev/null && ok || bad "pi loop: ticker not ready after its tick: $(grep Ticker "$tmp/pi" | head -1)"
+grep -q 'ready (due)' "$tmp/pi" && ok || bad "pi loop: readout says the tick is due"
+"$juggle" run pi -s loop --headless --json >"$tmp/pi.json"
+python3 - "$tmp/pi.json" <<'PY' && ok || bad "pi loop --json: the Ticker's wait is counted as waiting"
+import json, sys
+d = json.load(open(sys.argv[1]))
+t = [t for t in d["tasks"] if t["name"] == "Ticker"][0]
+assert abs(t["worst_wait"] - d["attention_wait_max"]) < 1e-9, (t, d["attention_wait_max"])
+assert t["ready"] >= 9.0 - 1e-9, t
+PY
+
+# deadlock: members go on waiting after the run stopped (x under threads;
+# under coop B waits for the thread, ready), and the cycle as a graph.
+for s in threads coop; do
+    "$juggle" run deadlock -s "$s" --dump-screen 120x40 --at 100 >"$tmp/dl"
+    grep -qE '^│▸A .*x{10,}│' "$tmp/dl" && ok || bad "deadlock $s: A's lock wait not drawn after the end"
+    grep -q 'A ─washer──▶ B' "$tmp/dl" && ok || bad "deadlock $s: no cycle graph"
+done
+grep -qE '^│ B .*▒{10,}│' "$tmp/dl" && ok || bad "deadlock coop: B not drawn waiting for the thread"
+grep -q '└─thread─────┘' "$tmp/dl" && ok || bad "deadlock coop: the graph's way back is the thread"
+
+# checkbook under threads: the balance lane shows the overwrite and the end.
+"$juggle" run checkbook -s threads --dump-screen 120x30 --at 100 >"$tmp/cb"
+grep -q '^│ balance .*✗ D wrote 980, not 80.* 800 (expected -100)│' "$tmp/cb" && ok || bad "checkbook: balance lane: $(grep balance "$tmp/cb")"
+"$juggle" run checkbook -s sync --dump-screen 120x30 --at 100 >"$tmp/cb"
+grep -q '✗' "$tmp/cb" && bad "checkbook sync: a lost update drawn" || ok
+
+# Stepping: the status line names the event crossed, numbered.
+"$juggle" run household -s coop --headless --record "$tmp/h.jsonl" >/dev/null
+read -r k t total want < <(python3 - "$tmp/h.jsonl" <<'PY'
+import json, sys
+lines = open(sys.argv[1]).read().splitlines()[1:-1]
+ev = [json.loads(l) for l in lines]
+names = {e[3]: e[9] for e in ev if e[2] == "task_new"}
+i = next(i for i, e in enumerate(ev) if e[2] == "switch" and e[1] > 0)
+e = ev[i]
+before = sum(1 for x in ev if x[1] < e[1])
+print(i + 1 - before, e[1] / 1e9, len(ev), "switch %s\u2192%s on cpu%d" % (names[e[5]], names[e[3]], e[4]))
+PY
+)
+keys=$(printf '.%.0s' $(seq "$k"))
+at=$(python3 -c "print($t - 0.0001)")
+JUGGLE_DUMP_KEYS=$keys "$juggle" run household -s coop --dump-screen 120x40 --at "$at" >"$tmp/step"
+status=$(tail -1 "$tmp/step")
+echo "$status" | grep -qE "^ event [0-9]+/$total t [0-9.]+: $want\$" && ok || bad "step: '$status', want '... $want'"
+JUGGLE_DUMP_KEYS="$keys," "$juggle" run household -s coop --dump-screen 120x40 --at "$at" >"$tmp/back"
+tail -1 "$tmp/back" | grep -qE '^ event [0-9]+/[0-9]+ t ' && ok || bad "step back: $(tail -1 "$tmp/back")"
+finish
