@@ -48,7 +48,7 @@ DEB_jansson       := libjansson-dev
 DEB_inih          := libinih-dev
 DEB_libmicrohttpd := libmicrohttpd-dev
 DEB_cmocka        := libcmocka-dev
-TOOLS             := pkg-config:pkg-config tmux:tmux python3:python3
+TOOLS             := pkg-config:pkg-config tmux:tmux python3:python3 rsvg-convert:librsvg2-bin
 
 .PHONY: all run test check bench lint deps clean golden-update install
 

@@ -37,13 +37,14 @@ static const char usage_text[] =
     "                  [--headless [--summary | --json]] [--real [--time-scale F]]\n"
     "                  [--cpus N] [--quantum U] [--poll-interval U] [--check-cost U]\n"
     "                  [--seed N] [--http-timeout U] [--record FILE]\n"
-    "                  [--dump-screen COLSxROWS --at U]\n"
+    "                  [--dump-screen COLSxROWS --at U] [--svg OUT.svg]\n"
     "       juggle compare SCENE [--json]   every strategy on the same workload\n"
     "       juggle scenes                   the shipped scenes, one line each\n"
     "       juggle strategies               the strategies: key, name, what it does\n"
     "       juggle replay FILE [--headless [--summary | --json]]   a recorded run\n"
     "                  [--dump-screen COLSxROWS --at U]\n"
     "       juggle export FILE --chrome OUT.json   for Perfetto / chrome://tracing\n"
+    "       juggle export FILE --svg OUT.svg [--dump-screen COLSxROWS]   a picture of the view\n"
     "       juggle serve [--port N]         the delay server on loopback\n"
     "       juggle watch [--record FILE] [--headless [--summary | --json]]\n"
     "                  -- python3 PROG.py [ARGS...]   a real Python program, traced\n"
@@ -70,6 +71,7 @@ struct options {
     int64_t at;
     int port;
     const char *chrome;
+    const char *svg;
 };
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -112,6 +114,7 @@ enum {
     OPT_AT,
     OPT_PORT,
     OPT_CHROME,
+    OPT_SVG,
 };
 
 static const struct option long_opts[] = {
@@ -132,6 +135,7 @@ static const struct option long_opts[] = {
     {"at", required_argument, NULL, OPT_AT},
     {"port", required_argument, NULL, OPT_PORT},
     {"chrome", required_argument, NULL, OPT_CHROME},
+    {"svg", required_argument, NULL, OPT_SVG},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -223,6 +227,7 @@ static int parse_options(int argc, char **argv, struct options *o)
         case OPT_REAL: o->real = 1; break;
         case OPT_RECORD: o->record = optarg; break;
         case OPT_CHROME: o->chrome = optarg; break;
+        case OPT_SVG: o->svg = optarg; break;
         case 'h': fputs(usage_text, stdout); exit(0);
         case ':': return usage_error("option '%s' needs a value", argv[optind - 1]);
         case '?': return usage_error("unknown option '%s'", argv[optind - 1]);
@@ -277,7 +282,15 @@ static int cmd_run(int argc, char **argv)
     if (!sc) return 2;
     int strategy = o.strategy >= 0 ? o.strategy : sc->strategy;
     if (o.http_timeout > 0) sc->timeout = o.http_timeout;
-    if (o.dump || !o.headless) {
+    if (o.svg) {
+        struct tui_opts to = {.sc = sc,
+                              .strategy = strategy,
+                              .time_scale = 1.0,
+                              .cols = o.cols,
+                              .rows = o.rows,
+                              .at = o.at};
+        rc = tui_svg(&to, o.svg);
+    } else if (o.dump || !o.headless) {
         struct tui_opts to = {
             .sc = sc,
             .strategy = strategy,
@@ -360,7 +373,12 @@ static int cmd_export(int argc, char **argv)
     int rc = parse_options(argc, argv, &o);
     if (rc) return rc;
     if (!o.scene_arg) return usage_error("%s", "export needs a trace file");
-    if (!o.chrome) return usage_error("%s", "export needs --chrome OUT.json");
+    if (!o.chrome && !o.svg)
+        return usage_error("%s", "export needs --chrome OUT.json or --svg OUT.svg");
+    if (o.svg) {
+        rc = headless_export_svg(o.scene_arg, o.svg, o.cols, o.rows);
+        if (rc || !o.chrome) return rc;
+    }
     return headless_export_chrome(o.scene_arg, o.chrome);
 }
 

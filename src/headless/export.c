@@ -14,6 +14,9 @@
  * in fixed notation (never 1e-05), X and B/E events are never mixed on one
  * track, and spans on one track never overlap. Strings are encoded by
  * jansson; the numbers are printed directly so that they stay fixed.
+ *
+ * headless_export_svg is the other export: a picture of the view itself
+ * (ui/svg.c draws the TUI's screen), for slides and posts.
  */
 #include <errno.h>
 #include <jansson.h>
@@ -25,6 +28,7 @@
 #include "core/trace.h"
 #include "core/xalloc.h"
 #include "headless/headless.h"
+#include "ui/tui.h"
 
 struct span {
     int state; /* enum task_state, TASK_NEW when none is open */
@@ -294,4 +298,10 @@ int headless_export_chrome(const char *path, const char *out_path)
     free(tmp);
     trace_free(t);
     return rc;
+}
+
+int headless_export_svg(const char *path, const char *out_path, int cols, int rows)
+{
+    struct tui_opts o = {.replay = path, .time_scale = 1.0, .cols = cols, .rows = rows};
+    return tui_svg(&o, out_path);
 }

@@ -37,6 +37,11 @@ int headless_replay(const char *path, int format, FILE *out);
  * Returns 0, or 2 on bad input or a write error. */
 int headless_export_chrome(const char *path, const char *out_path);
 
+/* Writes the trace at path as an SVG picture of the view at its end (the
+ * timeline, legend and totals; cols x rows cells, 0 for 160x50) to
+ * out_path. Returns 0, or 2 on bad input or a write error. */
+int headless_export_svg(const char *path, const char *out_path, int cols, int rows);
+
 /* Runs sc under every strategy. Returns 0, or 1 if any run failed. */
 int headless_compare(const struct scene *sc, int json, FILE *out);
 

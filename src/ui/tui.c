@@ -15,6 +15,7 @@
 #include "ui/tui.h"
 
 #include <curses.h>
+#include <errno.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -27,6 +28,7 @@
 #include "ui/canvas.h"
 #include "ui/keys.h"
 #include "ui/panels.h"
+#include "ui/svg.h"
 #include "ui/term.h"
 #include "ui/theme.h"
 
@@ -245,4 +247,71 @@ int tui_dump_screen(const struct tui_opts *opts, FILE *out)
     app_done(a);
     free(a);
     return 0;
+}
+
+/* The name of the lane on each row of the screen just drawn (NULL where
+ * none): task lanes from where the timeline put them, CPU, queue and
+ * balance lanes from their labels (copied into own[y]). */
+static void lane_names(const struct canvas *c, const struct app *a, const char **lane,
+                       char (*own)[16])
+{
+    char buf[64];
+    for (int y = 0; y < c->rows; y++) {
+        lane[y] = NULL;
+        int i = y - a->rows_y0;
+        if (i >= 0 && i < a->rows_n) {
+            lane[y] = a->model.tasks[a->lane_task[i]].name;
+            continue;
+        }
+        canvas_row_text(c, y, buf, sizeof buf);
+        const char *p = strncmp(buf, "\u2502 ", 4) == 0 ? buf + 4 : "";
+        char word[16];
+        if (sscanf(p, "%15s", word) != 1) continue;
+        if (strcmp(word, "queue") == 0 || strcmp(word, "balance") == 0 ||
+            (strncmp(word, "cpu", 3) == 0 && word[3] >= '0' && word[3] <= '9')) {
+            snprintf(own[y], sizeof own[y], "%s", word);
+            lane[y] = own[y];
+        }
+    }
+}
+
+int tui_svg(const struct tui_opts *opts, const char *path)
+{
+    setlocale(LC_CTYPE, "");
+    theme_set_utf8(1); /* SVG is UTF-8 whatever the terminal */
+    struct app *a = calloc(1, sizeof *a);
+    if (!a) return 2;
+    struct tui_opts o = *opts;
+    o.real = 0;
+    o.record = NULL;
+    int rc = app_init(a, &o, NULL);
+    if (rc) {
+        app_done(a);
+        free(a);
+        return rc;
+    }
+    app_seek(a, opts->at > 0 ? opts->at : INT64_MAX / 4);
+    a->status[0] = 0;
+    struct canvas c = {0};
+    canvas_resize(&c, opts->cols > 0 ? opts->cols : 160, opts->rows > 0 ? opts->rows : 50);
+    panels_draw(&c, a);
+    const char **lane = calloc((size_t)c.rows, sizeof *lane);
+    char(*own)[16] = calloc((size_t)c.rows, sizeof *own);
+    lane_names(&c, a, lane, own);
+    FILE *out = fopen(path, "w");
+    rc = 0;
+    char title[256];
+    snprintf(title, sizeof title, "juggle: %s (%s)", a->sc && a->sc->title ? a->sc->title : "run",
+             a->model.strategy);
+    /* Everything but the status row (key hints mean nothing on a slide). */
+    if (!out || svg_write(&c, 0, c.rows - 1, lane, title, out) || fclose(out)) {
+        fprintf(stderr, "juggle: %s: cannot write: %s\n", path, strerror(errno));
+        rc = 2;
+    }
+    free(lane);
+    free(own);
+    canvas_done(&c);
+    app_done(a);
+    free(a);
+    return rc;
 }

@@ -31,5 +31,9 @@ struct tui_opts {
 int tui_main(const struct tui_opts *opts);
 /* Prints the screen at opts->at to out. Returns the exit status. */
 int tui_dump_screen(const struct tui_opts *opts, FILE *out);
+/* Writes the screen at opts->at (at the end when at <= 0), opts->cols x
+ * opts->rows (160x50 when 0), as an SVG picture to path. Returns the exit
+ * status (2, after saying why, if the file cannot be written). */
+int tui_svg(const struct tui_opts *opts, const char *path);
 
 #endif
