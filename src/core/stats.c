@@ -104,12 +104,9 @@ static struct stats_task *task_of(struct stats *st, int id)
     return &st->tasks[id];
 }
 
-void stats_sink(void *ctx, const struct event *ev)
+/* Run start and end, tasks and resources coming to be. */
+static void on_run(struct stats *st, struct stats_task *tk, const struct event *ev)
 {
-    struct stats *st = ctx;
-    struct stats_task *tk = task_of(st, ev->task);
-    st->events++;
-    if (ev->t > st->now) st->now = ev->t;
     switch (ev->kind) {
     case EV_RUN_START:
         snprintf(st->strategy, sizeof st->strategy, "%s", ev->text ? ev->text : "?");
@@ -152,6 +149,22 @@ void stats_sink(void *ctx, const struct event *ev)
             st->resources[id] = xstrdup(ev->text ? ev->text : "?");
         }
         break;
+    case EV_RUN_END:
+        for (size_t i = 0; i < st->ntasks; i++)
+            if (st->tasks[i].state != TASK_DONE) enter(&st->tasks[i], st->tasks[i].state, ev->t);
+        st->total = ev->value;
+        st->ended = 1;
+        st->failed = ev->reason != 0;
+        break;
+    default: break;
+    }
+}
+
+/* A task changes state. */
+static void on_state(struct stats *st, struct stats_task *tk, const struct event *ev)
+{
+    (void)st;
+    switch (ev->kind) {
     case EV_RUN:
         if (tk) {
             enter(tk, TASK_RUNNING, ev->t);
@@ -191,6 +204,20 @@ void stats_sink(void *ctx, const struct event *ev)
             if (ev->value >= 0) tk->resp_until = ev->value;
         }
         break;
+    case EV_TASK_DONE:
+        if (tk) {
+            enter(tk, TASK_DONE, ev->t);
+            tk->end = ev->t;
+        }
+        break;
+    default: break;
+    }
+}
+
+/* Switches, items and requests, checks, outcomes, what the OS saw. */
+static void on_other(struct stats *st, struct stats_task *tk, const struct event *ev)
+{
+    switch (ev->kind) {
     case EV_SWITCH:
         st->switches++;
         if (tk) tk->switches_in++;
@@ -243,20 +270,28 @@ void stats_sink(void *ctx, const struct event *ev)
             tk->os_ivcsw = ev->other;
         }
         break;
-    case EV_TASK_DONE:
-        if (tk) {
-            enter(tk, TASK_DONE, ev->t);
-            tk->end = ev->t;
-        }
-        break;
-    case EV_RUN_END:
-        for (size_t i = 0; i < st->ntasks; i++)
-            if (st->tasks[i].state != TASK_DONE) enter(&st->tasks[i], st->tasks[i].state, ev->t);
-        st->total = ev->value;
-        st->ended = 1;
-        st->failed = ev->reason != 0;
-        break;
     default: break;
+    }
+}
+
+void stats_sink(void *ctx, const struct event *ev)
+{
+    struct stats *st = ctx;
+    struct stats_task *tk = task_of(st, ev->task);
+    st->events++;
+    if (ev->t > st->now) st->now = ev->t;
+    switch (ev->kind) {
+    case EV_RUN_START:
+    case EV_TASK_NEW:
+    case EV_RESOURCE_NEW:
+    case EV_RUN_END: on_run(st, tk, ev); break;
+    case EV_RUN:
+    case EV_YIELD:
+    case EV_PREEMPT:
+    case EV_WAKE:
+    case EV_BLOCK:
+    case EV_TASK_DONE: on_state(st, tk, ev); break;
+    default: on_other(st, tk, ev); break;
     }
 }
 

@@ -18,6 +18,7 @@
 #include "core/xalloc.h"
 #include "exec/real.h"
 #include "exec/watch.h"
+#include "ui/app_internal.h"
 
 #ifndef JUGGLE_VERSION
 #error "JUGGLE_VERSION comes from the Makefile's VERSION"
@@ -31,156 +32,7 @@ void app_status(struct app *a, const char *fmt, ...)
     va_end(ap);
 }
 
-/* ---- the journal ---- */
-
-/* ---- checkpoints (see app.h) ---- */
-
-static void ckpt_clear(struct app *a)
-{
-    for (size_t i = 0; i < a->nckpt; i++)
-        model_done(&a->ckpt[i].m);
-    free(a->ckpt);
-    a->ckpt = NULL;
-    a->nckpt = a->capckpt = 0;
-    a->ckpt_every = APP_CKPT_EVERY;
-    a->ckpt_bytes = 0;
-}
-
-/* Doubles the spacing: keeps the checkpoints at multiples of it. */
-static void ckpt_thin(struct app *a)
-{
-    a->ckpt_every *= 2;
-    size_t w = 0;
-    for (size_t i = 0; i < a->nckpt; i++) {
-        if (a->ckpt[i].fed % a->ckpt_every == 0) {
-            a->ckpt[w++] = a->ckpt[i];
-        } else {
-            a->ckpt_bytes -= a->ckpt[i].bytes;
-            model_done(&a->ckpt[i].m);
-        }
-    }
-    a->nckpt = w;
-}
-
-static void ckpt_take(struct app *a)
-{
-    a->ckpt = xgrow(a->ckpt, &a->capckpt, a->nckpt + 1, sizeof *a->ckpt);
-    struct app_ckpt *c = &a->ckpt[a->nckpt++];
-    c->fed = a->fed;
-    c->tmax = a->fed_tmax;
-    c->bytes = model_copy(&c->m, &a->model);
-    a->ckpt_bytes += c->bytes;
-    while (a->ckpt_bytes > APP_CKPT_BYTES && a->nckpt > 1)
-        ckpt_thin(a);
-}
-
-/* The latest checkpoint whose events all happened by t, or NULL. */
-static const struct app_ckpt *ckpt_by_time(const struct app *a, int64_t t)
-{
-    size_t lo = 0, hi = a->nckpt; /* tmax grows with fed */
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (a->ckpt[mid].tmax <= t)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo ? &a->ckpt[lo - 1] : NULL;
-}
-
-/* The latest checkpoint of at most n events, or NULL. */
-static const struct app_ckpt *ckpt_by_count(const struct app *a, size_t n)
-{
-    size_t lo = 0, hi = a->nckpt;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (a->ckpt[mid].fed <= n)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo ? &a->ckpt[lo - 1] : NULL;
-}
-
-/* Puts the model back to checkpoint c, or to nothing fed when c is NULL. */
-static void model_restore(struct app *a, const struct app_ckpt *c)
-{
-    model_done(&a->model);
-    if (c) {
-        model_copy(&a->model, &c->m);
-        a->fed = c->fed;
-        a->fed_tmax = c->tmax;
-    } else {
-        model_init(&a->model);
-        a->fed = 0;
-        a->fed_tmax = 0;
-    }
-}
-
-/* Feeds the next journal event to the model, keeping a checkpoint every
- * ckpt_every events the first time through. */
-static void feed_one(struct app *a)
-{
-    size_t i = a->fed++;
-    const struct event *ev = &a->ev[i];
-    if (a->recorder && i == a->recorded) {
-        trace_writer_sink(a->recorder, ev);
-        a->recorded++;
-    }
-    if (ev->t > a->fed_tmax) a->fed_tmax = ev->t;
-    model_sink(&a->model, ev);
-    if (!a->ckpt_every) a->ckpt_every = APP_CKPT_EVERY;
-    if (a->fed % a->ckpt_every == 0 && (!a->nckpt || a->ckpt[a->nckpt - 1].fed < a->fed))
-        ckpt_take(a);
-}
-
-static void journal_clear(struct app *a)
-{
-    ckpt_clear(a);
-    if (a->own_ev) {
-        for (size_t i = 0; i < a->nev && !a->borrow_text; i++)
-            free((char *)a->ev[i].text);
-        free(a->ev);
-    }
-    a->borrow_text = 0;
-    a->recorded = 0;
-    a->qscanned = 0;
-    a->nqmarks = 0;
-    a->jlog_scanned = 0;
-    a->jlog_rows = 0;
-    a->ev = NULL;
-    a->nev = a->capev = 0;
-    a->own_ev = 1;
-    a->fed = 0;
-    a->fed_tmax = 0;
-    a->journal_dropped = 0;
-}
-
-/* The sink between a source and the journal: copies the event. */
-static void journal_sink(void *ctx, const struct event *ev)
-{
-    struct app *a = ctx;
-    if (a->nev >= APP_JOURNAL_MAX && a->source == APP_REAL && a->fed == a->nev) {
-        /* A long real run: keep memory bounded. The model (which bounds
-         * itself) still sees every event; only `w` loses the tail. */
-        a->journal_dropped++;
-        model_sink(&a->model, ev);
-        if (a->recorder) trace_writer_sink(a->recorder, ev);
-        return;
-    }
-    a->ev = xgrow(a->ev, &a->capev, a->nev + 1, sizeof *a->ev);
-    struct event *e = &a->ev[a->nev++];
-    *e = *ev;
-    /* A replay's texts live in the trace's arena for as long as it is
-     * shown; other sources' texts are gone after dispatch. */
-    if (!a->borrow_text) e->text = ev->text ? xstrdup(ev->text) : NULL;
-}
-
-void app_feed(struct app *a)
-{
-    while (a->fed < a->nev && a->ev[a->fed].t <= a->playhead)
-        feed_one(a);
-}
+/* The journal and checkpoints are app_journal.c; event lines inspect.c. */
 
 /* ---- compare and session ---- */
 
@@ -493,83 +345,6 @@ int app_tick(struct app *a, int64_t wall_ns)
     return 1;
 }
 
-static const char *tname(const struct app *a, int id)
-{
-    const struct model *m = &a->model;
-    return id >= 0 && (size_t)id < m->ntasks && m->tasks[id].name ? m->tasks[id].name : "?";
-}
-
-void app_describe_event(const struct app *a, const struct event *ev, char *buf, size_t n)
-{
-    const char *who = tname(a, ev->task);
-    char t[32];
-    scene_format_units(t, sizeof t, ev->value);
-    const char *res = stats_resource(&a->model.st, ev->other);
-    const char *text = ev->text ? ev->text : "";
-    switch (ev->kind) {
-    case EV_RUN: snprintf(buf, n, "%s runs on cpu%d", who, ev->cpu); break;
-    case EV_SWITCH:
-        snprintf(buf, n, "switch %s\u2192%s on cpu%d", tname(a, ev->other), who, ev->cpu);
-        break;
-    case EV_YIELD: snprintf(buf, n, "%s yields", who); break;
-    case EV_PREEMPT: snprintf(buf, n, "%s is preempted", who); break;
-    case EV_BLOCK:
-        snprintf(buf, n, "%s blocks (%s%s%s)%s", who, block_reason_name(ev->reason),
-                 ev->value >= 0 ? " until " : "", ev->value >= 0 ? t : "",
-                 ev->other == 1 ? ", keeping its thread" : "");
-        break;
-    case EV_WAKE:
-        if (ev->other >= 0)
-            snprintf(buf, n, "%s wakes (woken by %s)", who, tname(a, ev->other));
-        else
-            snprintf(buf, n, "%s wakes", who);
-        break;
-    case EV_ITEM_START: snprintf(buf, n, "%s starts %s", who, *text ? text : "an item"); break;
-    case EV_ITEM_END:
-        snprintf(buf, n, "%s ends an item%s", who, ev->value2 ? " (failed)" : "");
-        break;
-    case EV_LOG: snprintf(buf, n, "log: %s", text); break;
-    case EV_POLL:
-        snprintf(buf, n, "check %s: %s", who, ev->reason ? "done (useful)" : "not yet (wasted)");
-        break;
-    case EV_LOCK_WAIT:
-        snprintf(buf, n, "%s waits for the %s, held by %s", who, res, tname(a, (int)ev->value));
-        break;
-    case EV_LOCK_ACQUIRE: snprintf(buf, n, "%s takes the %s", who, res); break;
-    case EV_LOCK_RELEASE: snprintf(buf, n, "%s releases the %s", who, res); break;
-    case EV_DEADLOCK: snprintf(buf, n, "%s", *text ? text : "deadlock"); break;
-    case EV_RACE:
-        snprintf(buf, n, "%s overwrites the %s: stores %lld where a serial update stores %lld", who,
-                 *text ? text : "variable", (long long)ev->value2, (long long)ev->value);
-        break;
-    case EV_RESULT:
-        snprintf(buf, n, "%s: expected %lld, actual %lld", *text ? text : "result",
-                 (long long)ev->value, (long long)ev->value2);
-        break;
-    case EV_HTTP_START: snprintf(buf, n, "%s fetches %s", who, text); break;
-    case EV_HTTP_DONE: snprintf(buf, n, "%s: HTTP %lld", who, (long long)ev->value); break;
-    case EV_TASK_NEW: snprintf(buf, n, "new task %s", text); break;
-    case EV_TASK_DONE: snprintf(buf, n, "%s is done", who); break;
-    case EV_RUN_START: snprintf(buf, n, "the run starts (%s)", text); break;
-    case EV_RUN_END: snprintf(buf, n, "the run ends%s", ev->reason ? " (failed)" : ""); break;
-    default: snprintf(buf, n, "%s", event_kind_name(ev->kind)); break;
-    }
-}
-
-/* After a step: the event just crossed, in the status line. */
-static void status_step(struct app *a)
-{
-    if (!a->fed) {
-        app_status(a, "event 0/%zu: the start", a->nev);
-        return;
-    }
-    const struct event *ev = &a->ev[a->fed - 1];
-    char what[200], t[32];
-    app_describe_event(a, ev, what, sizeof what);
-    scene_format_units(t, sizeof t, ev->t);
-    app_status(a, "event %zu/%zu t %s: %s", a->fed, a->nev, t, what);
-}
-
 void app_step(struct app *a, int dir)
 {
     a->paused = 1;
@@ -590,7 +365,7 @@ void app_step(struct app *a, int dir)
         a->playhead = target ? a->ev[target - 1].t : 0;
     }
     if (a->model.ended) app_note_session(a);
-    status_step(a);
+    app_status_step(a);
 }
 
 void app_set_strategy(struct app *a, int strategy)

@@ -1,0 +1,160 @@
+/*
+ * app_journal: the journal of a run's events and the checkpoints that make
+ * seeking cheap (see app.h): feeding the model, restoring it to a
+ * checkpoint, and the sink between a source and the journal.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/trace.h"
+#include "core/xalloc.h"
+#include "ui/app_internal.h"
+
+/* ---- checkpoints (see app.h) ---- */
+
+void ckpt_clear(struct app *a)
+{
+    for (size_t i = 0; i < a->nckpt; i++)
+        model_done(&a->ckpt[i].m);
+    free(a->ckpt);
+    a->ckpt = NULL;
+    a->nckpt = a->capckpt = 0;
+    a->ckpt_every = APP_CKPT_EVERY;
+    a->ckpt_bytes = 0;
+}
+
+/* Doubles the spacing: keeps the checkpoints at multiples of it. */
+static void ckpt_thin(struct app *a)
+{
+    a->ckpt_every *= 2;
+    size_t w = 0;
+    for (size_t i = 0; i < a->nckpt; i++) {
+        if (a->ckpt[i].fed % a->ckpt_every == 0) {
+            a->ckpt[w++] = a->ckpt[i];
+        } else {
+            a->ckpt_bytes -= a->ckpt[i].bytes;
+            model_done(&a->ckpt[i].m);
+        }
+    }
+    a->nckpt = w;
+}
+
+static void ckpt_take(struct app *a)
+{
+    a->ckpt = xgrow(a->ckpt, &a->capckpt, a->nckpt + 1, sizeof *a->ckpt);
+    struct app_ckpt *c = &a->ckpt[a->nckpt++];
+    c->fed = a->fed;
+    c->tmax = a->fed_tmax;
+    c->bytes = model_copy(&c->m, &a->model);
+    a->ckpt_bytes += c->bytes;
+    while (a->ckpt_bytes > APP_CKPT_BYTES && a->nckpt > 1)
+        ckpt_thin(a);
+}
+
+/* The latest checkpoint whose events all happened by t, or NULL. */
+const struct app_ckpt *ckpt_by_time(const struct app *a, int64_t t)
+{
+    size_t lo = 0, hi = a->nckpt; /* tmax grows with fed */
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (a->ckpt[mid].tmax <= t)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo ? &a->ckpt[lo - 1] : NULL;
+}
+
+/* The latest checkpoint of at most n events, or NULL. */
+const struct app_ckpt *ckpt_by_count(const struct app *a, size_t n)
+{
+    size_t lo = 0, hi = a->nckpt;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (a->ckpt[mid].fed <= n)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo ? &a->ckpt[lo - 1] : NULL;
+}
+
+/* Puts the model back to checkpoint c, or to nothing fed when c is NULL. */
+void model_restore(struct app *a, const struct app_ckpt *c)
+{
+    model_done(&a->model);
+    if (c) {
+        model_copy(&a->model, &c->m);
+        a->fed = c->fed;
+        a->fed_tmax = c->tmax;
+    } else {
+        model_init(&a->model);
+        a->fed = 0;
+        a->fed_tmax = 0;
+    }
+}
+
+/* Feeds the next journal event to the model, keeping a checkpoint every
+ * ckpt_every events the first time through. */
+void feed_one(struct app *a)
+{
+    size_t i = a->fed++;
+    const struct event *ev = &a->ev[i];
+    if (a->recorder && i == a->recorded) {
+        trace_writer_sink(a->recorder, ev);
+        a->recorded++;
+    }
+    if (ev->t > a->fed_tmax) a->fed_tmax = ev->t;
+    model_sink(&a->model, ev);
+    if (!a->ckpt_every) a->ckpt_every = APP_CKPT_EVERY;
+    if (a->fed % a->ckpt_every == 0 && (!a->nckpt || a->ckpt[a->nckpt - 1].fed < a->fed))
+        ckpt_take(a);
+}
+
+void journal_clear(struct app *a)
+{
+    ckpt_clear(a);
+    if (a->own_ev) {
+        for (size_t i = 0; i < a->nev && !a->borrow_text; i++)
+            free((char *)a->ev[i].text);
+        free(a->ev);
+    }
+    a->borrow_text = 0;
+    a->recorded = 0;
+    a->qscanned = 0;
+    a->nqmarks = 0;
+    a->jlog_scanned = 0;
+    a->jlog_rows = 0;
+    a->ev = NULL;
+    a->nev = a->capev = 0;
+    a->own_ev = 1;
+    a->fed = 0;
+    a->fed_tmax = 0;
+    a->journal_dropped = 0;
+}
+
+/* The sink between a source and the journal: copies the event. */
+void journal_sink(void *ctx, const struct event *ev)
+{
+    struct app *a = ctx;
+    if (a->nev >= APP_JOURNAL_MAX && a->source == APP_REAL && a->fed == a->nev) {
+        /* A long real run: keep memory bounded. The model (which bounds
+         * itself) still sees every event; only `w` loses the tail. */
+        a->journal_dropped++;
+        model_sink(&a->model, ev);
+        if (a->recorder) trace_writer_sink(a->recorder, ev);
+        return;
+    }
+    a->ev = xgrow(a->ev, &a->capev, a->nev + 1, sizeof *a->ev);
+    struct event *e = &a->ev[a->nev++];
+    *e = *ev;
+    /* A replay's texts live in the trace's arena for as long as it is
+     * shown; other sources' texts are gone after dispatch. */
+    if (!a->borrow_text) e->text = ev->text ? xstrdup(ev->text) : NULL;
+}
+
+void app_feed(struct app *a)
+{
+    while (a->fed < a->nev && a->ev[a->fed].t <= a->playhead)
+        feed_one(a);
+}
