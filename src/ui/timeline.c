@@ -37,7 +37,7 @@ const struct legend_item legend_items[LEG__COUNT] = {
                       "member of a deadlock (a cycle of waits)"},
     [LEG_WARN] = {GLYPH_WARN, NULL, THEME_WARN, "warning", "a warning: Enter on the task says"},
     [LEG_CPU_TAG] = {-1, "A", THEME_RUNNING, "task on CPU",
-                     "CPU lane: the task on it (first letter, else last, else its number)"},
+                     "CPU lane: the task on it (first letter, else last, else a digit or capital)"},
     [LEG_IDLE] = {GLYPH_IDLE, NULL, THEME_DIM, "idle", "CPU idle"},
     [LEG_SWITCH] = {GLYPH_SWITCH, NULL, THEME_SWITCH, "switch", "a context switch in the cell"},
     [LEG_LEVELS] = {-1, NULL, THEME_QUEUE, "waiting",
@@ -154,14 +154,16 @@ static int name_width(const struct app *a)
 
 /* A one-character tag for a task in the CPU rows: the first letter of its
  * name if no other task shares it, else the last (worker1 -> 1), else its
- * number in base 36. */
+ * number in digits and capitals (no O, no X: they read as glyphs). */
 static char task_tag(const struct model *m, size_t task)
 {
     const char *name = m->tasks[task].name;
     size_t len = strlen(name);
     for (int pass = 0; pass < 2 && len; pass++) {
         char ch = pass ? name[len - 1] : name[0];
-        if ((unsigned char)ch < 0x21 || (unsigned char)ch > 0x7e) continue;
+        /* Never a letter the lanes use as a glyph (x lock, ~ I/O...). */
+        if ((unsigned char)ch < 0x21 || (unsigned char)ch > 0x7e || strchr("x~:_.#=|+oX*@!", ch))
+            continue;
         int unique = 1;
         for (size_t i = 0; i < m->ntasks && unique; i++) {
             const char *o = m->tasks[i].name;
@@ -170,7 +172,7 @@ static char task_tag(const struct model *m, size_t task)
         }
         if (unique) return ch;
     }
-    return "0123456789abcdefghijklmnopqrstuvwxyz"[task % 36];
+    return "0123456789ABCDEFGHIJKLMNPQRSTUVWYZ"[task % 34];
 }
 
 static int in_cycle(const struct app *a, size_t task)

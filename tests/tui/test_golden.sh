@@ -2,8 +2,9 @@
 # Golden screen dumps: each golden/NAME.cmd holds juggle's arguments (one
 # line, a --dump-screen run); golden/NAME.out is the exact screen expected
 # (UTF-8 locale). Regenerate with `tests/tui/test_golden.sh BUILD --update`
-# and review the diff like code. Only the article's scenes (sleep, count,
-# http) have goldens here: their outcomes are fixed by the article.
+# and review the diff like code. The article's scenes (sleep, count, http)
+# at chosen moments, and every shipped scene under every strategy at the
+# middle of its run at 80x24, 120x40 and 200x60 (all-SCENE-STRATEGY-SIZE).
 set -u
 build=${1:-build}
 update=${2:-}

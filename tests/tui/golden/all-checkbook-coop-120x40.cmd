@@ -1,0 +1,1 @@
+run checkbook -s coop --dump-screen 120x40 --at 5.5

@@ -1,0 +1,1 @@
+run checkbook -s coop --dump-screen 200x60 --at 5.5

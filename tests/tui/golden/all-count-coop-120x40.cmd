@@ -1,0 +1,1 @@
+run count -s coop --dump-screen 120x40 --at 1.6

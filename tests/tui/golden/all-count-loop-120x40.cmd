@@ -1,0 +1,1 @@
+run count -s loop --dump-screen 120x40 --at 1.6

@@ -1,0 +1,1 @@
+run count -s sync --dump-screen 120x40 --at 1.6

@@ -1,0 +1,1 @@
+run deadlock -s coop --dump-screen 200x60 --at 2.0

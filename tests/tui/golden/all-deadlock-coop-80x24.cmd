@@ -1,0 +1,1 @@
+run deadlock -s coop --dump-screen 80x24 --at 2.0

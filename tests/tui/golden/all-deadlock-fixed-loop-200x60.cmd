@@ -1,0 +1,1 @@
+run deadlock-fixed -s loop --dump-screen 200x60 --at 3.0

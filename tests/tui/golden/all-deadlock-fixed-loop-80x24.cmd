@@ -1,0 +1,1 @@
+run deadlock-fixed -s loop --dump-screen 80x24 --at 3.0

@@ -1,0 +1,1 @@
+run deadlock-fixed -s threads --dump-screen 200x60 --at 3.0

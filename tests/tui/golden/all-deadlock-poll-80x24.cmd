@@ -1,0 +1,1 @@
+run deadlock -s poll --dump-screen 80x24 --at 1.5

@@ -1,0 +1,1 @@
+run deadlock -s sync --dump-screen 120x40 --at 3.0

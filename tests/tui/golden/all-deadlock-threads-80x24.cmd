@@ -1,0 +1,1 @@
+run deadlock -s threads --dump-screen 80x24 --at 1.0

@@ -1,0 +1,1 @@
+run household -s coop --dump-screen 120x40 --at 363.9

@@ -1,0 +1,1 @@
+run household -s coop --dump-screen 200x60 --at 363.9

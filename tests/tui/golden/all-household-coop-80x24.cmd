@@ -1,0 +1,1 @@
+run household -s coop --dump-screen 80x24 --at 363.9

@@ -1,0 +1,1 @@
+run household -s poll --dump-screen 200x60 --at 212.8

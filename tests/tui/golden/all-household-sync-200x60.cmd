@@ -1,0 +1,1 @@
+run household -s sync --dump-screen 200x60 --at 522.3

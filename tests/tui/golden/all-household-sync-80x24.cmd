@@ -1,0 +1,1 @@
+run household -s sync --dump-screen 80x24 --at 522.3

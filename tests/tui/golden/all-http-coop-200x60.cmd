@@ -1,0 +1,1 @@
+run http -s coop --dump-screen 200x60 --at 1.6

@@ -1,0 +1,1 @@
+run http -s coop --dump-screen 80x24 --at 1.6

@@ -1,0 +1,1 @@
+run http-internet -s coop --dump-screen 120x40 --at 1.6

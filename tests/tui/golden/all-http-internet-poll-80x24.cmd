@@ -1,0 +1,1 @@
+run http-internet -s poll --dump-screen 80x24 --at 2.0

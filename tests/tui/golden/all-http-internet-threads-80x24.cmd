@@ -1,0 +1,1 @@
+run http-internet -s threads --dump-screen 80x24 --at 0.8

@@ -1,0 +1,1 @@
+run http -s poll --dump-screen 120x40 --at 2.0

@@ -1,0 +1,1 @@
+run http -s sync --dump-screen 120x40 --at 1.6

@@ -1,0 +1,1 @@
+run pi -s loop --dump-screen 200x60 --at 5.0

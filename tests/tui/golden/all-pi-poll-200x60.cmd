@@ -1,0 +1,1 @@
+run pi -s poll --dump-screen 200x60 --at 5.5

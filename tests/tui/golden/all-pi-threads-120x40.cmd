@@ -1,0 +1,1 @@
+run pi -s threads --dump-screen 120x40 --at 2.6

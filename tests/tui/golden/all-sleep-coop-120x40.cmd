@@ -1,0 +1,1 @@
+run sleep -s coop --dump-screen 120x40 --at 16.0

@@ -1,0 +1,1 @@
+run sleep -s loop --dump-screen 200x60 --at 8.5

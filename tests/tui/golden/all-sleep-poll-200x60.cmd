@@ -1,0 +1,1 @@
+run sleep -s poll --dump-screen 200x60 --at 9.0

@@ -1,0 +1,1 @@
+run sleep -s sync --dump-screen 200x60 --at 16.0

@@ -1,0 +1,1 @@
+run webserver -s threads --dump-screen 120x40 --at 25.1
