@@ -134,8 +134,23 @@ static int line_deadlock(const struct stats *st, char (*out)[LESSON_LINE], int *
     return n;
 }
 
-int lesson_lines(int kind, const struct stats *st, int64_t queue_max, char (*out)[LESSON_LINE],
-                 int *bad, int max)
+/* The longest wait of a call for attention still open at now (a kid not
+ * yet attended, a ticker whose tick is due), or 0. */
+static int64_t open_attention(const struct stats *st, int64_t now)
+{
+    int64_t w = 0;
+    for (size_t i = 0; i < st->ntasks; i++) {
+        const struct stats_task *t = &st->tasks[i];
+        if (t->role != ROLE_ATTENTION || t->resp_until < 0 || t->state == TASK_RUNNING ||
+            t->state == TASK_DONE || now <= t->resp_until)
+            continue;
+        if (now - t->resp_until > w) w = now - t->resp_until;
+    }
+    return w;
+}
+
+int lesson_lines(int kind, const struct stats *st, int64_t now, int64_t queue_max,
+                 char (*out)[LESSON_LINE], int *bad, int max)
 {
     int n = 0;
     int64_t wmax = 0, sum = 0;
@@ -148,6 +163,8 @@ int lesson_lines(int kind, const struct stats *st, int64_t queue_max, char (*out
         const char *who = role_name(st, ROLE_ATTENTION);
         if (!who) break;
         stats_role_response(st, ROLE_ATTENTION, &wmax, &mean, NULL);
+        int64_t open = st->ended ? 0 : open_attention(st, now);
+        if (open > wmax) wmax = open;
         snprintf(out[n++], LESSON_LINE, "%s %s worst %.1f, mean %.1f", who,
                  kind == SCENE_CPU ? "lag" : "waited", units_of_ns(wmax), mean / 1e9);
         if (kind == SCENE_HOUSEHOLD && n < max) {

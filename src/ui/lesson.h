@@ -35,13 +35,14 @@ struct lesson {
 void lesson_columns(int kind, const struct stats *st, struct lesson *out);
 
 /*
- * Sentences for the totals panel: up to max lines of LESSON_LINE bytes,
- * bad[i] = 1 for a line that shows the failure. queue_max >= 0 overrides
- * the longest queue (the view's queue row counts it as far as it is
- * drawn). Returns the number of lines.
+ * Sentences for the totals panel at time now (the play head): up to max
+ * lines of LESSON_LINE bytes, bad[i] = 1 for a line that shows the
+ * failure. A call for attention still waiting at now counts with the wait
+ * so far. queue_max >= 0 overrides the longest queue (the view's queue row
+ * counts it as far as it is drawn). Returns the number of lines.
  */
-int lesson_lines(int kind, const struct stats *st, int64_t queue_max, char (*out)[LESSON_LINE],
-                 int *bad, int max);
+int lesson_lines(int kind, const struct stats *st, int64_t now, int64_t queue_max,
+                 char (*out)[LESSON_LINE], int *bad, int max);
 
 /*
  * The wait-for cycle as a small graph, a line each into out (at most max):

@@ -230,6 +230,36 @@ static int draw_session(struct canvas *c, const struct app *a, int x, int y, int
     return row + 1;
 }
 
+/* The served requests' latencies as a histogram on one row: "latency"
+ * then a bar per bucket from 0 to the longest, scaled to the fullest
+ * bucket, then the range. Returns 1, or 0 when none was served yet. */
+static int draw_latency(struct canvas *c, const struct stats *st, int x, int y, int w)
+{
+    int64_t max = 0;
+    for (size_t i = 0; i < st->nrequests; i++)
+        if (st->requests[i].end >= 0 && st->requests[i].end - st->requests[i].arrival > max)
+            max = st->requests[i].end - st->requests[i].arrival;
+    char range[40];
+    snprintf(range, sizeof range, " 0-%.2f", units_of_ns(max));
+    int nb = w - 8 - canvas_width(range);
+    if (nb > 32) nb = 32;
+    if (max <= 0 || nb < 4) return 0;
+    int count[32] = {0}, top = 0;
+    for (size_t i = 0; i < st->nrequests; i++) {
+        const struct stats_request *r = &st->requests[i];
+        if (r->end < 0) continue;
+        int b = (int)((r->end - r->arrival) * nb / (max + 1));
+        if (++count[b] > top) top = count[b];
+    }
+    int cx = x + canvas_put(c, x, y, THEME_DIM, "latency ", w);
+    for (int b = 0; b < nb; b++) {
+        int lv = count[b] ? (count[b] * THEME_LEVELS + top - 1) / top : 0;
+        cx += canvas_put(c, cx, y, lv ? THEME_BAR : THEME_DIM, theme_level_glyph(lv), 1);
+    }
+    canvas_put(c, cx, y, THEME_DIM, range, x + w - cx);
+    return 1;
+}
+
 /* The scene's outcome (lesson.h), one sentence a row. Returns the rows. */
 static int draw_lesson(struct canvas *c, struct app *a, int x, int y, int w, int h)
 {
@@ -241,10 +271,11 @@ static int draw_lesson(struct canvas *c, struct app *a, int x, int y, int w, int
     size_t nq;
     const int64_t *qm = app_queue_marks(a, &nq);
     int64_t qmax = qm ? timeline_queue_peak(qm, nq, a->playhead) : -1;
-    int n = lesson_lines(a->sc ? a->sc->kind : -1, st, qmax, lines, bad,
+    int n = lesson_lines(a->sc ? a->sc->kind : -1, st, a->playhead, qmax, lines, bad,
                          h < LESSON_LINES ? h : LESSON_LINES);
     for (int i = 0; i < n; i++)
         canvas_put(c, x, y + i, bad[i] ? THEME_ERROR : THEME_SELECTED, lines[i], w);
+    if (a->sc && a->sc->kind == SCENE_SERVER && n < h) n += draw_latency(c, st, x, y + n, w);
     /* The deadlock's wait-for cycle, drawn, when there is room. */
     int g =
         lesson_cycle_graph(st, theme_utf8(), lines, h - n < LESSON_LINES ? h - n : LESSON_LINES);
@@ -357,7 +388,8 @@ static int totals_rows(struct app *a, int w)
     const struct stats *st = &a->model.st;
     char lines[LESSON_LINES][LESSON_LINE];
     int bad[LESSON_LINES];
-    int n = 2 + 1 + lesson_lines(a->sc ? a->sc->kind : -1, st, -1, lines, bad, LESSON_LINES);
+    int n = 2 + 1 +
+            lesson_lines(a->sc ? a->sc->kind : -1, st, a->playhead, -1, lines, bad, LESSON_LINES);
     n += st->polls_useful + st->polls_wasted > 0;
     n += a->nsession * 14 / (w > 20 ? w : 20); /* the session line wraps */
     n += strcmp(a->model.strategy, "poll") == 0;
