@@ -538,7 +538,8 @@ int timeline_height(const struct app *a, int maxh, int maxthick)
 {
     int q;
     int tasks = lane_count((struct app *)a, &q);
-    int fixed = 2 + 1 + 1 + a->model.ncpu;                /* box, axis, legend, CPU lanes */
+    /* Box, axis, legend, CPU lanes (a real run: one row saying why none). */
+    int fixed = 2 + 1 + 1 + (a->model.real ? 1 : a->model.ncpu);
     if (a->sc && a->sc->kind == SCENE_CHECKBOOK) fixed++; /* the balance */
     int lanes = tasks + q;
     if (maxh < 0) return fixed + (lanes ? lanes : 1); /* one row a lane */
@@ -570,7 +571,11 @@ void timeline_draw(struct canvas *c, struct app *a, int x, int y, int w, int h, 
     int rows = h - 1;
     int legend = rows >= 8 || rows > ntasks + q + m->ncpu ? 1 : 0;
     rows -= legend;
-    int ncpu = m->ncpu < rows ? m->ncpu : rows;
+    /* A real run's threads are placed on CPUs by the OS, which does not
+     * say where: its CPU lanes would be the runner's guess, so a note
+     * stands in for them. */
+    int cpu_lanes = m->real ? 1 : m->ncpu;
+    int ncpu = cpu_lanes < rows ? cpu_lanes : rows;
     int qrows = q && rows - ncpu >= 2 ? 1 : 0;
     int brow = a->sc && a->sc->kind == SCENE_CHECKBOOK && rows - ncpu - qrows >= 3;
     int task_rows = rows - ncpu - qrows - brow;
@@ -610,7 +615,13 @@ void timeline_draw(struct canvas *c, struct app *a, int x, int y, int w, int h, 
         ry += qrows;
     }
     if (brow) draw_balance(c, a, &g, ry++);
-    for (int ci = 0; ci < ncpu; ci++, ry++)
-        draw_cpu_lane(c, a, &g, ci, ry);
+    if (m->real && ncpu)
+        canvas_put(c, x + 1, ry++, THEME_DIM,
+                   "real run: the OS places its threads on CPUs and does not say where (what "
+                   "it saw per thread is in the totals)",
+                   w - 1);
+    else
+        for (int ci = 0; ci < ncpu; ci++, ry++)
+            draw_cpu_lane(c, a, &g, ci, ry);
     if (legend) draw_legend(c, a, x + 1, y + h - 1, w - 1, 1);
 }

@@ -58,4 +58,21 @@ status=$(tail -1 "$tmp/step")
 echo "$status" | grep -qE "^ event [0-9]+/$total t [0-9.]+: $want\$" && ok || bad "step: '$status', want '... $want'"
 JUGGLE_DUMP_KEYS="$keys," "$juggle" run household -s coop --dump-screen 120x40 --at "$at" >"$tmp/back"
 tail -1 "$tmp/back" | grep -qE '^ event [0-9]+/[0-9]+ t ' && ok || bad "step back: $(tail -1 "$tmp/back")"
+# A real run's CPU lanes are not drawn (the OS does not say which CPU ran
+# a thread): a note stands in. The trace is a simulated one marked real.
+"$juggle" run pi -s threads --headless --record "$tmp/pi.jsonl" >/dev/null
+python3 - "$tmp/pi.jsonl" "$tmp/pireal.jsonl" <<'PY'
+import json, sys
+out = open(sys.argv[2], "w")
+for i, line in enumerate(open(sys.argv[1])):
+    if i == 0:
+        h = json.loads(line); h["clock"] = "real"; line = json.dumps(h) + "\n"
+    elif '"run_start"' in line:
+        ev = json.loads(line); ev[8] = 1; line = json.dumps(ev) + "\n"
+    out.write(line)
+PY
+"$juggle" replay "$tmp/pireal.jsonl" --dump-screen 120x30 --at 3 >"$tmp/real"
+grep -q '^│ cpu' "$tmp/real" && bad "real run: CPU lanes drawn" || ok
+grep -q 'real run: the OS places its threads on CPUs' "$tmp/real" && ok || bad "real run: no note for the CPU lanes"
+"$juggle" replay "$tmp/pi.jsonl" --dump-screen 120x30 --at 3 | grep -q '^│ cpu1 ' && ok || bad "simulated: CPU lanes drawn"
 finish
