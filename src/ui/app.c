@@ -376,9 +376,7 @@ void app_set_strategy(struct app *a, int strategy)
     if (a->source == APP_REPLAY) {
         /* A trace holds one run; the others are simulated from its scene. */
         a->source = APP_SIM;
-        a->ev = NULL;
-        a->nev = 0;
-        a->own_ev = 1;
+        journal_clear(a); /* the replay's events (their texts stay the trace's) */
     }
     a->paused = 0;
     app_start(a);
@@ -513,7 +511,6 @@ int app_init(struct app *a, const struct tui_opts *opts, uv_loop_t *loop)
     a->time_scale = opts->time_scale > 0 ? opts->time_scale : 1.0;
     a->http_timeout = opts->http_timeout;
     a->follow = 1;
-    a->own_ev = 1;
     a->record_path = opts->record;
     if (opts->watch) return loop ? app_start_watch(a, opts->watch) : 2;
     struct err e;

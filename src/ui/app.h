@@ -82,7 +82,6 @@ struct app {
     /* The journal (the trace's events in replay). */
     struct event *ev;
     size_t nev, capev;
-    int own_ev;
     size_t fed;               /* events fed to the model */
     uint64_t journal_dropped; /* real runs past APP_JOURNAL_MAX */
     struct model model;

@@ -114,11 +114,9 @@ void feed_one(struct app *a)
 void journal_clear(struct app *a)
 {
     ckpt_clear(a);
-    if (a->own_ev) {
-        for (size_t i = 0; i < a->nev && !a->borrow_text; i++)
-            free((char *)a->ev[i].text);
-        free(a->ev);
-    }
+    for (size_t i = 0; i < a->nev && !a->borrow_text; i++)
+        free((char *)a->ev[i].text);
+    free(a->ev);
     a->borrow_text = 0;
     a->recorded = 0;
     a->qscanned = 0;
@@ -127,7 +125,6 @@ void journal_clear(struct app *a)
     a->jlog_rows = 0;
     a->ev = NULL;
     a->nev = a->capev = 0;
-    a->own_ev = 1;
     a->fed = 0;
     a->fed_tmax = 0;
     a->journal_dropped = 0;
