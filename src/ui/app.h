@@ -117,6 +117,9 @@ struct app {
     int64_t zoom;    /* ns per column; 0: fit the run */
     int follow;      /* keep the play head in view */
     int selected;    /* task */
+    char filter[32]; /* lanes only for tasks whose name holds this (`/`) */
+    int filtering;   /* typing the filter */
+    int lane_sort;   /* 0 task order, 1 by state, 2 by wait (`o`) */
     int task_scroll; /* first task row shown */
     int focus;       /* enum app_focus */
     int log_scroll;  /* lines up from the newest */

@@ -9,6 +9,7 @@
 
 #include "core/strategy.h"
 #include "ui/app.h"
+#include "ui/timeline.h"
 
 static int overlay_toggle(struct app *a, int which)
 {
@@ -148,9 +149,11 @@ static int act_updown(struct app *a, int code)
     } else if (a->focus == FOCUS_LOG) {
         a->log_scroll -= dir;
     } else {
-        a->selected += dir;
-        if (a->selected >= (int)a->model.ntasks) a->selected = (int)a->model.ntasks - 1;
-        if (a->selected < 0) a->selected = 0;
+        /* The next task with a lane (the filter may hide some). */
+        int s = a->selected + dir;
+        while (s >= 0 && s < (int)a->model.ntasks && !timeline_shown(a, (size_t)s))
+            s += dir;
+        if (s >= 0 && s < (int)a->model.ntasks) a->selected = s;
     }
     return KEYS_REDRAW;
 }
@@ -170,6 +173,46 @@ static int act_legend(struct app *a, int code)
 {
     (void)code;
     return overlay_toggle(a, OVERLAY_LEGEND);
+}
+
+static int act_sort(struct app *a, int code)
+{
+    (void)code;
+    static const char *const names[] = {"in task order", "by state (running, ready, blocked)",
+                                        "by longest wait for a CPU"};
+    a->lane_sort = (a->lane_sort + 1) % 3;
+    app_status(a, "lanes %s", names[a->lane_sort]);
+    return KEYS_REDRAW;
+}
+
+static int act_filter(struct app *a, int code)
+{
+    (void)code;
+    a->filtering = 1;
+    a->filter[0] = 0;
+    app_status(a, "filter lanes by name: type, Enter keeps it, Esc clears it");
+    return KEYS_REDRAW;
+}
+
+/* Typing the filter: printable characters, Backspace, Enter, Esc. */
+static int filter_key(struct app *a, int code)
+{
+    size_t n = strlen(a->filter);
+    if (code == '\n' || code == '\r' || code == KEY_ENTER) {
+        a->filtering = 0;
+        app_status(a, a->filter[0] ? "lanes: names holding '%s' (/ then Esc clears)" : "%s",
+                   a->filter);
+    } else if (code == 27) {
+        a->filtering = 0;
+        a->filter[0] = 0;
+        a->status[0] = 0;
+    } else if (code == KEY_BACKSPACE || code == 127 || code == 8) {
+        if (n) a->filter[n - 1] = 0;
+    } else if (code >= 0x20 && code < 0x7f && n + 1 < sizeof a->filter) {
+        a->filter[n] = (char)code;
+        a->filter[n + 1] = 0;
+    }
+    return KEYS_REDRAW;
 }
 
 static int act_help(struct app *a, int code)
@@ -259,6 +302,8 @@ const struct key_binding keys_table[] = {
     {{'[', ']'}, "[ ]", "halve / double the poll interval", act_interval, KEYS_MAIN},
     {{'w'}, "w", "write the run to a trace file", act_write, KEYS_MAIN},
     {{'g'}, "g", "the legend: every glyph and what it means", act_legend, KEYS_MAIN},
+    {{'o'}, "o", "order lanes: by task, by state, by longest wait", act_sort, KEYS_MAIN},
+    {{'/'}, "/", "filter lanes by name (Enter keeps, Esc clears)", act_filter, KEYS_MAIN},
     {{'?'}, "?", "this help", act_help, KEYS_MAIN},
     {{27}, "Esc", "close a panel", act_escape, KEYS_MAIN},
     {{'q', 'Q'}, "q", "quit", act_quit, KEYS_MAIN | KEYS_PICKER},
@@ -269,6 +314,7 @@ const size_t keys_count = sizeof keys_table / sizeof keys_table[0];
 
 int keys_dispatch(struct app *a, int code)
 {
+    if (a->filtering && !a->picking) return filter_key(a, code);
     int where = a->picking ? KEYS_PICKER : KEYS_MAIN;
     for (size_t i = 0; i < keys_count; i++) {
         const struct key_binding *b = &keys_table[i];

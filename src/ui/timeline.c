@@ -182,11 +182,6 @@ static int in_cycle(const struct app *a, size_t task)
     return 0;
 }
 
-static int named(const struct model *m, size_t i)
-{
-    return m->tasks[i].name != NULL;
-}
-
 static int active(const struct model *m, size_t i)
 {
     const struct model_task *t = &m->tasks[i];
@@ -194,6 +189,8 @@ static int active(const struct model *m, size_t i)
 }
 
 static const struct model *sort_model;
+static int64_t sort_now;
+
 static int by_end_desc(const void *x, const void *y)
 {
     int64_t a = sort_model->tasks[*(const int *)x].since;
@@ -201,34 +198,78 @@ static int by_end_desc(const void *x, const void *y)
     return a < b ? 1 : a > b ? -1 : *(const int *)x - *(const int *)y;
 }
 
+/* Lane order by state: running, ready, blocked, not begun, done. */
+static int state_rank(const struct model_task *t)
+{
+    if (model_task_unborn(t)) return 3;
+    switch (t->state) {
+    case TASK_RUNNING: return 0;
+    case TASK_READY: return 1;
+    case TASK_BLOCKED: return 2;
+    default: return 4;
+    }
+}
+
+static int by_state(const void *x, const void *y)
+{
+    int a = *(const int *)x, b = *(const int *)y;
+    int ra = state_rank(&sort_model->tasks[a]), rb = state_rank(&sort_model->tasks[b]);
+    return ra != rb ? ra - rb : a - b;
+}
+
+/* The task's longest wait for a CPU so far, the one going on included. */
+static int64_t worst_wait(int i)
+{
+    const struct stats_task *t = &sort_model->st.tasks[i];
+    int64_t w = t->worst_ready;
+    if (t->state == TASK_READY && sort_now - t->since > w) w = sort_now - t->since;
+    return w;
+}
+
+static int by_wait(const void *x, const void *y)
+{
+    int a = *(const int *)x, b = *(const int *)y;
+    int64_t wa = worst_wait(a), wb = worst_wait(b);
+    return wa != wb ? (wa < wb ? 1 : -1) : a - b;
+}
+
+/* The task has a lane at all: it exists and matches the name filter. */
+static int shown(const struct app *a, size_t i)
+{
+    const struct model_task *t = &a->model.tasks[i];
+    return t->name && (!a->filter[0] || strcasestr(t->name, a->filter));
+}
+
+int timeline_shown(const struct app *a, size_t i)
+{
+    return i < a->model.ntasks && shown(a, i);
+}
+
 /*
- * Which tasks get a lane, in id order, when rows are short: the active
- * ones and the selected one; then the latest finished; then those not yet
- * begun. Scrolls so the selected one shows. Returns the count (<= rows);
- * vis must hold ntasks.
+ * Which tasks get a lane: those matching the filter (`/`); when rows are
+ * short, the active ones and the selected one, then the latest finished,
+ * then those not yet begun. In task order, or by state or by wait (`o`).
+ * Scrolls so the selected one shows. Returns the count (<= rows); vis
+ * must hold ntasks.
  */
 static int pick_tasks(struct app *a, int rows, int *vis)
 {
     const struct model *m = &a->model;
     int n = 0, total = 0;
     for (size_t i = 0; i < m->ntasks; i++)
-        total += named(m, i);
+        total += shown(a, i);
     if (a->selected >= (int)m->ntasks) a->selected = (int)m->ntasks - 1;
     if (a->selected < 0) a->selected = 0;
-    if (total <= rows) {
-        for (size_t i = 0; i < m->ntasks; i++)
-            if (named(m, i)) vis[n++] = (int)i;
-        a->task_scroll = 0;
-        return n;
-    }
-    char *keep = calloc(m->ntasks, 1);
+    char *keep = calloc(m->ntasks ? m->ntasks : 1, 1);
     int k = 0;
     for (size_t i = 0; i < m->ntasks; i++)
-        if (active(m, i) || ((int)i == a->selected && named(m, i))) keep[i] = 1, k++;
+        if (shown(a, i) && (total <= rows || (active(m, i) && !model_task_unborn(&m->tasks[i])) ||
+                            (int)i == a->selected))
+            keep[i] = 1, k++;
     for (int pass = 0; pass < 2 && k < rows; pass++) {
         int nc = 0;
         for (size_t i = 0; i < m->ntasks; i++)
-            if (!keep[i] && named(m, i) && (pass ? 1 : m->tasks[i].state == TASK_DONE))
+            if (!keep[i] && shown(a, i) && (pass ? 1 : m->tasks[i].state == TASK_DONE))
                 vis[nc++] = (int)i;
         if (!pass) {
             sort_model = m;
@@ -240,6 +281,10 @@ static int pick_tasks(struct app *a, int rows, int *vis)
     for (size_t i = 0; i < m->ntasks; i++)
         if (keep[i]) vis[n++] = (int)i;
     free(keep);
+    sort_model = m;
+    sort_now = a->playhead;
+    if (a->lane_sort == 1) qsort(vis, (size_t)n, sizeof *vis, by_state);
+    if (a->lane_sort == 2) qsort(vis, (size_t)n, sizeof *vis, by_wait);
     if (n > rows) {
         int pos = 0;
         while (pos < n && vis[pos] != a->selected)
@@ -530,7 +575,7 @@ static int lane_count(struct app *a, int *has_queue)
     *has_queue = app_queue_marks(a, &nq) != NULL;
     int n = 0;
     for (size_t i = 0; i < a->model.ntasks; i++)
-        n += named(&a->model, i);
+        n += shown(a, i);
     return n;
 }
 
@@ -556,7 +601,11 @@ void timeline_draw(struct canvas *c, struct app *a, int x, int y, int w, int h, 
     const struct model *m = &a->model;
     a->rows_n = 0;
     if (boxed) {
-        canvas_box(c, x, y, w, h, THEME_BORDER, "timeline");
+        static const char *const order[] = {"", ", by state", ", by wait"};
+        char title[96];
+        snprintf(title, sizeof title, "timeline%s%s%s%s", a->filter[0] || a->filtering ? "  /" : "",
+                 a->filter, a->filtering ? "_" : "", order[a->lane_sort % 3]);
+        canvas_box(c, x, y, w, h, THEME_BORDER, title);
         x++, y++, w -= 2, h -= 2;
     }
     if (w < 4 || h < 2) return;

@@ -65,6 +65,9 @@ int timeline_height(const struct app *a, int maxh, int maxthick);
 void timeline_draw(struct canvas *c, struct app *a, int x, int y, int w, int h, int boxed);
 /* The most requests waiting at once up to now (mk: app_queue_marks). */
 int64_t timeline_queue_peak(const int64_t *mk, size_t n, int64_t now);
+/* 1 if task i has a lane at all: it exists and its name holds the
+ * filter (`/`). */
+int timeline_shown(const struct app *a, size_t i);
 /* Marks a legend entry as drawn in this frame. */
 void timeline_use(struct app *a, int entry);
 

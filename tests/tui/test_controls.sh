@@ -73,6 +73,23 @@ grep -q 'Ticker ticked 1 time$\|Ticker ticked 1 time ' "$tmp/pi" && ok || bad "t
 grep -qF '${server}' "$tmp/http" && bad "simulated http log shows \${server}" || ok
 grep -qF 'http://127.0.0.1/delay/' "$tmp/http" && ok || bad "simulated http log: no loopback address"
 
+# / filters lanes by name; o orders them (by state: running, ready,
+# blocked, not begun, done; by longest wait for a CPU).
+JUGGLE_DUMP_KEYS=$'/req9\n' "$juggle" run webserver -s loop --dump-screen 120x30 --at 25 >"$tmp/f"
+grep -q '┌ timeline  /req9 ' "$tmp/f" && ok || bad "the filter shows in the timeline's title"
+lanes=$(grep -oE '^│.req[0-9]+ ' "$tmp/f" | tr -d '│▸ ' | sort | tr '\n' ' ')
+[ "$lanes" = "req9 req90 req91 req92 req93 req94 req95 req96 req97 req98 req99 " ] && ok ||
+    bad "filter req9: lanes $lanes"
+JUGGLE_DUMP_KEYS=oo "$juggle" run household -s coop --dump-screen 100x24 --at 300 >"$tmp/o"
+order=$(grep -oE '^│.(Kids|Laundry|Checkbook) ' "$tmp/o" | tr -d '│▸ ' | tr '\n' ' ')
+# At 300 the waits so far: Checkbook 144.8 (ongoing), Kids 124.0, Laundry 89.5.
+[ "$order" = "Checkbook Kids Laundry " ] && ok || bad "o o (by wait) at 300: $order"
+JUGGLE_DUMP_KEYS=o "$juggle" run household -s coop --dump-screen 100x24 --at 300 >"$tmp/o1"
+order=$(grep -oE '^│.(Kids|Laundry|Checkbook) ' "$tmp/o1" | tr -d '│▸ ' | tr '\n' ' ')
+# At 300 Laundry and Checkbook are ready (task order between them), Kids
+# blocked, holding the thread.
+[ "$order" = "Laundry Checkbook Kids " ] && ok || bad "o (by state) at 300: $order"
+
 # Terminal-unsafe names: an ESC in a worker's name is drawn as ^[.
 printf '[scene]\ntitle = t\nkind = queue\n[workers]\nnames = One, E\033[31mvil\n[queue]\nwork = sleep\nitems = 3, 2\n' >"$tmp/evil.ini"
 "$juggle" run "$tmp/evil.ini" --dump-screen 100x30 --at 1 >"$tmp/evil"
