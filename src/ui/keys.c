@@ -243,6 +243,24 @@ static int act_mode(struct app *a, int code)
     return KEYS_REDRAW | KEYS_TIMER;
 }
 
+/* Real runs: seconds per scene unit, halved or doubled; the real run
+ * restarts at the new scale (its threads cannot change pace mid-run). */
+static int act_scale(struct app *a, int code)
+{
+    double s = code == '<' ? a->time_scale / 2 : a->time_scale * 2;
+    if (s < 0.001) s = 0.001;
+    if (s > 10) s = 10;
+    a->time_scale = s;
+    if (a->source == APP_REAL) {
+        app_start(a);
+        a->paused = 0;
+        app_status(a, "real run restarted: 1 unit = %.3g s", s);
+    } else {
+        app_status(a, "real runs (m) will take 1 unit = %.3g s", s);
+    }
+    return KEYS_REDRAW | KEYS_TIMER;
+}
+
 static int act_write(struct app *a, int code)
 {
     (void)code;
@@ -301,6 +319,11 @@ const struct key_binding keys_table[] = {
     {{'m'}, "m", "toggle simulated / real execution", act_mode, KEYS_MAIN},
     {{'[', ']'}, "[ ]", "halve / double the poll interval", act_interval, KEYS_MAIN},
     {{'w'}, "w", "write the run to a trace file", act_write, KEYS_MAIN},
+    {{'<', '>'},
+     "< >",
+     "real runs: halve / double the seconds per unit; restarts",
+     act_scale,
+     KEYS_MAIN},
     {{'g'}, "g", "the legend: every glyph and what it means", act_legend, KEYS_MAIN},
     {{'o'}, "o", "order lanes: by task, by state, by longest wait", act_sort, KEYS_MAIN},
     {{'/'}, "/", "filter lanes by name (Enter keeps, Esc clears)", act_filter, KEYS_MAIN},

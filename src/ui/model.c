@@ -283,6 +283,8 @@ static void on_run(struct model *m, struct model_task *tk, const struct event *e
         tk->lock_res = tk->lock_holder = -1;
         tk->born = ev->t;
         tk->unborn = 1;
+        tk->woken_at = -1;
+        tk->woken_by = -1;
         task_enter(tk, ev->t, TASK_READY, 0);
         break;
     case EV_RUN_END:
@@ -340,6 +342,8 @@ static void on_state(struct model *m, struct model_task *tk, const struct event 
             task_enter(tk, tk->until, TASK_READY, 0);
         task_enter(tk, ev->t, TASK_READY, 0);
         tk->until = -1;
+        tk->woken_at = ev->t;
+        tk->woken_by = ev->other; /* the task that caused it (a lock handed over), or -1 */
         break;
     case EV_BLOCK:
         if (!tk || ev->reason < 0 || ev->reason >= BLOCK__COUNT) break;

@@ -82,6 +82,9 @@ struct model_task {
      * that first wait; unborn while it lasts. */
     int64_t born;
     int unborn;
+    /* Its last wake: when, and the task that caused it (or -1). */
+    int64_t woken_at;
+    int woken_by;
 };
 
 struct model_cpu {

@@ -149,7 +149,8 @@ void overlays_detail(struct canvas *c, struct app *a)
     int nwarn = model_task_warnings(m, ti, a->playhead, warn, MAX_WARN);
     int nitems = (int)tk->nitems;
     int show_items = nitems > 8 ? 8 : nitems;
-    int h = 4 + 1 + 4 + BLOCK__COUNT + 1 + show_items + (nitems > 8) + 1 + nwarn + 2;
+    int h = 4 + 1 + (tk->woken_at >= 0) + 4 + BLOCK__COUNT + 1 + show_items + (nitems > 8) + 1 +
+            nwarn + 2;
     int x, y, w = c->cols - 4 > 90 ? 90 : c->cols - 4;
     char title[96];
     snprintf(title, sizeof title, "task %s", tk->name);
@@ -161,6 +162,16 @@ void overlays_detail(struct canvas *c, struct app *a)
     model_task_why(m, ti, a->playhead, why, sizeof why);
     canvas_printf(c, x, r++, THEME_NORMAL, iw, "now: %s", task_state_name(tk->state));
     canvas_printf(c, x, r++, THEME_SELECTED, iw, "why not running: %s", why);
+    if (tk->woken_at >= 0) {
+        /* Why it woke last: the cause the Chrome export draws as a flow. */
+        fmt_u(t, sizeof t, tk->woken_at);
+        int by = tk->woken_by;
+        if (by >= 0 && (size_t)by < m->ntasks && m->tasks[by].name)
+            canvas_printf(c, x, r++, THEME_NORMAL, iw, "last woken at %s by %s", t,
+                          m->tasks[by].name);
+        else
+            canvas_printf(c, x, r++, THEME_NORMAL, iw, "last woken at %s (its wait ended)", t);
+    }
     r++;
     int64_t now = a->playhead;
     int64_t run = model_task_time(tk, TASK_RUNNING, -1, now);

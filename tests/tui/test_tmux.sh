@@ -225,6 +225,11 @@ start real run sleep --real --time-scale 0.02
 check "header says real" 'real x0\.02$'
 check "a real run finishes" 'finished' 10
 check "its total joins the session line" 'session  loop real 1[6-8]\.[0-9]'
+keys '<'
+check "< halves the real time scale and restarts the run" 'real x0\.01$'
+check "the status line says so" 'real run restarted: 1 unit = 0.01 s'
+keys +
+check "+ says why it does not apply to a real run" 'a real run goes at the wall clock'
 keys m
 check "m switches to simulation" ' sim$'
 keys q
