@@ -46,7 +46,7 @@ static void dl_next(struct workload *base, int task, int64_t now, const struct s
     for (;;) {
         switch (p->phase++) {
         case 0:
-            work_say(&d->em, task, "%s takes the %s", name, res_names[p->first]);
+            work_say(&d->em, task, "%s reaches for the %s", name, res_names[p->first]);
             step_simple(out, STEP_LOCK, p->first, 0);
             return;
         case 1:
