@@ -312,7 +312,6 @@ static void on_state(struct model *m, struct model_task *tk, const struct event 
     if (!tk) return;
     switch (ev->kind) {
     case EV_RUN:
-        if (!tk) break;
         if (ev->cpu >= 0) ensure_cpus(m, ev->cpu + 1);
         task_enter(tk, ev->t, TASK_RUNNING, 0);
         tk->cpu = ev->cpu;
@@ -326,7 +325,6 @@ static void on_state(struct model *m, struct model_task *tk, const struct event 
         break;
     case EV_YIELD:
     case EV_PREEMPT:
-        if (!tk) break;
         if (ev->kind == EV_YIELD)
             tk->yields++;
         else
@@ -336,7 +334,6 @@ static void on_state(struct model *m, struct model_task *tk, const struct event 
         task_enter(tk, ev->t, TASK_READY, 0);
         break;
     case EV_WAKE:
-        if (!tk) break;
         /* A timed wait due before the wake: ready from its due time. */
         if (stats_due_wait(tk->state, tk->reason, tk->since, tk->until, ev->t))
             task_enter(tk, tk->until, TASK_READY, 0);
@@ -357,7 +354,6 @@ static void on_state(struct model *m, struct model_task *tk, const struct event 
         task_enter(tk, ev->t, TASK_BLOCKED, ev->reason);
         break;
     case EV_TASK_DONE:
-        if (!tk) break;
         leave_cpu(m, ev->task, tk, ev->t);
         hold_end(tk, ev->t);
         task_enter(tk, ev->t, TASK_DONE, 0);
