@@ -51,9 +51,16 @@ JUGGLE_DUMP_KEYS=zzz2 "$juggle" run household -s poll --dump-screen 120x40 --at 
 [ "$(grep '^│time' "$tmp/z2")" == "$(grep '^│time' "$tmp/fresh")" ] && ok ||
     bad "zoom carried into the next strategy: $(grep '^│time' "$tmp/z2")"
 
-# [ nine times: 15/512 = 0.029, never 0.0.
+# [ halves the interval and shows it with the decimals it needs, never
+# 0.0, down to where a check would leave no time for work (the scene's
+# check cost), where it stops and says so: sleep under poll from 1.0,
+# 1/64 = 0.016 (the check costs 0.01); the household from 15 to 0.94
+# (0.5).
+JUGGLE_DUMP_KEYS='[[[[[[[[[' "$juggle" run sleep -s poll --dump-screen 120x40 --at 0 >"$tmp/iv"
+grep -q "poll interval 0.016" "$tmp/iv" && ok || bad "[ x9 on sleep: $(grep -o 'poll interval [^ ]*' "$tmp/iv" | head -2)"
 JUGGLE_DUMP_KEYS='[[[[[[[[[' "$juggle" run household -s poll --dump-screen 120x40 --at 0 >"$tmp/iv"
-grep -q 'poll interval 0.029' "$tmp/iv" && ok || bad "[ x9: $(grep -o 'poll interval [^ ]*' "$tmp/iv" | head -2)"
+grep -q 'poll interval 0.94' "$tmp/iv" && ok || bad "[ x9 on the household: $(grep -o 'poll interval [^ ]*' "$tmp/iv" | head -2)"
+tail -1 "$tmp/iv" | grep -q 'check_cost: 0.5 is not below poll_interval' && ok || bad "[ refused says why: $(tail -1 "$tmp/iv")"
 grep -q 'poll interval 0.0 ' "$tmp/iv" && bad "[ x9 shows 0.0" || ok
 
 # An incomplete replay says so at its end.
