@@ -10,12 +10,21 @@
 
 #include "core/scene.h"
 
-static void col(struct lesson *l, const char *head, int bad, const char *fmt, double v)
+/* Adds a column: its head and its value as text. */
+static void col_text(struct lesson *l, const char *head, int bad, const char *val)
 {
     if (l->ncol >= LESSON_COLS) return;
     snprintf(l->col[l->ncol].head, sizeof l->col[l->ncol].head, "%s", head);
-    snprintf(l->col[l->ncol].val, sizeof l->col[l->ncol].val, fmt, v);
+    snprintf(l->col[l->ncol].val, sizeof l->col[l->ncol].val, "%s", val);
     l->col[l->ncol++].bad = bad;
+}
+
+/* Adds a column with a number: scene units to two decimals, or a count. */
+static void col(struct lesson *l, const char *head, int bad, const char *fmt, double v)
+{
+    char val[24];
+    snprintf(val, sizeof val, fmt, v);
+    col_text(l, head, bad, val);
 }
 
 static const char *task_name(const struct stats *st, int id)
@@ -63,10 +72,8 @@ void lesson_columns(int kind, const struct stats *st, struct lesson *out)
             col(out, "expected", 0, "%.0f", (double)r->expected);
             col(out, "actual", r->actual != r->expected, "%.0f", (double)r->actual);
         } else {
-            col(out, "expected", 0, "%.0f", 0);
-            snprintf(out->col[0].val, sizeof out->col[0].val, "-");
-            col(out, "actual", 0, "%.0f", 0);
-            snprintf(out->col[1].val, sizeof out->col[1].val, "-");
+            col_text(out, "expected", 0, "-");
+            col_text(out, "actual", 0, "-");
         }
         col(out, "lost", st->races > 0, "%.0f", (double)st->races);
         break;
@@ -78,11 +85,9 @@ void lesson_columns(int kind, const struct stats *st, struct lesson *out)
                 snprintf(who + len, sizeof who - len, "%s%s", i ? "+" : "",
                          task_name(st, st->cycle[i].task));
             }
-            col(out, "deadlock", 1, "%.0f", 0);
-            snprintf(out->col[0].val, sizeof out->col[0].val, "%s", who);
+            col_text(out, "deadlock", 1, who);
         } else {
-            col(out, "deadlock", 0, "%.0f", 0);
-            snprintf(out->col[0].val, sizeof out->col[0].val, "none");
+            col_text(out, "deadlock", 0, "none");
         }
         break;
     default: break;
