@@ -38,8 +38,10 @@ struct gate {
 struct worker {
     struct real_run *r;
     int task;
-    int *turn;      /* the next task to take its first step (r->mu) */
-    const int *map; /* OS CPU -> CPU index, -1 unknown */
+    int *turn;           /* the next task to take its first step (r->mu) */
+    struct worker *next; /* the worker after this one, to wake for its turn */
+    pthread_cond_t cv;   /* this worker's turn came (r->mu) */
+    const int *map;      /* OS CPU -> CPU index, -1 unknown */
     struct gate *gate;
 };
 
@@ -121,9 +123,11 @@ static int step(struct worker *w, struct sim_task *t, struct http_client *c)
     sim_fetch(s, t);
     t->has_step = 0;
     if (*w->turn == w->task) {
-        /* Its first step is taken: the next thread may start. */
+        /* Its first step is taken: the next thread may start. One signal
+         * to that thread alone: a broadcast would wake all 1,000 of a
+         * large scene for each of them. */
         (*w->turn)++;
-        pthread_cond_broadcast(&r->lock_cv);
+        if (w->next) pthread_cond_signal(&w->next->cv);
     }
     switch (t->cur.kind) {
     case STEP_CPU:
@@ -178,12 +182,15 @@ static void *worker_main(void *arg)
          * have them and as the simulation's run queue does: each takes
          * its first step before the next one runs. */
         while (*w->turn < w->task && !r->s->finished && !real_stopped(r))
-            pthread_cond_wait(&r->lock_cv, &r->mu);
+            pthread_cond_wait(&w->cv, &r->mu);
         struct sim_task *t = sim_task(r->s, w->task);
-        resume(w, t);
-        while (!step(w, t, have_client ? &c : NULL) && !r->s->finished && !real_stopped(r))
+        if (!r->s->finished && !real_stopped(r)) resume(w, t);
+        while (!r->s->finished && !real_stopped(r) && !step(w, t, have_client ? &c : NULL))
             ;
     }
+    /* A run that stopped before every thread's turn came: wake the next,
+     * which sees it and leaves, and so on down the line. */
+    if (w->next) pthread_cond_signal(&w->next->cv);
     pthread_mutex_unlock(&r->mu);
     if (have_client) real_client_put(r, &c);
     return NULL;
@@ -220,7 +227,9 @@ void real_threads_run(struct real_run *r)
     struct gate gate = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0};
     int started = 0, turn = 0;
     for (int i = 0; i < r->ntasks; i++) {
-        ws[i] = (struct worker){r, i, &turn, map, &gate};
+        ws[i] = (struct worker){
+            r,   i,    &turn, i + 1 < r->ntasks ? &ws[i + 1] : NULL, PTHREAD_COND_INITIALIZER,
+            map, &gate};
         int rc = pthread_create(&th[i], &attr, worker_main, &ws[i]);
         if (rc) {
             char text[160];
@@ -243,6 +252,8 @@ void real_threads_run(struct real_run *r)
     pthread_mutex_unlock(&gate.mu);
     for (int i = 0; i < started; i++)
         pthread_join(th[i], NULL);
+    for (int i = 0; i < r->ntasks; i++)
+        pthread_cond_destroy(&ws[i].cv);
     free(ws);
     free(th);
     free(map);
