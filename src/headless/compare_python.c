@@ -221,7 +221,10 @@ static void print_text(FILE *out, const struct scene *sc, struct side *sides, do
         fprintf(out, "printed lines     differ at line %zu: simulated '%s', python '%s'\n", d->line,
                 d->sim ? d->sim : "(no line)", d->py ? d->py : "(no line)");
     int64_t ms = makespan(&sides[0]), mp = makespan(&sides[1]);
-    fprintf(out, "makespan          simulated %.2f, python %.2f", units_of_ns(ms), units_of_ns(mp));
+    char a[32] = "-", b[32] = "-";
+    if (ms >= 0) snprintf(a, sizeof a, "%.2f", units_of_ns(ms));
+    if (mp >= 0) snprintf(b, sizeof b, "%.2f", units_of_ns(mp));
+    fprintf(out, "makespan          simulated %s, python %s", a, b);
     if (ms > 0 && mp >= 0) fprintf(out, ", ratio %.3f", (double)mp / (double)ms);
     fputs(" (first printed line to the end)\n", out);
 }
@@ -278,7 +281,7 @@ int headless_compare_python(const struct scene *sc, int strategy, double scale, 
     int rc = watch_run_bus(argv, NULL, 1, &bus, why, sizeof why);
     fclose(sides[0].lines);
     fclose(sides[1].lines);
-    if (rc == 0 || sides[1].st.ended) {
+    if (rc == 0 || (rc == 1 && sides[1].st.ended)) {
         struct compare_diff d;
         compare_lines(sides[0].text, sides[1].text, &d);
         if (json)

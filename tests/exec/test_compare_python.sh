@@ -100,6 +100,12 @@ expect 1 '^juggle: exit3\.py: the program exited with status 3$' \
 grep -qE '^python .*  failed$' bad.out && ok || bad "a failed program's row: $(cat bad.out)"
 expect 2 "never started juggle's tracer" env JUGGLE_TRACER_DIR="$tmp/empty" \
     "$juggle" compare count --with-python exit3.py
+[ ! -s bad.out ] && ok || bad "a program juggle cannot follow prints a table: $(cat bad.out)"
+# A program that prints nothing: no makespan, so no ratio.
+printf 'raise SystemExit(4)\n' >silent.py
+expect 1 'exited with status 4' "$juggle" compare count --with-python silent.py
+grep -qx "makespan          simulated 3.20, python - (first printed line to the end)" bad.out && ok ||
+    bad "silent program: $(cat bad.out)"
 expect 2 'with-python needs a program' "$juggle" compare count --with-python
 expect 2 'no such scene' "$juggle" compare nosuch --with-python exit3.py
 expect 2 'which scene' "$juggle" compare --with-python exit3.py
