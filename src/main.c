@@ -23,6 +23,7 @@
 #include "core/xalloc.h"
 #include "cmd_serve.h"
 #include "exec/real.h"
+#include "headless/compare_python.h"
 #include "headless/headless.h"
 #include "headless/watch_run.h"
 #include "ui/tui.h"
@@ -39,6 +40,8 @@ static const char usage_text[] =
     "                  [--seed N] [--http-timeout U] [--record FILE]\n"
     "                  [--dump-screen COLSxROWS --at U] [--svg OUT.svg]\n"
     "       juggle compare SCENE [--json]   every strategy on the same workload\n"
+    "       juggle compare SCENE [-s STRATEGY] [--time-scale F] [--json]\n"
+    "                  --with-python PROG.py [ARGS...]   the scene beside its Python program\n"
     "       juggle scenes                   the shipped scenes, one line each\n"
     "       juggle strategies               the strategies: key, name, what it does\n"
     "       juggle replay FILE [--headless [--summary | --json]]   a recorded run\n"
@@ -311,14 +314,35 @@ static int cmd_run(int argc, char **argv)
     return rc;
 }
 
+/* `juggle compare SCENE [--json]`: every strategy. With `--with-python
+ * [python3] PROG.py [ARGS...]` (the words after it are the program's):
+ * the scene under -s or its default beside the program, traced, at
+ * --time-scale real seconds per scene unit. */
 static int cmd_compare(int argc, char **argv)
 {
+    int at = 1;
+    while (at < argc && strcmp(argv[at], "--with-python"))
+        at++;
     struct options o;
-    int rc = parse_options(argc, argv, &o);
+    int rc = parse_options(at, argv, &o);
     if (rc) return rc;
+    if (at < argc && at + 1 == argc)
+        return usage_error("%s", "--with-python needs a program: --with-python PROG.py [ARGS...]");
     struct scene *sc = load_scene(&o);
     if (!sc) return 2;
-    rc = headless_compare(sc, o.json, stdout);
+    if (at < argc) {
+        const char *w = strrchr(argv[at + 1], '/');
+        w = w ? w + 1 : argv[at + 1];
+        int interp = strncmp(w, "python", 6) == 0 && !strstr(w, ".py");
+        char **prog = xcalloc((size_t)(argc - at + 1), sizeof *prog);
+        prog[0] = "python3";
+        memcpy(prog + !interp, argv + at + 1, (size_t)(argc - at - 1) * sizeof *prog);
+        rc = headless_compare_python(sc, o.strategy >= 0 ? o.strategy : sc->strategy, o.time_scale,
+                                     prog, o.json, stdout);
+        free(prog);
+    } else {
+        rc = headless_compare(sc, o.json, stdout);
+    }
     scene_free(sc);
     return rc;
 }

@@ -256,6 +256,12 @@ int summary_write_json(FILE *out, const struct stats *st, int depth)
 
 int summary_write_compare_json(FILE *out, const char *title, const struct stats *runs, int n)
 {
+    return summary_write_compare_json_with(out, title, NULL, runs, n);
+}
+
+int summary_write_compare_json_with(FILE *out, const char *title, json_t *extra,
+                                    const struct stats *runs, int n)
+{
     /* json_string refuses text that is not UTF-8; the tree then had no
      * "scene" member, and neither does this. */
     json_t *t = json_string(title);
@@ -265,6 +271,18 @@ int summary_write_compare_json(FILE *out, const char *title, const struct stats 
         int rc = dump_at(out, t, 1, 0);
         json_decref(t);
         if (rc) return -1;
+        fputc(',', out);
+    }
+    const char *key;
+    json_t *v;
+    json_object_foreach(extra, key, v)
+    {
+        json_t *k = json_string(key);
+        fputs("\n  ", out);
+        int rc = dump_at(out, k, 1, 0);
+        json_decref(k);
+        fputs(": ", out);
+        if (rc || dump_at(out, v, 1, 0)) return -1;
         fputc(',', out);
     }
     fputs("\n  \"runs\": [", out);

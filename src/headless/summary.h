@@ -21,6 +21,10 @@ int summary_write_json(FILE *out, const struct stats *st, int depth);
 /* Writes `juggle compare --json`: {"scene": title, "runs": [...]} and a
  * newline, streamed the same way. Returns 0 or -1. */
 int summary_write_compare_json(FILE *out, const char *title, const struct stats *runs, int n);
+/* The same with the members of the object extra (may be NULL) between
+ * "scene" and "runs", in the object's order. Returns 0 or -1. */
+int summary_write_compare_json_with(FILE *out, const char *title, json_t *extra,
+                                    const struct stats *runs, int n);
 /* Prints one table row per run; names[i] labels runs[i]. */
 void summary_print_compare(FILE *out, const char *title, const struct stats *runs, int n);
 /* Writes a JSON value followed by a newline. Returns 0 or -1. */

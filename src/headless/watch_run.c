@@ -23,17 +23,14 @@ static void on_sigint(uv_signal_t *h, int sig)
     (void)sig;
 }
 
-int headless_watch(char *const argv[], const char *record, int format, FILE *out)
+int watch_run_bus(char *const argv[], const char *record, int discard_stdout, struct bus *bus,
+                  char *why, size_t n)
 {
     uv_loop_t loop;
     uv_loop_init(&loop);
-    struct bus bus;
-    struct stats st;
     struct err e;
-    bus_init(&bus);
-    stats_init(&st);
-    bus_attach(&bus, stats_sink, &st);
-    struct watch *w = watch_start(argv, 0, format == HEADLESS_JSON, &bus, &loop, &e);
+    why[0] = '\0';
+    struct watch *w = watch_start(argv, 0, discard_stdout, bus, &loop, &e);
     struct trace_writer *tw = NULL;
     if (w && record) {
         tw = trace_writer_open(record, watch_program(w), watch_scene_text(w), "python", "real",
@@ -42,11 +39,10 @@ int headless_watch(char *const argv[], const char *record, int format, FILE *out
             watch_free(w);
             w = NULL;
         } else {
-            bus_attach(&bus, trace_writer_sink, tw);
+            bus_attach(bus, trace_writer_sink, tw);
         }
     }
     int rc = 2, complete = 0;
-    char why[600] = "";
     if (w) {
         uv_signal_t sigint;
         uv_signal_init(&loop, &sigint);
@@ -56,7 +52,7 @@ int headless_watch(char *const argv[], const char *record, int format, FILE *out
             if (tw) trace_writer_tick(tw);
         }
         uv_close((uv_handle_t *)&sigint, NULL);
-        rc = watch_result(w, why, sizeof why);
+        rc = watch_result(w, why, n);
         complete = watch_complete(w);
         watch_free(w);
     } else {
@@ -64,6 +60,27 @@ int headless_watch(char *const argv[], const char *record, int format, FILE *out
     }
     uv_run(&loop, UV_RUN_DEFAULT);
     uv_loop_close(&loop);
+    if (tw) {
+        bus_detach(bus, tw);
+        if (trace_writer_close(tw, complete, &e)) {
+            if (why[0]) fprintf(stderr, "juggle: %s\n", why);
+            snprintf(why, n, "%s", "");
+            err_print(&e);
+            rc = 2;
+        }
+    }
+    return rc;
+}
+
+int headless_watch(char *const argv[], const char *record, int format, FILE *out)
+{
+    struct bus bus;
+    struct stats st;
+    bus_init(&bus);
+    stats_init(&st);
+    bus_attach(&bus, stats_sink, &st);
+    char why[600];
+    int rc = watch_run_bus(argv, record, format == HEADLESS_JSON, &bus, why, sizeof why);
     fflush(stdout);
     if (rc == 0 || st.ended) {
         if (format == HEADLESS_SUMMARY) summary_print(out, &st);
@@ -75,10 +92,6 @@ int headless_watch(char *const argv[], const char *record, int format, FILE *out
     }
     fflush(out);
     if (why[0]) fprintf(stderr, "juggle: %s\n", why);
-    if (tw && trace_writer_close(tw, complete, &e)) {
-        err_print(&e);
-        rc = 2;
-    }
     stats_done(&st);
     return rc;
 }
