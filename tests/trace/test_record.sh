@@ -81,6 +81,10 @@ check "record to - writes the trace on stdout" cmp -s "$d/stdout.jsonl" "$d/t.js
 check "record to - moves the printed lines to stderr" cmp -s "$d/stdout.err" "$d/count.out"
 expect 2 "juggle: --record -: standard output holds the screen; record to a file (see 'juggle --help')" \
     "record to - from the TUI" -- "$juggle" run "$sc" --record -
+expect 2 "juggle: --record -: standard output holds the screen; record to a file (see 'juggle --help')" \
+    "record to - from the TUI, without run" -- "$juggle" "$sc" --record -
+expect 2 "juggle: --record -: standard output holds the screen; record to a file (see 'juggle --help')" \
+    "record to - with a screen dump" -- "$juggle" run "$sc" --dump-screen 80x20 --record -
 
 ln -s target.jsonl "$d/link.jsonl"
 "$juggle" run "$sc" --headless --record "$d/link.jsonl" >/dev/null
