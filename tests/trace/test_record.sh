@@ -138,9 +138,31 @@ interrupt() { # signal exit-status
     check "SIG$sig: the trace replays as incomplete (exit $?)" \
         test "$(cat "$d/replay.err")" = "juggle: $out: the trace is incomplete (the recording was interrupted)"
 }
+# Job control on: a script's background job otherwise starts with SIGINT
+# ignored, and juggle (rightly) leaves an ignored signal ignored.
+set -m
 interrupt INT 130
 interrupt TERM 143
 interrupt HUP 129
+set +m
+
+# An ignored SIGHUP (nohup) stays ignored: the run goes on and completes.
+rm -f "$d/stdout" "$d/nohup.jsonl"
+mkfifo "$d/stdout"
+(
+    trap '' HUP
+    exec "$juggle" run "$big" --headless --record "$d/nohup.jsonl" >"$d/stdout" 2>"$d/nohup.err"
+) &
+pid=$!
+exec 3<"$d/stdout"
+read -r -u 3 _
+kill -s HUP "$pid"
+cat <&3 >/dev/null
+exec 3<&-
+wait "$pid"
+rc=$?
+check "an ignored SIGHUP is ignored: exit $rc" test "$rc" = 0 -a ! -s "$d/nohup.err"
+check "an ignored SIGHUP is ignored: the trace is complete" grep -q '^{"end":"complete"' "$d/nohup.jsonl"
 
 "$juggle" run "$big" --headless --record "$d/pipe.jsonl" 2>"$d/pipe.err" | head -n 1 >/dev/null
 rc=${PIPESTATUS[0]}

@@ -13,6 +13,7 @@
 # ROUNDS (default 40) scales the random parts.
 . "$(dirname "$0")/../lib.sh" "$@"
 rounds=${ROUNDS:-40}
+set -m # background jobs would otherwise start with SIGINT ignored
 sed 's/requests = 200/requests = 20000/; s/^rate = 4 /rate = 100/' scenes/webserver.ini >"$tmp/big.ini"
 big=$tmp/big.ini
 d=$tmp/out
