@@ -1,9 +1,9 @@
 /*
  * trace: recording a run's event stream to a file and reading it back.
  *
- * Format: JSON Lines, written and read with jansson. The first line is a
- * header:
- *   {"format":"juggle-trace","major":1,"minor":0,"juggle":"0.1.0",
+ * Format: JSON Lines (read with jansson; written by trace_write.c). The
+ * first line is a header:
+ *   {"format":"juggle-trace","major":1,"minor":1,"juggle":"1.0.0",
  *    "scene":{"path":...,"text":...},"strategy":"loop","clock":"virtual",
  *    "time_unit":"ns","fields":["seq","t","kind","task","cpu","other",
  *    "reason","value","value2","text"]}
@@ -14,7 +14,8 @@
  * Arrays rather than objects: a trace of a million events must load in
  * under a second, and an array costs jansson a fraction of an object.
  * and last an end line, {"end":"complete","events":N}, or
- * {"end":"incomplete",...} when the recording was cut short (a signal):
+ * {"end":"incomplete",...} when the recording was cut short (a signal, a
+ * closed pipe, a full disk):
  * such a trace still loads and replays what it holds.
  *
  * Nothing is lost, nothing clobbered: the writer goes through outfile (a
