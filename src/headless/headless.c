@@ -16,6 +16,8 @@
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <poll.h>
 
 #include "core/sim.h"
 #include "core/stats.h"
@@ -55,6 +57,8 @@ struct session {
     FILE *out; /* the lines and summary; NULL: none */
     int format;
     struct trace_writer *tw;            /* NULL when not recording */
+    int out_pipe;                       /* out is a pipe (its reader can leave) */
+    int out_gone;                       /* ... and it did */
     struct sigaction old_action[NSIGS]; /* restored by close */
 };
 
@@ -107,6 +111,8 @@ static int session_open(struct session *h, const struct scene *sc, const char *s
     signal(SIGPIPE, SIG_IGN);
     headless_attach(&h->bus, &h->st, format, h->out);
     if (h->tw) bus_attach(&h->bus, trace_writer_sink, h->tw);
+    struct stat sb;
+    h->out_pipe = h->out && fstat(fileno(h->out), &sb) == 0 && S_ISFIFO(sb.st_mode);
     return 0;
 }
 
@@ -117,7 +123,7 @@ static void session_tick(struct session *h)
 
 static int session_stopping(const struct session *h)
 {
-    return caught || (h->out && ferror(h->out)) || trace_writer_error(h->tw);
+    return caught || h->out_gone || (h->out && ferror(h->out)) || trace_writer_error(h->tw);
 }
 
 static int session_close(struct session *h, int ended, int failed)
@@ -126,7 +132,7 @@ static int session_close(struct session *h, int ended, int failed)
     int stopped = session_stopping(h);
     if (!stopped) print_summary(&h->st, h->format, h->out);
     if (h->out && fflush(h->out) != 0) printer_note_error(errno);
-    int out_failed = h->out && ferror(h->out);
+    int out_failed = h->out_gone || (h->out && ferror(h->out));
     stats_done(&h->st);
     int rc = failed || out_failed ? 1 : 0;
     const char *name = sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "SIGHUP";
@@ -182,6 +188,13 @@ static void on_tick(uv_timer_t *t)
 {
     struct live *l = t->data;
     session_tick(l->h);
+    /* A pipe whose reader left (head -1) polls as an error at once: stop
+     * now rather than at the next line, which may be seconds away. */
+    struct pollfd p = {.fd = l->h->out_pipe ? fileno(l->h->out) : -1};
+    if (p.fd >= 0 && poll(&p, 1, 0) == 1 && (p.revents & POLLERR)) {
+        l->h->out_gone = 1;
+        printer_note_error(EPIPE);
+    }
     if (!l->cancelled && session_stopping(l->h)) {
         l->cancelled = 1;
         real_run_cancel(l->r);
@@ -226,6 +239,9 @@ int headless_run(const struct scene *sc, int strategy, int format, const char *r
         return 2;
     int ended, failed;
     if (real) {
+        /* Lines as they happen, also into a pipe: a reader that leaves
+         * (head -1) is then seen at the next line, not at exit. */
+        if (h.out) setvbuf(h.out, NULL, _IOLBF, 0);
         int rc = run_real(sc, strategy, real, &h);
         if (rc == 2) {
             session_abandon(&h);
