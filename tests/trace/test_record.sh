@@ -144,6 +144,28 @@ set -m
 interrupt INT 130
 interrupt TERM 143
 interrupt HUP 129
+
+# The real run records and stops the same way (its first line comes at once,
+# the run then lasts seconds).
+rm -f "$d/stdout" "$d/real.jsonl"
+mkfifo "$d/stdout"
+"$juggle" run sleep --real --headless --record "$d/real.jsonl" >"$d/stdout" 2>"$d/real.err" &
+pid=$!
+exec 3<"$d/stdout"
+read -r -u 3 _
+kill -s INT "$pid"
+cat <&3 >/dev/null
+exec 3<&-
+{ wait "$pid"; } 2>/dev/null
+rc=$?
+check "real run, SIGINT: exit $rc, want 130" test "$rc" = 130
+check "real run, SIGINT: one line saying so" \
+    test "$(cat "$d/real.err")" = "juggle: interrupted by SIGINT: recorded $d/real.jsonl, marked incomplete"
+check "real run, SIGINT: the trace is at FILE, marked incomplete" ends_incomplete "$d/real.jsonl"
+"$juggle" run sleep --real --headless 2>"$d/real.err" | head -n 1 >/dev/null
+rc=${PIPESTATUS[0]}
+check "a real run piped into head -1 stops with exit 1 (got $rc)" test "$rc" = 1
+check "... quietly" test ! -s "$d/real.err"
 set +m
 
 # An ignored SIGHUP (nohup) stays ignored: the run goes on and completes.
