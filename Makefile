@@ -202,6 +202,9 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB)
 
 # ---- Torture (issue 11): long, large tests, each a script printing "N passed, N failed" ----
 TORTURE_SCRIPTS += tests/exec/torture_serve_slow.sh
+# Signals at random points of recordings, closed pipes, full disks, many
+# writers to one path (ROUNDS=N scales it).
+TORTURE_SCRIPTS += tests/trace/torture_record.sh
 
 .PHONY: torture
 torture: deps

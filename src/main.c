@@ -4,14 +4,16 @@
  * Only this file knows every module; it holds no logic of its own beyond
  * turning words into settings.
  *
- * Exit status: 0 success, 1 the run finished with failures, 2 bad usage or
- * bad input (one line on stderr: "juggle: FILE:LINE: what is wrong").
+ * Exit status: 0 success, 1 the run finished with failures or output could
+ * not be written, 2 bad usage or bad input (one line on stderr: "juggle:
+ * FILE:LINE: what is wrong").
  */
 #include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <getopt.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,11 +22,13 @@
 #include "core/err.h"
 #include "core/scene.h"
 #include "core/strategy.h"
+#include "core/trace.h"
 #include "core/xalloc.h"
 #include "cmd_serve.h"
 #include "exec/real.h"
 #include "headless/compare_python.h"
 #include "headless/headless.h"
+#include "headless/printer.h"
 #include "headless/watch_run.h"
 #include "ui/tui.h"
 
@@ -76,6 +80,22 @@ struct options {
     const char *chrome;
     const char *svg;
 };
+
+/*
+ * Output errors are errors: whatever a command printed must have reached
+ * stdout. Called with the command's exit status on every way out; a failed
+ * write turns success into 1 with one line, except a closed pipe
+ * (`juggle ... | head -1`), which ends quietly with 1: the reader left on
+ * purpose.
+ */
+static int finish_stdout(int rc)
+{
+    int bad = fflush(stdout) != 0 ? errno : 0;
+    if (!bad && ferror(stdout)) bad = printer_error() ? printer_error() : EIO;
+    if (!bad) return rc;
+    if (bad != EPIPE) fprintf(stderr, "juggle: write error: %s\n", strerror(bad));
+    return rc == 2 ? 2 : 1;
+}
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -231,7 +251,7 @@ static int parse_options(int argc, char **argv, struct options *o)
         case OPT_RECORD: o->record = optarg; break;
         case OPT_CHROME: o->chrome = optarg; break;
         case OPT_SVG: o->svg = optarg; break;
-        case 'h': fputs(usage_text, stdout); exit(0);
+        case 'h': fputs(usage_text, stdout); exit(finish_stdout(0));
         case ':': return usage_error("option '%s' needs a value", argv[optind - 1]);
         case '?': return usage_error("unknown option '%s'", argv[optind - 1]);
         default:
@@ -251,12 +271,22 @@ static struct scene *load_scene(const struct options *o)
         return NULL;
     }
     char *path = scene_resolve(o->scene_arg);
-    if (!path) {
+    struct err e;
+    if (!path && access(o->scene_arg, F_OK) == 0) {
+        /* It is there but cannot be read: say why (permission denied). */
+        path = xstrdup(o->scene_arg);
+    } else if (!path) {
         fprintf(stderr, "juggle: %s: no such scene file or shipped scene (try 'juggle scenes')\n",
                 o->scene_arg);
         return NULL;
     }
-    struct err e;
+    if (trace_sniff(path)) {
+        fprintf(stderr,
+                "juggle: %s:1: this is a juggle trace, not a scene: use 'juggle replay %s'\n", path,
+                path);
+        free(path);
+        return NULL;
+    }
     struct scene *sc = scene_load(path, &e);
     free(path);
     if (!sc) {
@@ -276,6 +306,14 @@ static struct scene *load_scene(const struct options *o)
     return sc;
 }
 
+/* The view and screen dumps draw on stdout: a trace cannot go there too. */
+static int screen_owns_stdout(const struct options *o)
+{
+    if (!o->record || strcmp(o->record, "-") != 0) return 0;
+    usage_error("%s", "--record -: standard output holds the screen; record to a file");
+    return 1;
+}
+
 static int cmd_run(int argc, char **argv)
 {
     struct options o;
@@ -285,6 +323,22 @@ static int cmd_run(int argc, char **argv)
     if (!sc) return 2;
     int strategy = o.strategy >= 0 ? o.strategy : sc->strategy;
     if (o.http_timeout > 0) sc->timeout = o.http_timeout;
+    if (o.dump && o.real) {
+        scene_free(sc);
+        return usage_error("%s",
+                           "--dump-screen shows a simulated run; it cannot be used with --real");
+    }
+    if ((o.dump || !o.headless) && !o.svg && screen_owns_stdout(&o)) {
+        scene_free(sc);
+        return 2;
+    }
+    /* The screen dump replays the run at --at; the recording is the same
+     * (deterministic) run, recorded whole first. */
+    if (o.dump && o.record &&
+        (rc = headless_run(sc, strategy, HEADLESS_LINES, o.record, NULL, NULL))) {
+        scene_free(sc);
+        return rc;
+    }
     if (o.svg) {
         struct tui_opts to = {.sc = sc,
                               .strategy = strategy,
@@ -457,6 +511,7 @@ static int cmd_tui(int argc, char **argv)
     struct options o;
     int rc = parse_options(argc, argv, &o);
     if (rc) return rc;
+    if (screen_owns_stdout(&o)) return 2;
     struct scene *sc = NULL;
     if (o.scene_arg && !(sc = load_scene(&o))) return 2;
     struct tui_opts to = {
@@ -474,7 +529,7 @@ static int cmd_tui(int argc, char **argv)
     return rc;
 }
 
-int main(int argc, char **argv)
+static int dispatch(int argc, char **argv)
 {
     if (argc < 2) return cmd_tui(argc, argv);
     const char *cmd = argv[1];
@@ -499,4 +554,13 @@ int main(int argc, char **argv)
     if (cmd[0] == '-' || path) return cmd_tui(argc, argv);
     fprintf(stderr, "juggle: unknown command or scene '%s' (try 'juggle --help')\n", cmd);
     return 2;
+}
+
+int main(int argc, char **argv)
+{
+    /* Broken pipes and files over `ulimit -f` become write errors (EPIPE,
+     * EFBIG) that are reported, instead of killing the process mid-write. */
+    signal(SIGPIPE, SIG_IGN);
+    signal(SIGXFSZ, SIG_IGN);
+    return finish_stdout(dispatch(argc, argv));
 }

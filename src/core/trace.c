@@ -1,8 +1,8 @@
 /*
- * trace: JSON Lines traces with jansson.
+ * trace: reading JSON Lines traces with jansson (trace_write.c writes
+ * them).
  *
- * The writer builds each line as a jansson object and dumps it compactly;
- * the reader parses each line with json_loadb and checks it against the
+ * The reader parses each line with json_loadb and checks it against the
  * format before keeping it. Validation is strict where a wrong trace would
  * replay as a wrong picture (order, kinds, task ids) and lenient where a
  * newer minor version may add things (unknown fields).
@@ -10,144 +10,39 @@
 #include "trace.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "textenc.h"
 #include "xalloc.h"
-
-/* The order of an event line's values, also written into the header. */
-static const char *const trace_fields[] = {"seq",   "t",      "kind",  "task",   "cpu",
-                                           "other", "reason", "value", "value2", "text"};
-
-struct trace_writer {
-    FILE *f;
-    char *path, *tmp;
-    uint64_t events;
-    int64_t last_flush_ms;
-    int failed;
-};
-
-static int64_t mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static int write_json_line(struct trace_writer *w, json_t *o)
-{
-    int rc = json_dumpf(o, w->f, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    if (rc == 0 && fputc('\n', w->f) == EOF) rc = -1;
-    if (rc) w->failed = 1;
-    return rc;
-}
-
-struct trace_writer *trace_writer_open(const char *path, const char *scene_path,
-                                       const char *scene_text, const char *strategy,
-                                       const char *clock, const char *version, struct err *e)
-{
-    struct trace_writer *w = xcalloc(1, sizeof *w);
-    w->path = xstrdup(path);
-    w->tmp = xasprintf("%s.tmp", path);
-    w->f = fopen(w->tmp, "w");
-    if (!w->f) {
-        err_set(e, ERR_IO, path, 0, "cannot write trace: %s", strerror(errno));
-        free(w->path);
-        free(w->tmp);
-        free(w);
-        return NULL;
-    }
-    json_t *h = json_object();
-    json_object_set_new(h, "format", json_string(TRACE_FORMAT));
-    json_object_set_new(h, "major", json_integer(TRACE_MAJOR));
-    json_object_set_new(h, "minor", json_integer(TRACE_MINOR));
-    json_object_set_new(h, "juggle", json_string(version));
-    json_t *sc = json_object();
-    json_object_set_new(sc, "path", json_string(scene_path ? scene_path : ""));
-    json_object_set_new(sc, "text", json_string(scene_text ? scene_text : ""));
-    json_object_set_new(h, "scene", sc);
-    json_object_set_new(h, "strategy", json_string(strategy));
-    json_object_set_new(h, "clock", json_string(clock));
-    json_object_set_new(h, "time_unit", json_string("ns"));
-    json_t *fields = json_array();
-    for (size_t i = 0; i < sizeof trace_fields / sizeof *trace_fields; i++)
-        json_array_append_new(fields, json_string(trace_fields[i]));
-    json_object_set_new(h, "fields", fields);
-    write_json_line(w, h);
-    json_decref(h);
-    w->last_flush_ms = mono_ms();
-    return w;
-}
-
-void trace_writer_sink(void *ctx, const struct event *ev)
-{
-    struct trace_writer *w = ctx;
-    json_t *o = json_array();
-    json_array_append_new(o, json_integer((json_int_t)ev->seq));
-    json_array_append_new(o, json_integer(ev->t));
-    json_array_append_new(o, json_string(event_kind_name(ev->kind)));
-    json_array_append_new(o, json_integer(ev->task));
-    json_array_append_new(o, json_integer(ev->cpu));
-    json_array_append_new(o, json_integer(ev->other));
-    json_array_append_new(o, json_integer(ev->reason));
-    json_array_append_new(o, json_integer(ev->value));
-    json_array_append_new(o, json_integer(ev->value2));
-    if (ev->text) json_array_append_new(o, json_string(ev->text));
-    write_json_line(w, o);
-    json_decref(o);
-    w->events++;
-    if ((w->events & 63) == 0) trace_writer_tick(w);
-}
-
-void trace_writer_tick(struct trace_writer *w)
-{
-    int64_t now = mono_ms();
-    if (now - w->last_flush_ms >= 100) {
-        fflush(w->f);
-        w->last_flush_ms = now;
-    }
-}
-
-const char *trace_writer_path(const struct trace_writer *w)
-{
-    return w->path;
-}
-
-int trace_writer_close(struct trace_writer *w, int complete, struct err *e)
-{
-    if (!w) return 0;
-    json_t *end = json_object();
-    json_object_set_new(end, "end", json_string(complete ? "complete" : "incomplete"));
-    json_object_set_new(end, "events", json_integer((json_int_t)w->events));
-    write_json_line(w, end);
-    json_decref(end);
-    int rc = 0;
-    if (fflush(w->f) != 0 || fsync(fileno(w->f)) != 0) w->failed = 1;
-    if (fclose(w->f) != 0) w->failed = 1;
-    if (w->failed) {
-        rc = err_set(e, ERR_IO, w->tmp, 0, "cannot write trace: %s", strerror(errno));
-    } else if (rename(w->tmp, w->path) != 0) {
-        rc = err_set(e, ERR_IO, w->path, 0, "cannot rename %s into place: %s", w->tmp,
-                     strerror(errno));
-    }
-    free(w->path);
-    free(w->tmp);
-    free(w);
-    return rc;
-}
-
-/* ---- reading ---- */
 
 static char *dup_field(json_t *o, const char *key)
 {
     const char *s = json_string_value(json_object_get(o, key));
     return s ? xstrdup(s) : NULL;
+}
+
+/* key's text, from key_base64 when the writer stored one (a text that is
+ * not UTF-8), else from key. */
+static char *dup_text(json_t *o, const char *key)
+{
+    char k[64];
+    snprintf(k, sizeof k, "%s_base64", key);
+    json_t *b = json_object_get(o, k);
+    size_t len;
+    if (json_is_string(b)) {
+        char *s = textenc_unbase64(json_string_value(b), json_string_length(b), &len);
+        if (s && memchr(s, '\0', len) == NULL) return s;
+        free(s);
+        return NULL;
+    }
+    return dup_field(o, key);
 }
 
 struct reader {
@@ -183,8 +78,8 @@ static int read_header(struct reader *r, struct trace *t, json_t *h)
     json_t *sc = json_object_get(h, "scene");
     t->version = dup_field(h, "juggle");
     t->strategy = dup_field(h, "strategy");
-    t->scene_path = json_is_object(sc) ? dup_field(sc, "path") : NULL;
-    t->scene_text = json_is_object(sc) ? dup_field(sc, "text") : NULL;
+    t->scene_path = json_is_object(sc) ? dup_text(sc, "path") : NULL;
+    t->scene_text = json_is_object(sc) ? dup_text(sc, "text") : NULL;
     const char *clock = json_string_value(json_object_get(h, "clock"));
     if (!t->strategy || !t->scene_text || !clock)
         return bad(r, "header lacks strategy, scene text or clock", NULL);
@@ -211,7 +106,8 @@ struct chunk {
     uint8_t *kind;        /* enum line_kind per line */
     char *arena;
     size_t len, cap;
-    size_t bad_line; /* first bad line, or 0 */
+    int64_t end_events; /* the end line's event count, -1 if it has none */
+    size_t bad_line;    /* first bad line, or 0 */
     const char *bad;
     char detail[JSON_ERROR_TEXT_LENGTH];
 };
@@ -258,13 +154,22 @@ static int event_of_array(json_t *o, struct event *ev, json_t **text, const char
             return -1;
         }
     json_t *t = n == 10 ? json_array_get(o, 9) : NULL;
-    if (t && !json_is_string(t)) {
+    if (t && !json_is_string(t) && !json_is_string(json_object_get(t, "base64"))) {
         *why = "event text is not a string";
         return -1;
     }
     if (v[3] < -1 || v[3] > 10000000 || v[4] < -1 || v[4] > 4096 || v[5] < -1 || v[5] > INT32_MAX ||
         v[6] < -32768 || v[6] > 32767 || v[0] < 1 || v[1] < 0) {
         *why = "event field out of range";
+        return -1;
+    }
+    /* Bounded so that sums of thousands of them cannot overflow later. */
+    if (v[1] > TRACE_MAX_T) {
+        *why = "event time out of range (the limit is 1e15 ns)";
+        return -1;
+    }
+    if (v[7] < -TRACE_MAX_T || v[7] > TRACE_MAX_T || v[8] < -TRACE_MAX_T || v[8] > TRACE_MAX_T) {
+        *why = "event value out of range (the limit is 1e15)";
         return -1;
     }
     *ev = event_make(event_kind_from_name(kind), v[1], (int)v[3]);
@@ -291,11 +196,17 @@ int trace_parse_event(const char *line, size_t len, struct event *ev, char **tex
     json_t *t = NULL;
     int rc = event_of_array(o, ev, &t, why);
     if (rc == 0 && t) {
-        size_t tl = json_string_length(t);
-        *text = xgrow(*text, cap, tl + 1, 1);
-        memcpy(*text, json_string_value(t), tl);
-        (*text)[tl] = '\0';
-        ev->text = *text;
+        size_t tl = 0;
+        char *decoded = textenc_from_json(t, &tl);
+        if (!decoded || memchr(decoded, '\0', tl)) {
+            *why = decoded ? "event text holds a NUL byte" : "event text is not a string";
+            rc = -1;
+        } else {
+            *text = xgrow(*text, cap, tl + 1, 1);
+            memcpy(*text, decoded, tl + 1);
+            ev->text = *text;
+        }
+        free(decoded);
     }
     json_decref(o);
     return rc;
@@ -314,7 +225,11 @@ static int parse_line(struct chunk *c, size_t i)
     int rc = 0;
     if (json_is_object(o)) {
         const char *e = json_string_value(json_object_get(o, "end"));
-        if (e && strcmp(e, "complete") == 0)
+        json_t *count = json_object_get(o, "events");
+        c->end_events = json_is_integer(count) ? json_integer_value(count) : -1;
+        if (count && (!json_is_integer(count) || json_integer_value(count) < 0))
+            rc = chunk_bad(c, i, "the end line's event count is not a whole number", NULL);
+        else if (e && strcmp(e, "complete") == 0)
             c->kind[i] = LINE_END_COMPLETE;
         else if (e && strcmp(e, "incomplete") == 0)
             c->kind[i] = LINE_END_INCOMPLETE;
@@ -329,16 +244,32 @@ static int parse_line(struct chunk *c, size_t i)
     if (event_of_array(o, ev, &text, &why)) {
         rc = chunk_bad(c, i, why, why == bad_kind ? json_string_value(json_array_get(o, 2)) : NULL);
     } else {
-        c->off[i - 1] = SIZE_MAX;
-        if (text) {
-            size_t tl = json_string_length(text);
-            c->arena = xgrow(c->arena, &c->cap, c->len + tl + 1, 1);
-            memcpy(c->arena + c->len, json_string_value(text), tl);
-            c->arena[c->len + tl] = '\0';
-            c->off[i - 1] = c->len;
-            c->len += tl + 1;
+        /* A string is used in place; only base64 needs a decoded copy. */
+        size_t tl = 0;
+        const char *tx = NULL;
+        char *decoded = NULL;
+        if (json_is_string(text)) {
+            tx = json_string_value(text);
+            tl = json_string_length(text);
+        } else if (text) {
+            tx = decoded = textenc_from_json(text, &tl);
         }
-        c->kind[i] = LINE_EVENT;
+        if (text && !tx) {
+            rc = chunk_bad(c, i, "event text is not a string", NULL);
+        } else if (tx && memchr(tx, '\0', tl)) {
+            rc = chunk_bad(c, i, "event text holds a NUL byte", NULL);
+        } else {
+            c->off[i - 1] = SIZE_MAX;
+            if (tx) {
+                c->arena = xgrow(c->arena, &c->cap, c->len + tl + 1, 1);
+                memcpy(c->arena + c->len, tx, tl);
+                c->arena[c->len + tl] = '\0';
+                c->off[i - 1] = c->len;
+                c->len += tl + 1;
+            }
+            c->kind[i] = LINE_EVENT;
+        }
+        free(decoded);
     }
     json_decref(o);
     return rc;
@@ -375,32 +306,97 @@ static int check_event(struct reader *r, const struct event *ev, const struct ev
 
 #define LOAD_THREADS 2
 
+/* "30.0 GB", "512.0 MB", "999 bytes": sizes as people read them. */
+static void human_size(uint64_t n, char *buf, size_t len)
+{
+    if (n >= 1000000000)
+        snprintf(buf, len, "%.1f GB", (double)n / 1e9);
+    else if (n >= 1000000)
+        snprintf(buf, len, "%.1f MB", (double)n / 1e6);
+    else
+        snprintf(buf, len, "%llu bytes", (unsigned long long)n);
+}
+
+static int too_big(const char *path, uint64_t size, int at_least, struct err *e)
+{
+    char h[32];
+    human_size(size, h, sizeof h);
+    return err_set(e, ERR_INPUT, path, 0, "trace is %s%s, over the %d GiB limit",
+                   at_least ? "more than " : "", h, (int)(TRACE_MAX_BYTES >> 30));
+}
+
+/* Why a file of this type cannot be a trace, or NULL if it can be read:
+ * a regular file, or a pipe (read with the cap enforced as it streams). */
+static const char *unreadable_type(mode_t m)
+{
+    if (S_ISREG(m) || S_ISFIFO(m) || S_ISSOCK(m)) return NULL;
+    if (S_ISDIR(m)) return "is a directory";
+    if (S_ISCHR(m)) return "not a trace file (a character device)";
+    if (S_ISBLK(m)) return "not a trace file (a block device)";
+    return "not a trace file";
+}
+
 static char *read_all(const char *path, size_t *len, struct err *e)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    struct stat sb;
+    if (fd < 0 || fstat(fd, &sb) != 0) {
         err_set(e, ERR_IO, path, 0, "cannot open: %s", strerror(errno));
+        if (fd >= 0) close(fd);
+        return NULL;
+    }
+    const char *why = unreadable_type(sb.st_mode);
+    if (why || (S_ISREG(sb.st_mode) && (uint64_t)sb.st_size > TRACE_MAX_BYTES)) {
+        if (why)
+            err_set(e, ERR_INPUT, path, 0, "%s", why);
+        else
+            too_big(path, (uint64_t)sb.st_size, 0, e);
+        close(fd);
         return NULL;
     }
     /* Sized from the file where it can be, so a large trace is read in
      * one go instead of through a chain of reallocations. */
-    struct stat sb;
-    size_t cap = fstat(fileno(f), &sb) == 0 && sb.st_size > 0 ? (size_t)sb.st_size + 1 : 1 << 16;
-    size_t n = 0, got;
+    size_t cap = S_ISREG(sb.st_mode) && sb.st_size > 0 ? (size_t)sb.st_size + 1 : 1 << 16;
+    size_t n = 0;
     char *buf = xmalloc_large(cap);
-    while ((got = fread(buf + n, 1, cap - n, f)) > 0) {
-        n += got;
-        if (n == cap) buf = xrealloc(buf, cap *= 2);
-    }
-    int bad_read = ferror(f) ? errno : 0;
-    fclose(f);
-    if (bad_read) {
-        free(buf);
-        err_set(e, ERR_IO, path, 0, "cannot read: %s", strerror(bad_read));
-        return NULL;
+    for (;;) {
+        ssize_t got = read(fd, buf + n, cap - n);
+        if (got < 0 && errno == EINTR) continue;
+        if (got <= 0) {
+            int bad_read = got < 0 ? errno : 0;
+            close(fd);
+            if (!bad_read) break;
+            free(buf);
+            err_set(e, ERR_IO, path, 0, "cannot read: %s", strerror(bad_read));
+            return NULL;
+        }
+        n += (size_t)got;
+        if (n > TRACE_MAX_BYTES) { /* a pipe, or a file that grew */
+            close(fd);
+            free(buf);
+            too_big(path, n, 1, e);
+            return NULL;
+        }
+        if (n == cap) {
+            cap = cap * 2 > TRACE_MAX_BYTES + 1 ? TRACE_MAX_BYTES + 1 : cap * 2;
+            buf = xrealloc(buf, cap);
+        }
     }
     *len = n;
     return buf;
+}
+
+int trace_sniff(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (fd < 0) return 0;
+    struct stat sb;
+    char head[64];
+    ssize_t n = fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) ? read(fd, head, sizeof head - 1) : 0;
+    close(fd);
+    if (n <= 0) return 0;
+    head[n] = '\0';
+    return strstr(head, "\"format\":\"" TRACE_FORMAT "\"") != NULL;
 }
 
 struct trace *trace_load(const char *path, struct err *e)
@@ -410,6 +406,7 @@ struct trace *trace_load(const char *path, struct err *e)
     if (!buf) return NULL;
     struct trace *t = xcalloc(1, sizeof *t);
     t->path = xstrdup(path);
+    t->end_events = -1;
     struct reader r = {path, 0, e};
     int failed = 0;
     size_t *off = NULL;
@@ -496,6 +493,7 @@ struct trace *trace_load(const char *path, struct err *e)
         } else if (kinds[i] != LINE_EVENT) {
             ended = 1;
             t->complete = kinds[i] == LINE_END_COMPLETE;
+            t->end_events = chunks[ci].end_events;
         } else {
             struct event *ev = &t->ev[i - 1];
             failed = check_event(&r, ev, t->n ? &t->ev[t->n - 1] : NULL, &ntasks);
@@ -509,6 +507,8 @@ struct trace *trace_load(const char *path, struct err *e)
         r.line = (int)nlines + 1;
         failed = bad(&r, "no end line (the trace was cut off)", NULL);
     }
+    /* Events missing (or added) since the writer counted them. */
+    if (!failed && t->end_events >= 0 && (uint64_t)t->end_events != t->n) t->complete = 0;
     /* Texts were kept as offset + 1 until the arena stopped moving. */
     if (!failed)
         for (size_t i = 0; i < t->n; i++)

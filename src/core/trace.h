@@ -1,9 +1,9 @@
 /*
  * trace: recording a run's event stream to a file and reading it back.
  *
- * Format: JSON Lines, written and read with jansson. The first line is a
- * header:
- *   {"format":"juggle-trace","major":1,"minor":0,"juggle":"0.1.0",
+ * Format: JSON Lines (read with jansson; written by trace_write.c). The
+ * first line is a header:
+ *   {"format":"juggle-trace","major":1,"minor":1,"juggle":"1.0.0",
  *    "scene":{"path":...,"text":...},"strategy":"loop","clock":"virtual",
  *    "time_unit":"ns","fields":["seq","t","kind","task","cpu","other",
  *    "reason","value","value2","text"]}
@@ -14,12 +14,23 @@
  * Arrays rather than objects: a trace of a million events must load in
  * under a second, and an array costs jansson a fraction of an object.
  * and last an end line, {"end":"complete","events":N}, or
- * {"end":"incomplete",...} when the recording was cut short (a signal):
+ * {"end":"incomplete",...} when the recording was cut short (a signal, a
+ * closed pipe, a full disk):
  * such a trace still loads and replays what it holds.
  *
- * Nothing is lost: the writer writes FILE.tmp and renames it into place
- * when it is closed, complete or not. A reader accepts a newer minor
- * version (unknown fields are ignored) but not a newer major one.
+ * Nothing is lost, nothing clobbered: the writer goes through outfile (a
+ * regular FILE is written as a unique temporary beside it and renamed into
+ * place when closed, complete or not; a device, FIFO or "-" is written
+ * directly; a directory or the scene being run is refused). When a write
+ * fails (a full disk) the file is cut back to its last whole line and ended
+ * as incomplete if that fits. A reader accepts a newer minor version
+ * (unknown fields are ignored) but not a newer major one.
+ *
+ * Minor 1: texts that are not UTF-8 keep their bytes. An event's text is
+ * then {"base64":"..."} instead of a string; the header's scene path or
+ * text gets a "path_base64" / "text_base64" field beside a readable copy
+ * (bad bytes as \xNN). The end line's count is checked: a trace holding
+ * fewer or more events than it says loads as incomplete.
  */
 #ifndef JUGGLE_TRACE_H
 #define JUGGLE_TRACE_H
@@ -32,12 +43,21 @@
 
 #define TRACE_FORMAT "juggle-trace"
 #define TRACE_MAJOR  1
-#define TRACE_MINOR  0
+#define TRACE_MINOR  1
+
+/* Reading limits. A trace file over TRACE_MAX_BYTES is refused before it is
+ * read (loading takes about 4 times the file's size in memory). Event times
+ * and values beyond +-TRACE_MAX_T (1e15 ns: 1,000,000 scene units, 11.6
+ * days) are refused on load, so that sums of thousands of them in stats
+ * and the panels stay far from int64 overflow. */
+#define TRACE_MAX_BYTES ((uint64_t)1 << 30)
+#define TRACE_MAX_T     INT64_C(1000000000000000)
 
 struct trace_writer;
 
 /*
- * Opens FILE.tmp for writing and writes the header. scene_path and
+ * Opens path for writing (see outfile.h; scene_path is refused as a
+ * target) and writes the header. scene_path and
  * scene_text describe the scene (the text makes the trace self-contained);
  * clock is "virtual" or "real". Returns NULL and fills e on failure.
  */
@@ -46,13 +66,19 @@ struct trace_writer *trace_writer_open(const char *path, const char *scene_path,
                                        const char *clock, const char *version, struct err *e);
 /* The sink: bus_attach(bus, trace_writer_sink, w). */
 void trace_writer_sink(void *ctx, const struct event *ev);
+/* errno of the first failed write (a full disk, a closed pipe), else 0:
+ * the caller may stop its run early; close then keeps what was written. */
+int trace_writer_error(const struct trace_writer *w);
+/* Events taken so far. */
+uint64_t trace_writer_events(const struct trace_writer *w);
 /* Flushes if at least 100 ms passed since the last flush (real runs call
  * this from their loop so a quiet run is still on disk). */
 void trace_writer_tick(struct trace_writer *w);
 /*
- * Writes the end line, flushes, closes and renames FILE.tmp to FILE.
- * complete = 0 marks the trace incomplete. Returns 0 or a negative code
- * (fills e). Frees w either way. NULL is a no-op.
+ * Writes the end line, flushes and puts the file in place. complete = 0
+ * marks the trace incomplete. Returns 0 or ERR_IO (fills e; after a failed
+ * write what was written is still put in place). Frees w either way. NULL
+ * is a no-op.
  */
 int trace_writer_close(struct trace_writer *w, int complete, struct err *e);
 /* The final path (for status lines). */
@@ -65,8 +91,9 @@ struct trace {
     char *version;
     char *scene_path, *scene_text;
     char *strategy;
-    int real; /* clock: 1 real, 0 virtual */
-    int complete;
+    int real;           /* clock: 1 real, 0 virtual */
+    int complete;       /* the end line says complete and its count matches */
+    int64_t end_events; /* the end line's event count, -1 if it gave none */
     struct event *ev;
     size_t n;
     /* Texts are kept in one arena; events point into it. */
@@ -74,9 +101,13 @@ struct trace {
     size_t arena_len, arena_cap;
 };
 
-/* Loads and validates a trace. Returns NULL and fills e (FILE:LINE: ...). */
+/* Loads and validates a trace. Returns NULL and fills e (FILE:LINE: ...).
+ * Refuses a file over TRACE_MAX_BYTES, and inputs that are neither regular
+ * files nor pipes (a device such as /dev/zero). */
 struct trace *trace_load(const char *path, struct err *e);
 void trace_free(struct trace *t);
+/* 1 if path is a regular file that starts like a juggle trace. */
+int trace_sniff(const char *path);
 
 /*
  * Parses one event line (an array, as in a trace file; no newline needed)

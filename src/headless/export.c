@@ -23,8 +23,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/err.h"
+#include "core/outfile.h"
+#include "core/textenc.h"
 #include "core/trace.h"
 #include "core/xalloc.h"
 #include "headless/headless.h"
@@ -49,8 +52,7 @@ struct exporter {
 
 static void put_str(FILE *out, const char *s)
 {
-    json_t *j = json_string(s ? s : "");
-    if (!j) j = json_string("?"); /* not valid UTF-8 */
+    json_t *j = textenc_json_escaped(s); /* bad UTF-8 bytes as \xNN */
     char *enc = json_dumps(j, JSON_ENCODE_ANY);
     fputs(enc, out);
     free(enc);
@@ -245,11 +247,20 @@ int headless_export_chrome(const char *path, const char *out_path)
         err_print(&e);
         return 2;
     }
-    char *tmp = xasprintf("%s.tmp", out_path);
-    FILE *out = fopen(tmp, "w");
+    /* The output never replaces the trace being read. */
+    const char *avoid[] = {path, NULL};
+    struct outfile of;
+    if (outfile_open(&of, out_path, avoid, &e)) {
+        err_print(&e);
+        trace_free(t);
+        return 2;
+    }
+    int fd = dup(of.fd);
+    FILE *out = fd >= 0 ? fdopen(fd, "w") : NULL;
     if (!out) {
         fprintf(stderr, "juggle: %s: cannot write: %s\n", out_path, strerror(errno));
-        free(tmp);
+        if (fd >= 0) close(fd);
+        outfile_abort(&of);
         trace_free(t);
         return 2;
     }
@@ -282,20 +293,25 @@ int headless_export_chrome(const char *path, const char *out_path)
     for (size_t i = 0; i < t->n; i++)
         export_event(&x, &t->ev[i], open_item, open_http);
     fputs("\n]}\n", out);
-    int bad = ferror(out);
-    bad |= fclose(out) != 0;
+    int bad = fflush(out) != 0 || ferror(out) ? errno : 0;
+    if (fclose(out) != 0 && !bad) bad = errno;
     int rc = 0;
-    if (bad || rename(tmp, out_path) != 0) {
-        fprintf(stderr, "juggle: %s: cannot write: %s\n", out_path, strerror(errno));
-        remove(tmp);
-        rc = 2;
+    if (bad) {
+        if (strcmp(out_path, "-") == 0) /* stdout: as every command says it */
+            fprintf(stderr, "juggle: write error: %s\n", strerror(bad));
+        else
+            fprintf(stderr, "juggle: %s: cannot write: %s\n", out_path, strerror(bad));
+        outfile_abort(&of);
+        rc = 1;
+    } else if (outfile_commit(&of, &e)) {
+        err_print(&e);
+        rc = 1;
     }
     free(open_item);
     free(open_http);
     free(x.task);
     free(x.cpu);
     free(x.cpu_task);
-    free(tmp);
     trace_free(t);
     return rc;
 }

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/textenc.h"
+
 static double u(int64_t ns)
 {
     return units_of_ns(ns);
@@ -95,20 +97,20 @@ static json_t *header_json(const struct stats *st)
     }
     if (st->deadlock) {
         json_t *d = json_object();
-        json_object_set_new(d, "text", json_string(st->deadlock));
+        json_object_set_new(d, "text", textenc_json_escaped(st->deadlock));
         json_t *cycle = json_array();
         for (size_t i = 0; i < st->ncycle; i++) {
             const struct stats_cycle *c = &st->cycle[i];
             json_t *m = json_object();
             json_object_set_new(m, "task",
-                                json_string(c->task >= 0 && (size_t)c->task < st->ntasks
-                                                ? st->tasks[c->task].name
-                                                : "?"));
+                                textenc_json_escaped(c->task >= 0 && (size_t)c->task < st->ntasks
+                                                         ? st->tasks[c->task].name
+                                                         : "?"));
             json_object_set_new(m, "holds",
-                                c->holds >= 0 ? json_string(stats_resource(st, c->holds))
+                                c->holds >= 0 ? textenc_json_escaped(stats_resource(st, c->holds))
                                               : json_null());
             json_object_set_new(m, "waits",
-                                c->waits >= 0 ? json_string(stats_resource(st, c->waits))
+                                c->waits >= 0 ? textenc_json_escaped(stats_resource(st, c->waits))
                                               : json_null());
             json_array_append_new(cycle, m);
         }
@@ -153,7 +155,7 @@ static json_t *header_json(const struct stats *st)
 static json_t *task_json(const struct stats_task *t)
 {
     json_t *j = json_object();
-    json_object_set_new(j, "name", json_string(t->name));
+    json_object_set_new(j, "name", textenc_json_escaped(t->name));
     json_object_set_new(j, "items", json_integer((json_int_t)t->items));
     json_object_set_new(j, "failed_items", json_integer((json_int_t)t->failed_items));
     json_object_set_new(j, "running", json_real(u(t->running)));
@@ -262,9 +264,8 @@ int summary_write_compare_json(FILE *out, const char *title, const struct stats 
 int summary_write_compare_json_with(FILE *out, const char *title, json_t *extra,
                                     const struct stats *runs, int n)
 {
-    /* json_string refuses text that is not UTF-8; the tree then had no
-     * "scene" member, and neither does this. */
-    json_t *t = json_string(title);
+    /* A title that is not UTF-8 shows its bad bytes as \xNN. */
+    json_t *t = textenc_json_escaped(title);
     fputc('{', out);
     if (t) {
         fputs("\n  \"scene\": ", out);

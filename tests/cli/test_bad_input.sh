@@ -107,6 +107,22 @@ expect "binary file" "juggle: nul.ini: not a text file (contains a NUL byte)" "$
 expect "directory" "juggle: $tmp: cannot read: Is a directory" "$juggle" run "$tmp" --headless
 expect "missing scene" "juggle: nosuch: no such scene file or shipped scene (try 'juggle scenes')" \
     "$juggle" run nosuch --headless
+# An unreadable scene says why (as root, read it as nobody: root reads anything).
+printf '[scene]\ntitle = x\n' >locked.ini
+chmod 000 locked.ini
+chmod o+x "$tmp"
+as_user=""
+[ "$(id -u)" = 0 ] && as_user="setpriv --reuid=65534 --regid=65534 --clear-groups"
+# shellcheck disable=SC2086
+expect "unreadable scene" "juggle: locked.ini: cannot open: Permission denied" \
+    $as_user "$juggle" run locked.ini --headless
+"$juggle" run sleep --headless --record t.jsonl >/dev/null
+expect "a trace given as a scene" \
+    "juggle: t.jsonl:1: this is a juggle trace, not a scene: use 'juggle replay t.jsonl'" \
+    "$juggle" run t.jsonl --headless
+expect "a trace given as the view's scene" \
+    "juggle: t.jsonl:1: this is a juggle trace, not a scene: use 'juggle replay t.jsonl'" \
+    "$juggle" t.jsonl
 expect "unknown strategy option" \
     "juggle: unknown strategy 'nope' (known: sync, coop, poll, threads, loop) (see 'juggle --help')" \
     "$juggle" run sleep -s nope --headless

@@ -50,7 +50,7 @@ bad() { # description expected-message-suffix (file is $tmp/bad.jsonl)
 head -c -30 "$good" >"$tmp/bad.jsonl"; bad "truncated mid-line" ":$lines: truncated line (the trace was cut off mid-write)"
 head -n 10 "$good" >"$tmp/bad.jsonl"; bad "cut after a line" ":11: no end line (the trace was cut off)"
 sed '5s/.*/[5,0,"log",/' "$good" >"$tmp/bad.jsonl"; bad "corrupt JSON" ":5: not a JSON event line: ']' expected near end of file"
-sed '1s/"major":1/"major":2/' "$good" >"$tmp/bad.jsonl"; bad "unknown major version" ":1: unsupported trace format version: 2.0 (this juggle reads 1.x)"
+sed '1s/"major":1/"major":2/' "$good" >"$tmp/bad.jsonl"; bad "unknown major version" ":1: unsupported trace format version: 2.1 (this juggle reads 1.x)"
 sed '1s/"minor":0/"minor":7/' "$good" >"$tmp/bad.jsonl"
 if "$juggle" replay "$tmp/bad.jsonl" --headless >/dev/null 2>&1; then ok; else no "a newer minor version should load"; fi
 awk 'NR==6{l=$0; getline; print; print l; next} {print}' "$good" >"$tmp/bad.jsonl"; bad "events out of order" ":7: events out of order (seq goes back)"

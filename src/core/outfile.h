@@ -1,0 +1,51 @@
+/*
+ * outfile: writing a whole output file (a trace, a Chrome export) without
+ * clobbering what is not ours.
+ *
+ * A regular FILE, or a name that does not exist yet, is written through a
+ * unique temporary made with mkstemp beside it and renamed onto it when the
+ * writing is done, so a reader never sees half a file and two writers to
+ * one name never mix: the last to finish wins whole. A symlink is followed
+ * (the temporary goes beside its target, the rename replaces the target,
+ * the link stays). A device, a FIFO or a socket is written directly, as is
+ * "-", standard output. A directory, and any of the caller's inputs (the
+ * scene being run, the trace being exported: compared by device and inode,
+ * not by name), are refused before anything is written.
+ */
+#ifndef JUGGLE_OUTFILE_H
+#define JUGGLE_OUTFILE_H
+
+#include <sys/types.h>
+
+#include "err.h"
+
+struct outfile {
+    char *path;   /* as given */
+    char *target; /* the file that ends up written (symlinks followed) */
+    char *tmp;    /* the temporary, or NULL when written directly */
+    int fd;
+    int direct; /* 1: a device, FIFO or stdout, written in place */
+    mode_t mode;
+};
+
+/*
+ * Opens path for writing. avoid is a NULL-terminated list of paths that must
+ * not be written (may be NULL; paths that do not exist are skipped). Returns
+ * 0, ERR_INPUT (a refusal: a directory, an input) or ERR_IO, filling e.
+ */
+int outfile_open(struct outfile *o, const char *path, const char *const *avoid, struct err *e);
+/* Writes all of p[0..n). Returns 0 or -errno. */
+int outfile_write(struct outfile *o, const void *p, size_t n);
+/* 1 when the output is a regular file (its temporary can be truncated). */
+int outfile_is_regular(const struct outfile *o);
+/*
+ * Finishes: flushes the temporary to disk and renames it onto the target
+ * (a direct output is just closed; standard output is left open). Returns
+ * 0 or ERR_IO (e filled; the temporary is removed). Frees o's fields either
+ * way.
+ */
+int outfile_commit(struct outfile *o, struct err *e);
+/* Gives up: removes the temporary, closes, frees o's fields. */
+void outfile_abort(struct outfile *o);
+
+#endif
