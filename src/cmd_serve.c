@@ -5,6 +5,7 @@
  */
 #include "cmd_serve.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -28,7 +29,13 @@ int serve_main(int port)
     }
     printf("juggle: serving %s (/delay/MS, /bytes/N, /status/CODE, /reset/N); Ctrl-C stops\n",
            delay_server_url(s));
-    fflush(stdout);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        /* Whoever started us reads the address from this line. */
+        fprintf(stderr, "juggle: write error: %s\n", strerror(errno));
+        clearerr(stdout); /* said once, here */
+        delay_server_stop(s);
+        return 1;
+    }
     int sig = 0;
     sigwait(&set, &sig);
     delay_server_stop(s);

@@ -270,7 +270,7 @@ for cmd in "run $sc --headless" "run $sc --headless --summary" "run $sc --headle
     "compare $sc" "compare $sc --json" "scenes" "--help" "--version" "run --help" \
     "run $sc --dump-screen 80x20 --at 1" "replay $d/t.jsonl --headless" \
     "replay $d/t.jsonl --headless --json" "replay $d/t.jsonl --dump-screen 80x20 --at 1" \
-    "export $d/t.jsonl --chrome -"; do
+    "export $d/t.jsonl --chrome -" "strategies" "serve --port 0"; do
     # shellcheck disable=SC2086
     full "$juggle" $cmd
 done
