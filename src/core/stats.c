@@ -32,40 +32,23 @@ void stats_done(struct stats *st)
     memset(st, 0, sizeof *st);
 }
 
-/* A copy of n elements of size bytes (NULL for none); adds to *bytes. */
-static void *dup_array(const void *p, size_t n, size_t size, size_t *bytes)
-{
-    if (!p || !n) return NULL;
-    void *q = xmalloc(n * size);
-    memcpy(q, p, n * size);
-    *bytes += n * size;
-    return q;
-}
-
-static char *dup_str(const char *s, size_t *bytes)
-{
-    if (!s) return NULL;
-    *bytes += strlen(s) + 1;
-    return xstrdup(s);
-}
-
 size_t stats_copy(struct stats *d, const struct stats *s)
 {
     size_t bytes = 0;
     *d = *s;
-    d->tasks = dup_array(s->tasks, s->ntasks, sizeof *s->tasks, &bytes);
+    d->tasks = xdup_counted(s->tasks, s->ntasks, sizeof *s->tasks, &bytes);
     d->cap = d->tasks ? s->ntasks : 0;
     for (size_t i = 0; i < d->ntasks; i++)
-        d->tasks[i].name = dup_str(s->tasks[i].name, &bytes);
-    d->deadlock = dup_str(s->deadlock, &bytes);
-    d->cycle = dup_array(s->cycle, s->ncycle, sizeof *s->cycle, &bytes);
-    d->resources = dup_array(s->resources, s->nresources, sizeof *s->resources, &bytes);
+        d->tasks[i].name = xstrdup_counted(s->tasks[i].name, &bytes);
+    d->deadlock = xstrdup_counted(s->deadlock, &bytes);
+    d->cycle = xdup_counted(s->cycle, s->ncycle, sizeof *s->cycle, &bytes);
+    d->resources = xdup_counted(s->resources, s->nresources, sizeof *s->resources, &bytes);
     for (size_t i = 0; i < d->nresources; i++)
-        d->resources[i] = dup_str(s->resources[i], &bytes);
-    d->results = dup_array(s->results, s->nresults, sizeof *s->results, &bytes);
+        d->resources[i] = xstrdup_counted(s->resources[i], &bytes);
+    d->results = xdup_counted(s->results, s->nresults, sizeof *s->results, &bytes);
     for (size_t i = 0; i < d->nresults; i++)
-        d->results[i].name = dup_str(s->results[i].name, &bytes);
-    d->requests = dup_array(s->requests, s->nrequests, sizeof *s->requests, &bytes);
+        d->results[i].name = xstrdup_counted(s->results[i].name, &bytes);
+    d->requests = xdup_counted(s->requests, s->nrequests, sizeof *s->requests, &bytes);
     d->caprequests = d->requests ? s->nrequests : 0;
     return bytes;
 }

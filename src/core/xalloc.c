@@ -94,3 +94,19 @@ void *xmalloc_large(size_t n)
 #endif
     return p;
 }
+
+void *xdup_counted(const void *p, size_t n, size_t size, size_t *bytes)
+{
+    if (!p || !n) return NULL;
+    void *q = xmalloc(n * size);
+    memcpy(q, p, n * size);
+    *bytes += n * size;
+    return q;
+}
+
+char *xstrdup_counted(const char *s, size_t *bytes)
+{
+    if (!s) return NULL;
+    *bytes += strlen(s) + 1;
+    return xstrdup(s);
+}

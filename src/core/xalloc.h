@@ -23,6 +23,10 @@ void *xmalloc_large(size_t n);
  * sizeof(void *)); free with free(). */
 void *xaligned(size_t align, size_t n);
 char *xstrdup(const char *s);
+/* Copies for checkpoints, adding what they take to *bytes: n elements of
+ * size bytes (NULL for none), and a string (NULL for NULL). */
+void *xdup_counted(const void *p, size_t n, size_t size, size_t *bytes);
+char *xstrdup_counted(const char *s, size_t *bytes);
 char *xstrndup(const char *s, size_t n);
 /* printf into a freshly allocated string owned by the caller. */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

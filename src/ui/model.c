@@ -56,59 +56,42 @@ void model_reset(struct model *m)
 
 /* ---- copies (checkpoints for seeking) ---- */
 
-/* A copy of n elements of size bytes (NULL for none); adds to *bytes. */
-static void *dup_array(const void *p, size_t n, size_t size, size_t *bytes)
-{
-    if (!p || !n) return NULL;
-    void *q = xmalloc(n * size);
-    memcpy(q, p, n * size);
-    *bytes += n * size;
-    return q;
-}
-
-static char *dup_str(const char *s, size_t *bytes)
-{
-    if (!s) return NULL;
-    *bytes += strlen(s) + 1;
-    return xstrdup(s);
-}
-
 size_t model_copy(struct model *d, const struct model *s)
 {
     size_t bytes = sizeof *d;
     *d = *s;
     bytes += stats_copy(&d->st, &s->st);
-    d->tasks = dup_array(s->tasks, s->ntasks, sizeof *s->tasks, &bytes);
+    d->tasks = xdup_counted(s->tasks, s->ntasks, sizeof *s->tasks, &bytes);
     d->captasks = d->tasks ? s->ntasks : 0;
     for (size_t i = 0; i < d->ntasks; i++) {
         struct model_task *t = &d->tasks[i];
         const struct model_task *o = &s->tasks[i];
-        t->name = dup_str(o->name, &bytes);
-        t->spans = dup_array(o->spans, o->nspans, sizeof *o->spans, &bytes);
+        t->name = xstrdup_counted(o->name, &bytes);
+        t->spans = xdup_counted(o->spans, o->nspans, sizeof *o->spans, &bytes);
         t->capspans = t->spans ? o->nspans : 0;
-        t->marks = dup_array(o->marks, o->nmarks, sizeof *o->marks, &bytes);
+        t->marks = xdup_counted(o->marks, o->nmarks, sizeof *o->marks, &bytes);
         t->capmarks = t->marks ? o->nmarks : 0;
-        t->items = dup_array(o->items, o->nitems, sizeof *o->items, &bytes);
+        t->items = xdup_counted(o->items, o->nitems, sizeof *o->items, &bytes);
         t->capitems = t->items ? o->nitems : 0;
         for (size_t k = 0; k < t->nitems; k++)
-            t->items[k].label = dup_str(o->items[k].label, &bytes);
-        t->lock_max_res = dup_str(o->lock_max_res, &bytes);
-        t->url = dup_str(o->url, &bytes);
+            t->items[k].label = xstrdup_counted(o->items[k].label, &bytes);
+        t->lock_max_res = xstrdup_counted(o->lock_max_res, &bytes);
+        t->url = xstrdup_counted(o->url, &bytes);
     }
-    d->cpus = dup_array(s->cpus, (size_t)s->ncpu, sizeof *s->cpus, &bytes);
+    d->cpus = xdup_counted(s->cpus, (size_t)s->ncpu, sizeof *s->cpus, &bytes);
     for (int c = 0; c < d->ncpu; c++) {
         struct model_cpu *cp = &d->cpus[c];
         const struct model_cpu *o = &s->cpus[c];
-        cp->spans = dup_array(o->spans, o->nspans, sizeof *o->spans, &bytes);
+        cp->spans = xdup_counted(o->spans, o->nspans, sizeof *o->spans, &bytes);
         cp->capspans = cp->spans ? o->nspans : 0;
-        cp->marks = dup_array(o->marks, o->nmarks, sizeof *o->marks, &bytes);
+        cp->marks = xdup_counted(o->marks, o->nmarks, sizeof *o->marks, &bytes);
         cp->capmarks = cp->marks ? o->nmarks : 0;
     }
     /* The log is a ring of MODEL_MAX_LOG, allocated whole on first use. */
-    d->log = dup_array(s->log, s->log ? MODEL_MAX_LOG : 0, sizeof *s->log, &bytes);
+    d->log = xdup_counted(s->log, s->log ? MODEL_MAX_LOG : 0, sizeof *s->log, &bytes);
     for (size_t i = 0; i < d->nlog; i++) {
         struct model_log *l = &d->log[(d->logstart + i) % MODEL_MAX_LOG];
-        l->text = dup_str(l->text, &bytes);
+        l->text = xstrdup_counted(l->text, &bytes);
     }
     return bytes;
 }

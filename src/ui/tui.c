@@ -215,21 +215,32 @@ int tui_main(const struct tui_opts *opts)
     return rc;
 }
 
-int tui_dump_screen(const struct tui_opts *opts, FILE *out)
+/* A session with no terminal, for pictures of the view (a screen dump, an
+ * SVG): simulated, not recording. NULL with *rc set if it cannot start. */
+static struct app *offscreen(const struct tui_opts *opts, int utf8, int *rc)
 {
     setlocale(LC_CTYPE, "");
-    theme_set_utf8(theme_locale_is_utf8());
+    theme_set_utf8(utf8 >= 0 ? utf8 : theme_locale_is_utf8());
     struct app *a = calloc(1, sizeof *a);
-    if (!a) return 2;
+    *rc = 2;
+    if (!a) return NULL;
     struct tui_opts o = *opts;
     o.real = 0;
     o.record = NULL;
-    int rc = app_init(a, &o, NULL);
-    if (rc) {
+    *rc = app_init(a, &o, NULL);
+    if (*rc) {
         app_done(a);
         free(a);
-        return rc;
+        return NULL;
     }
+    return a;
+}
+
+int tui_dump_screen(const struct tui_opts *opts, FILE *out)
+{
+    int rc;
+    struct app *a = offscreen(opts, -1, &rc);
+    if (!a) return rc;
     app_seek(a, opts->at);
     struct canvas c = {0};
     canvas_resize(&c, opts->cols, opts->rows);
@@ -277,19 +288,9 @@ static void lane_names(const struct canvas *c, const struct app *a, const char *
 
 int tui_svg(const struct tui_opts *opts, const char *path)
 {
-    setlocale(LC_CTYPE, "");
-    theme_set_utf8(1); /* SVG is UTF-8 whatever the terminal */
-    struct app *a = calloc(1, sizeof *a);
-    if (!a) return 2;
-    struct tui_opts o = *opts;
-    o.real = 0;
-    o.record = NULL;
-    int rc = app_init(a, &o, NULL);
-    if (rc) {
-        app_done(a);
-        free(a);
-        return rc;
-    }
+    int rc;
+    struct app *a = offscreen(opts, 1, &rc); /* SVG is UTF-8 whatever the terminal */
+    if (!a) return rc;
     app_seek(a, opts->at > 0 ? opts->at : INT64_MAX / 4);
     a->status[0] = 0;
     struct canvas c = {0};
