@@ -180,6 +180,7 @@ static int on_socket(CURL *e, curl_socket_t fd, int what, void *userp, void *soc
     int events = 0;
     if (what & CURL_POLL_IN) events |= UV_READABLE;
     if (what & CURL_POLL_OUT) events |= UV_WRITABLE;
+    if (events == s->events && uv_is_active((uv_handle_t *)&s->poll)) return 0;
     s->events = events;
     uv_poll_start(&s->poll, events, on_poll);
     return 0;
@@ -246,6 +247,15 @@ int http_uv_start(struct http_uv *h, int tag, const char *url, int64_t timeout_m
     if (h->xfers) h->xfers->prev = xf;
     h->xfers = xf;
     h->nactive++;
+    /* Start it now (resolve, connect) rather than on the 0 ms timer: a
+     * strategy that starts a thousand transfers between two looks at the
+     * loop would otherwise connect them all in one call on that timer, and
+     * send no request before the last connect. Now each connects as it is
+     * added, and the loop sends its request as soon as its socket is
+     * writable, while later ones are still being added. */
+    int running;
+    curl_multi_socket_action(h->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+    check_done(h);
     return 0;
 }
 

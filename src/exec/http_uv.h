@@ -27,8 +27,10 @@ typedef void (*http_uv_done_fn)(void *ctx, int tag, const struct http_result *re
 
 /* Returns 0 or a negative code. */
 int http_uv_init(struct http_uv **out, uv_loop_t *loop, http_uv_done_fn done, void *ctx);
-/* Starts fetching url for tag. Returns 0 or a negative code (then done()
- * is not called). */
+/* Starts fetching url for tag, at once: it connects during this call. A
+ * transfer that fails right away (or any other that ended meanwhile) gets
+ * done() before this returns. Returns 0 or a negative code (then done()
+ * is not called for tag). */
 int http_uv_start(struct http_uv *h, int tag, const char *url, int64_t timeout_ms);
 /* Ends every transfer in flight; each gets done() with "cancelled". */
 void http_uv_cancel_all(struct http_uv *h);

@@ -66,11 +66,14 @@ static int64_t be_cpu(void *ctx, int task, const struct step *st, int64_t chunk,
 {
     (void)st;
     struct real_run *r = ctx;
+    /* The OS's view (getrusage) only for a task's own step that uses time:
+     * an engine overhead (task -1) or an empty chunk costs no system call. */
+    if (task < 0 || chunk <= 0) return real_busy(r, chunk, until);
     struct real_os before, after;
     real_os_now(&before);
     int64_t used = real_busy(r, chunk, until);
     real_os_now(&after);
-    if (task >= 0) real_os_add(&r->tasks[task], &before, &after);
+    real_os_add(&r->tasks[task], &before, &after);
     return used;
 }
 
