@@ -237,18 +237,42 @@ static void *runner_main(void *arg)
     return NULL;
 }
 
+static void deliver(void *ctx, struct event *ev)
+{
+    struct real_run *r = ctx;
+    bus_emit(r->bus, ev);
+    if (ev->kind == EV_RUN_END) r->finished = 1;
+}
+
 static void notify_async(void *ctx)
 {
     struct real_run *r = ctx;
     uv_async_send(r->async);
 }
 
-static void on_async(uv_async_t *a)
+/* The caller's loop: the first event after a quiet spell wakes it (the
+ * async); while events keep coming it takes them every HOLD_MS on a timer,
+ * and the runner, told the consumer will look again, sends no wake-up per
+ * action. A view draws at most every 16 ms, so it sees no difference. */
+#define HOLD_MS 2
+
+static void on_hold(uv_timer_t *tm)
 {
-    real_run_drain(a->data);
+    struct real_run *r = tm->data;
+    if (evq_drain_hold(&r->q, deliver, r) > 0)
+        uv_timer_start(tm, on_hold, HOLD_MS, 0);
+    else
+        real_run_drain(r); /* quiet: the next event wakes the loop again */
 }
 
-static void on_async_closed(uv_handle_t *h)
+static void on_async(uv_async_t *a)
+{
+    struct real_run *r = a->data;
+    evq_drain_hold(&r->q, deliver, r);
+    uv_timer_start(r->hold, on_hold, HOLD_MS, 0);
+}
+
+static void on_handle_closed(uv_handle_t *h)
 {
     free(h);
 }
@@ -339,6 +363,9 @@ struct real_run *real_run_start(const struct scene *sc, int strategy, const stru
         r->async = xmalloc(sizeof *r->async);
         uv_async_init(loop, r->async, on_async);
         r->async->data = r;
+        r->hold = xmalloc(sizeof *r->hold);
+        uv_timer_init(loop, r->hold);
+        r->hold->data = r;
     }
     r->have_client = real_client_get(r, &r->client) == 0;
     evq_init(&r->q, evq_mono_ns(), r->scale, loop ? notify_async : NULL, r);
@@ -350,13 +377,6 @@ struct real_run *real_run_start(const struct scene *sc, int strategy, const stru
     }
     r->runner_started = 1;
     return r;
-}
-
-static void deliver(void *ctx, struct event *ev)
-{
-    struct real_run *r = ctx;
-    bus_emit(r->bus, ev);
-    if (ev->kind == EV_RUN_END) r->finished = 1;
 }
 
 size_t real_run_drain(struct real_run *r)
@@ -392,7 +412,8 @@ void real_run_free(struct real_run *r)
         close_loop(r);
     }
     if (r->have_client) real_client_put(r, &r->client);
-    if (r->async) uv_close((uv_handle_t *)r->async, on_async_closed);
+    if (r->async) uv_close((uv_handle_t *)r->async, on_handle_closed);
+    if (r->hold) uv_close((uv_handle_t *)r->hold, on_handle_closed);
     delay_server_stop(r->server);
     pthread_mutex_destroy(&r->mu);
     pthread_cond_destroy(&r->lock_cv);
