@@ -120,7 +120,14 @@ static int be_wait(void *ctx, int task, const struct step *st, int stall, struct
     char *url = real_url(r, st->url);
     int rc = http_uv_start(r->http, task, url, real_timeout_ms(r));
     free(url);
-    return rc ? fail_fetch(r, task, "cannot start the transfer") : 1;
+    if (rc) return fail_fetch(r, task, "cannot start the transfer");
+    /* The transfer is connecting. A strategy may start many in one action
+     * (the loop's turn runs every ready callback); one look at the sockets
+     * (no wait) sends the requests of those already connected while later
+     * ones connect, as a real client's kernel would. It runs no task: a
+     * fetch that ends meanwhile only schedules its task's wake-up. */
+    uv_run(&r->loop, UV_RUN_NOWAIT);
+    return 1;
 }
 
 static void on_timer(uv_timer_t *tm)
