@@ -1,10 +1,10 @@
 /*
  * http_uv: HTTP on a libuv loop through curl's multi *socket* interface,
  * as curl documents it: curl tells us which sockets to watch
- * (CURLMOPT_SOCKETFUNCTION -> uv_poll) and when to call it back
- * (CURLMOPT_TIMERFUNCTION -> uv_timer); we call curl_multi_socket_action
- * when either fires. Thousands of transfers share one thread and no
- * descriptor set is rebuilt per turn.
+ * (CURLMOPT_SOCKETFUNCTION -> an epoll set the loop watches with one
+ * uv_poll) and when to call it back (CURLMOPT_TIMERFUNCTION -> uv_timer);
+ * we call curl_multi_socket_action when either fires. Thousands of transfers share one thread and
+ * no descriptor set is rebuilt per turn.
  *
  * Each transfer carries an integer tag (the task id); when it ends, done()
  * is called on the loop thread with the tag and its result.
