@@ -121,8 +121,13 @@ wait_port() { # PORT: until it accepts, at most 5 s
 port=$(free_port)
 "$juggle" serve --port "$port" >/dev/null 2>&1 &
 spid=$!
-if wait_port "$port"; then against "juggle serve" "http://127.0.0.1:$port"; else
-    echo "http     juggle serve did not start"; fi
+if wait_port "$port"; then
+    against "juggle serve" "http://127.0.0.1:$port"
+    # The floor: libcurl alone as juggle drives it, and a plain epoll client.
+    [ -x "$build/tests/bench/bench_http_floor" ] && "$build/tests/bench/bench_http_floor" 127.0.0.1 "$port" 1000
+else
+    echo "http     juggle serve did not start"
+fi
 kill $spid 2>/dev/null
 wait $spid 2>/dev/null
 spid=
