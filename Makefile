@@ -110,7 +110,7 @@ bench: deps bench-deps
 # The benchmarks' peers, for bench only (never needed by make test): SimPy 2
 # for the listed-scene benchmark. Installed when missing and possible; the
 # benchmark says so and prints juggle's figures alone otherwise.
-BENCH_DEBS := python3-simpy
+BENCH_DEBS := python3-simpy python3-aiohttp
 .PHONY: bench-deps
 bench-deps:
 	@missing=""; for d in $(BENCH_DEBS); do \

@@ -3,15 +3,18 @@
  * the consumer (the UI's loop, or whoever calls real_run_drain) takes them
  * all at once and hands them to the bus on its own thread.
  *
- * Recording must stay cheap, well under a microsecond and with no system
- * call: a push takes an uncontended mutex (a user-space atomic on Linux),
- * reads the vDSO monotonic clock, and copies the event and its text into a
- * block of a chunked buffer. The consumer is notified (uv_async_send, a
- * write to an eventfd) only when the queue goes from empty to non-empty, so
- * a burst of events costs one notification, not one per event.
+ * Recording must stay cheap, under 100 ns and with no system call: a push
+ * takes an uncontended mutex (a user-space atomic on Linux), reads the
+ * clock (the TSC where the kernel trusts it, else the vDSO's monotonic
+ * clock; see evq.c), and copies the event and its text into a block of a
+ * chunked buffer. The consumer is notified (uv_async_send, a write to an
+ * eventfd) only when the queue goes from empty to non-empty, so a burst of
+ * events costs one notification, not one per event; a consumer that will
+ * look again soon anyway (evq_drain_hold) is not notified at all.
  *
- * The time stamp is taken under the mutex, so queue order and time order
- * agree even when several threads record at once.
+ * Time stamps are monotone in queue order: each is taken under the lock
+ * and is never less than the one queued before it, even when several
+ * threads record at once.
  *
  * Ownership: the queue copies every event and its text; the event passed
  * to the consumer's function is valid only for that call, like a bus event.
@@ -30,11 +33,18 @@ struct evq_block;
 struct evq {
     pthread_mutex_t mu;
     struct evq_block *head, *tail; /* queued events, oldest first */
-    struct evq_block *spare;       /* one emptied block kept for reuse */
-    int64_t t0;                    /* CLOCK_MONOTONIC ns of scene time 0 */
-    double inv_scale;              /* scene ns per real ns */
-    int pending;                   /* a notification is outstanding */
-    void (*notify)(void *ctx);     /* called outside the lock; may be NULL */
+    struct evq_block *pool;        /* emptied blocks kept for reuse */
+    int npool;
+    int64_t t0;                              /* CLOCK_MONOTONIC ns of scene time 0 */
+    double inv_scale;                        /* scene ns per real ns */
+    int64_t last;                            /* the last stamp queued */
+    struct evq_clock {                       /* the TSC's rate against CLOCK_MONOTONIC */
+        int tsc;                             /* the TSC is used at all */
+        uint64_t base_tsc, anchor_tsc, mult; /* mult: ns per cycle << 32; 0 unknown */
+        int64_t base_ns, anchor_ns;
+    } clk;
+    int pending;               /* a notification is outstanding */
+    void (*notify)(void *ctx); /* called outside the lock; may be NULL */
     void *notify_ctx;
     uint64_t pushed;
 };
@@ -59,5 +69,9 @@ void evq_push(struct evq *q, struct event *ev);
 /* Takes every queued event and calls fn for each, in order, on the
  * caller's thread, without holding the lock. Returns how many. */
 size_t evq_drain(struct evq *q, void (*fn)(void *ctx, struct event *ev), void *ctx);
+/* The same, but producers do not notify until the next evq_drain: for a
+ * consumer that promises to drain again soon (on a timer), so that a busy
+ * run costs a wake-up per period rather than one per burst. */
+size_t evq_drain_hold(struct evq *q, void (*fn)(void *ctx, struct event *ev), void *ctx);
 
 #endif

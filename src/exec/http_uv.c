@@ -1,6 +1,14 @@
 /*
  * http_uv: curl's multi socket interface driven by libuv.
  *
+ * The sockets curl asks to watch go into an epoll set of our own, and the
+ * loop watches that one descriptor (a uv_poll on the epoll fd): a socket
+ * costs an EPOLL_CTL_ADD, a MOD when curl changes what it waits for, and a
+ * DEL. A uv_poll per socket cost seven epoll_ctl calls, one of them failing
+ * (libuv's own check and re-registration on every uv_poll_start), and a
+ * handle to allocate and close. Events are level-triggered, so the set is
+ * read until it is empty whenever the loop finds it readable.
+ *
  * Pitfalls handled here, each documented by curl:
  *   - a timer callback with -1 means "stop the timer", not "fire now";
  *   - 0 means act as soon as possible: we start a 0 ms uv_timer, which runs
@@ -9,27 +17,26 @@
  *   - curl_multi_socket_action must not be called from inside curl's own
  *     callbacks, so both callbacks only (re)arm uv handles;
  *   - a socket curl asks us to forget may be closed by curl right after:
- *     its uv_poll is closed (and so removed from epoll) at once;
- *   - a reset socket (POLLERR) is handed to curl as readable as well as in
+ *     it leaves the epoll set at once;
+ *   - a reset socket (EPOLLERR) is handed to curl as readable as well as in
  *     error, so that it reads what came before the reset, as a blocking
- *     transfer does, and the failure reads the same under every strategy.
+ *     transfer does, and the failure reads the same under every strategy;
+ *   - an event read in the same batch as one whose handling made curl close
+ *     that socket (and perhaps open another on the same number) is handed
+ *     to curl all the same: curl ignores a socket it does not know, and a
+ *     spurious readiness only costs it an EAGAIN.
  */
 #include "exec/http_uv.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <unistd.h>
 
 #include "core/xalloc.h"
-
-struct sock {
-    uv_poll_t poll;
-    curl_socket_t fd;
-    int events; /* UV_READABLE | UV_WRITABLE, as curl last asked */
-    struct http_uv *h;
-    struct sock *prev, *next;
-};
 
 struct xfer {
     CURL *easy;
@@ -43,9 +50,10 @@ struct http_uv {
     uv_loop_t *loop;
     CURLM *multi;
     uv_timer_t timer;
+    int efd;         /* the epoll set of curl's sockets */
+    uv_poll_t epoll; /* the loop watching it */
     http_uv_done_fn done;
     void *ctx;
-    struct sock *socks;
     struct xfer *xfers;
     int nactive;
     int open_handles;
@@ -58,32 +66,14 @@ static void handle_closed(struct http_uv *h)
     if (--h->open_handles > 0) return;
     void (*cb)(void *) = h->close_cb;
     void *arg = h->close_arg;
+    close(h->efd);
     free(h);
     if (cb) cb(arg);
 }
 
-static void on_sock_closed(uv_handle_t *handle)
-{
-    struct sock *s = handle->data;
-    struct http_uv *h = s->h;
-    free(s);
-    handle_closed(h);
-}
-
-static void on_timer_closed(uv_handle_t *handle)
+static void on_handle_closed(uv_handle_t *handle)
 {
     handle_closed(handle->data);
-}
-
-static void sock_close(struct sock *s)
-{
-    struct http_uv *h = s->h;
-    if (s->prev)
-        s->prev->next = s->next;
-    else
-        h->socks = s->next;
-    if (s->next) s->next->prev = s->prev;
-    uv_close((uv_handle_t *)&s->poll, on_sock_closed);
 }
 
 static void xfer_unlink(struct http_uv *h, struct xfer *xf)
@@ -119,27 +109,36 @@ static void check_done(struct http_uv *h)
     }
 }
 
-static void on_poll(uv_poll_t *p, int status, int events)
+/* Hands one socket's readiness to curl. */
+static void socket_ready(struct http_uv *h, curl_socket_t fd, uint32_t ev)
 {
-    struct sock *s = p->data;
-    struct http_uv *h = s->h;
     int flags = 0;
-    if (events & UV_READABLE) flags |= CURL_CSELECT_IN;
-    if (events & UV_WRITABLE) flags |= CURL_CSELECT_OUT;
-    if (status < 0) {
-        /* A reset (POLLERR): libuv has stopped the poll. ERR alone makes
-         * curl fail at once ("select/poll returned error") without reading
-         * what arrived before the reset; with IN it reads that first, as
-         * a blocking transfer does, then meets the reset itself. */
+    if (ev & (EPOLLIN | EPOLLHUP)) flags |= CURL_CSELECT_IN;
+    if (ev & EPOLLOUT) flags |= CURL_CSELECT_OUT;
+    if (ev & EPOLLERR) {
+        /* A reset. ERR alone makes curl fail at once ("select/poll
+         * returned error") without reading what arrived before the reset;
+         * with IN it reads that first, as a blocking transfer does, then
+         * meets the reset itself. */
         flags = CURL_CSELECT_ERR | CURL_CSELECT_IN;
     }
     int running;
-    /* s may be closed during this call (it is freed only in its close
-     * callback, later); only h is used after it, and s->poll to re-arm. */
-    curl_multi_socket_action(h->multi, s->fd, flags, &running);
-    if (status < 0 && !uv_is_closing((uv_handle_t *)p) && s->events)
-        uv_poll_start(&s->poll, s->events, on_poll);
-    check_done(h);
+    curl_multi_socket_action(h->multi, fd, flags, &running);
+}
+
+static void on_epoll(uv_poll_t *p, int status, int events)
+{
+    (void)status;
+    (void)events;
+    struct http_uv *h = p->data;
+    struct epoll_event ev[64];
+    int n;
+    do {
+        n = epoll_wait(h->efd, ev, 64, 0);
+        for (int i = 0; i < n; i++)
+            socket_ready(h, ev[i].data.fd, ev[i].events);
+        check_done(h);
+    } while (n == 64);
 }
 
 static void on_timeout(uv_timer_t *t)
@@ -150,38 +149,27 @@ static void on_timeout(uv_timer_t *t)
     check_done(h);
 }
 
+/* curl's socket callback: what to watch. socketp remembers what is in the
+ * set for fd (its epoll events + 1; NULL: not in the set). */
 static int on_socket(CURL *e, curl_socket_t fd, int what, void *userp, void *socketp)
 {
     (void)e;
     struct http_uv *h = userp;
-    struct sock *s = socketp;
+    uintptr_t had = (uintptr_t)socketp;
     if (what == CURL_POLL_REMOVE) {
-        if (s) {
+        if (had) {
+            epoll_ctl(h->efd, EPOLL_CTL_DEL, fd, NULL);
             curl_multi_assign(h->multi, fd, NULL);
-            sock_close(s);
         }
         return 0;
     }
-    if (!s) {
-        s = xcalloc(1, sizeof *s);
-        s->fd = fd;
-        s->h = h;
-        if (uv_poll_init_socket(h->loop, &s->poll, fd) != 0) {
-            free(s);
-            return -1;
-        }
-        s->poll.data = s;
-        h->open_handles++;
-        s->next = h->socks;
-        if (h->socks) h->socks->prev = s;
-        h->socks = s;
-        curl_multi_assign(h->multi, fd, s);
-    }
-    int events = 0;
-    if (what & CURL_POLL_IN) events |= UV_READABLE;
-    if (what & CURL_POLL_OUT) events |= UV_WRITABLE;
-    s->events = events;
-    uv_poll_start(&s->poll, events, on_poll);
+    uint32_t want = 0;
+    if (what & CURL_POLL_IN) want |= EPOLLIN;
+    if (what & CURL_POLL_OUT) want |= EPOLLOUT;
+    if (had && had - 1 == want) return 0;
+    struct epoll_event ev = {.events = want, .data.fd = fd};
+    if (epoll_ctl(h->efd, had ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, fd, &ev) != 0) return -1;
+    curl_multi_assign(h->multi, fd, (void *)(uintptr_t)(want + 1));
     return 0;
 }
 
@@ -208,14 +196,25 @@ int http_uv_init(struct http_uv **out, uv_loop_t *loop, http_uv_done_fn done, vo
         free(h);
         return -ENOMEM;
     }
-    int rc = uv_timer_init(loop, &h->timer);
-    if (rc) {
+    h->efd = epoll_create1(EPOLL_CLOEXEC);
+    if (h->efd < 0) {
+        int rc = -errno;
         curl_multi_cleanup(h->multi);
         free(h);
         return rc;
     }
+    int rc = uv_poll_init(loop, &h->epoll, h->efd); /* a failure leaves no handle */
+    if (rc) {
+        close(h->efd);
+        curl_multi_cleanup(h->multi);
+        free(h);
+        return rc;
+    }
+    h->epoll.data = h;
+    uv_poll_start(&h->epoll, UV_READABLE, on_epoll);
+    uv_timer_init(loop, &h->timer);
     h->timer.data = h;
-    h->open_handles = 1;
+    h->open_handles = 2;
     curl_multi_setopt(h->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
     curl_multi_setopt(h->multi, CURLMOPT_SOCKETDATA, h);
     curl_multi_setopt(h->multi, CURLMOPT_TIMERFUNCTION, on_timer);
@@ -246,6 +245,15 @@ int http_uv_start(struct http_uv *h, int tag, const char *url, int64_t timeout_m
     if (h->xfers) h->xfers->prev = xf;
     h->xfers = xf;
     h->nactive++;
+    /* Start it now (resolve, connect) rather than on the 0 ms timer: a
+     * strategy that starts a thousand transfers between two looks at the
+     * loop would otherwise connect them all in one call on that timer, and
+     * send no request before the last connect. Now each connects as it is
+     * added, and the loop sends its request as soon as its socket is
+     * writable, while later ones are still being added. */
+    int running;
+    curl_multi_socket_action(h->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+    check_done(h);
     return 0;
 }
 
@@ -284,7 +292,6 @@ void http_uv_close(struct http_uv *h, void (*cb)(void *arg), void *arg)
      * sockets (closing their polls) or to stop the timer meanwhile. */
     curl_multi_cleanup(h->multi);
     h->multi = NULL;
-    while (h->socks)
-        sock_close(h->socks);
-    uv_close((uv_handle_t *)&h->timer, on_timer_closed);
+    uv_close((uv_handle_t *)&h->epoll, on_handle_closed);
+    uv_close((uv_handle_t *)&h->timer, on_handle_closed);
 }

@@ -49,6 +49,7 @@ struct real_run {
 
     /* Consumer side (the caller's thread). */
     uv_async_t *async;
+    uv_timer_t *hold; /* takes events while they keep coming (real.c) */
     int finished;
 
     /* The engine and its backend; the engine lives on the runner thread,

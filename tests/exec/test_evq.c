@@ -1,8 +1,9 @@
 /*
  * Event queue tests: events come out in the order they went in, with
  * their text copied and time stamps that never go backwards, from one
- * thread or several; the consumer is notified once per batch, not once per
- * event.
+ * thread or several, and agreeing with the clock; the consumer is
+ * notified once per batch, not once per event, and not at all while it
+ * holds the queue (evq_drain_hold).
  */
 #include <pthread.h>
 #include <setjmp.h>
@@ -131,12 +132,81 @@ static void evq__orders_many_producers_by_time(void **state)
     evq_done(&q);
 }
 
+static void count(void *ctx, struct event *ev)
+{
+    struct event *last = ctx;
+    *last = *ev;
+}
+
+/* A consumer that drains with evq_drain_hold is not notified again until
+ * it drains with evq_drain; every field of an event comes back as queued. */
+static void evq__a_held_drain_is_not_notified(void **state)
+{
+    (void)state;
+    struct evq q;
+    int notified = 0;
+    evq_init(&q, evq_mono_ns(), 1.0, count_notify, &notified);
+    struct event ev = event_make(EV_BLOCK, 0, 3), got;
+    ev.reason = BLOCK_HTTP;
+    ev.cpu = 1;
+    ev.other = -7;
+    ev.value = INT64_C(1) << 40;
+    ev.value2 = -5;
+    evq_push(&q, &ev);
+    assert_int_equal(notified, 1);
+    assert_int_equal(evq_drain_hold(&q, count, &got), 1);
+    assert_int_equal(got.kind, EV_BLOCK);
+    assert_int_equal(got.reason, BLOCK_HTTP);
+    assert_int_equal(got.task, 3);
+    assert_int_equal(got.cpu, 1);
+    assert_int_equal(got.other, -7);
+    assert_true(got.value == INT64_C(1) << 40);
+    assert_int_equal(got.value2, -5);
+    assert_null(got.text);
+    assert_true(got.t == ev.t);
+    evq_push(&q, &ev);
+    evq_push(&q, &ev);
+    assert_int_equal(notified, 1); /* held: the consumer looks again anyway */
+    assert_int_equal(evq_drain_hold(&q, count, &got), 2);
+    assert_int_equal(evq_drain(&q, count, &got), 0);
+    evq_push(&q, &ev);
+    assert_int_equal(notified, 2); /* released by evq_drain */
+    evq_done(&q);
+}
+
+/* A stamp is the scene time between the clock readings around the push
+ * (within 1 us: the TSC path converts with a measured rate), from the
+ * first push on and after the rate is calibrated (10 ms in). */
+static void evq__stamps_follow_the_clock(void **state)
+{
+    (void)state;
+    struct evq q;
+    int64_t start = evq_mono_ns();
+    evq_init(&q, start, 1.0, NULL, NULL);
+    struct event got;
+    int n = 0;
+    while (evq_mono_ns() - start < 40000000) {
+        struct event ev = event_make(EV_ITEM_END, 0, 0);
+        int64_t before = evq_now(&q);
+        evq_push(&q, &ev);
+        int64_t after = evq_now(&q);
+        if (ev.t < before - 1000 || ev.t > after + 1000)
+            fail_msg("push %d stamped %lld, not within [%lld, %lld]", n, (long long)ev.t,
+                     (long long)before, (long long)after);
+        if (++n % 4096 == 0) evq_drain(&q, count, &got);
+    }
+    evq_drain(&q, count, &got);
+    evq_done(&q);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(evq__keeps_order_and_copies_text),
         cmocka_unit_test(evq__carries_records_larger_than_a_block),
         cmocka_unit_test(evq__orders_many_producers_by_time),
+        cmocka_unit_test(evq__a_held_drain_is_not_notified),
+        cmocka_unit_test(evq__stamps_follow_the_clock),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
