@@ -15,12 +15,14 @@
 #include "headless/headless.h"
 #include "headless/summary.h"
 
-/* Ctrl-C reaches the program too (one process group): juggle keeps
- * reading until it has gone, so the trace ends where the program did. */
-static void on_sigint(uv_signal_t *h, int sig)
+/* Ctrl-C reaches the program too (one process group); SIGTERM and SIGHUP
+ * sent to juggle alone are passed on to it. Either way juggle keeps
+ * reading until the program has gone, so the trace ends where the program
+ * did, and is closed, marked incomplete, where --record said. */
+static void on_signal(uv_signal_t *h, int sig)
 {
-    (void)h;
-    (void)sig;
+    struct watch *w = h->data;
+    if (sig != SIGINT) watch_stop(w);
 }
 
 int watch_run_bus(char *const argv[], const char *record, int discard_stdout, struct bus *bus,
@@ -44,14 +46,19 @@ int watch_run_bus(char *const argv[], const char *record, int discard_stdout, st
     }
     int rc = 2, complete = 0;
     if (w) {
-        uv_signal_t sigint;
-        uv_signal_init(&loop, &sigint);
-        uv_signal_start(&sigint, on_sigint, SIGINT);
+        const int signums[3] = {SIGINT, SIGTERM, SIGHUP};
+        uv_signal_t sig[3];
+        for (int i = 0; i < 3; i++) {
+            uv_signal_init(&loop, &sig[i]);
+            sig[i].data = w;
+            uv_signal_start(&sig[i], on_signal, signums[i]);
+        }
         while (!watch_finished(w)) {
             uv_run(&loop, UV_RUN_ONCE);
             if (tw) trace_writer_tick(tw);
         }
-        uv_close((uv_handle_t *)&sigint, NULL);
+        for (int i = 0; i < 3; i++)
+            uv_close((uv_handle_t *)&sig[i], NULL);
         rc = watch_result(w, why, n);
         complete = watch_complete(w);
         watch_free(w);

@@ -197,6 +197,21 @@ expect 1 '^juggle: killed\.py: the program was killed by signal 9' \
 "$juggle" replay killed.jsonl --headless >replay.out 2>replay.err
 [ $? = 1 ] && [ "$(cat replay.out)" = before ] && grep -q 'incomplete' replay.err && ok ||
     bad "a killed program's trace: $(cat replay.out replay.err)"
+# SIGTERM or SIGHUP to juggle: passed on to the program; the trace is kept,
+# marked incomplete, where --record said.
+printf 'import time\nfor i in range(600):\n    print("tick", i, flush=True)\n    time.sleep(0.1)\n' >slow.py
+for sig in TERM HUP; do
+    rm -f "slow-$sig.jsonl"
+    "$juggle" watch --headless --record "slow-$sig.jsonl" -- python3 slow.py >slow.out 2>slow.err &
+    pid=$!
+    for _ in $(seq 100); do grep -q "tick 2" slow.out 2>/dev/null && break; sleep 0.05; done
+    kill -$sig $pid
+    wait $pid
+    rc=$?
+    "$juggle" replay "slow-$sig.jsonl" --headless >replay.out 2>replay.err
+    [ $rc = 1 ] && grep -q "^tick 2$" replay.out && grep -q 'incomplete' replay.err && ok ||
+        bad "SIG$sig during watch --record: rc $rc, $(tail -2 replay.out) $(cat slow.err replay.err)"
+done
 expect 2 "never started juggle's tracer" env JUGGLE_TRACER_DIR="$tmp/empty" \
     "$juggle" watch --headless -- python3 hello.py
 expect 2 'watch runs a Python program' "$juggle" watch --headless -- ls
