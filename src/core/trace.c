@@ -132,6 +132,34 @@ static int elem_int(json_t *a, size_t i, int64_t *out)
 
 static const char bad_kind[] = "unknown event kind";
 
+/* Checks the nine numbers of an event line (v[2] unused: the kind) and
+ * fills ev. Returns 0, or -1 with *why saying what is wrong. */
+static int event_of_values(int kind, const int64_t v[9], struct event *ev, const char **why)
+{
+    if (v[3] < -1 || v[3] > 10000000 || v[4] < -1 || v[4] > 4096 || v[5] < -1 || v[5] > INT32_MAX ||
+        v[6] < -32768 || v[6] > 32767 || v[0] < 1 || v[1] < 0) {
+        *why = "event field out of range";
+        return -1;
+    }
+    /* Bounded so that sums of thousands of them cannot overflow later. */
+    if (v[1] > TRACE_MAX_T) {
+        *why = "event time out of range (the limit is 1e15 ns)";
+        return -1;
+    }
+    if (v[7] < -TRACE_MAX_T || v[7] > TRACE_MAX_T || v[8] < -TRACE_MAX_T || v[8] > TRACE_MAX_T) {
+        *why = "event value out of range (the limit is 1e15)";
+        return -1;
+    }
+    *ev = event_make(kind, v[1], (int)v[3]);
+    ev->seq = (uint64_t)v[0];
+    ev->cpu = (int32_t)v[4];
+    ev->other = (int32_t)v[5];
+    ev->reason = (int16_t)v[6];
+    ev->value = v[7];
+    ev->value2 = v[8];
+    return 0;
+}
+
 /* Reads an event array into ev (text left NULL); *text is its text value
  * or NULL. Returns 0, or -1 with *why saying what is wrong. */
 static int event_of_array(json_t *o, struct event *ev, json_t **text, const char **why)
@@ -158,27 +186,7 @@ static int event_of_array(json_t *o, struct event *ev, json_t **text, const char
         *why = "event text is not a string";
         return -1;
     }
-    if (v[3] < -1 || v[3] > 10000000 || v[4] < -1 || v[4] > 4096 || v[5] < -1 || v[5] > INT32_MAX ||
-        v[6] < -32768 || v[6] > 32767 || v[0] < 1 || v[1] < 0) {
-        *why = "event field out of range";
-        return -1;
-    }
-    /* Bounded so that sums of thousands of them cannot overflow later. */
-    if (v[1] > TRACE_MAX_T) {
-        *why = "event time out of range (the limit is 1e15 ns)";
-        return -1;
-    }
-    if (v[7] < -TRACE_MAX_T || v[7] > TRACE_MAX_T || v[8] < -TRACE_MAX_T || v[8] > TRACE_MAX_T) {
-        *why = "event value out of range (the limit is 1e15)";
-        return -1;
-    }
-    *ev = event_make(event_kind_from_name(kind), v[1], (int)v[3]);
-    ev->seq = (uint64_t)v[0];
-    ev->cpu = (int32_t)v[4];
-    ev->other = (int32_t)v[5];
-    ev->reason = (int16_t)v[6];
-    ev->value = v[7];
-    ev->value2 = v[8];
+    if (event_of_values(event_kind_from_name(kind), v, ev, why)) return -1;
     *text = t;
     return 0;
 }
@@ -212,10 +220,91 @@ int trace_parse_event(const char *line, size_t len, struct event *ev, char **tex
     return rc;
 }
 
+/* The fast path for an event line exactly as juggle writes it:
+ * [seq,t,"kind",task,cpu,other,reason,value,value2] or with ,"text" where
+ * the text is plain ASCII with no escapes. Returns 1 and fills ev (text
+ * left NULL), *tx and *tl (pointing into the line, or NULL); 0 when the
+ * line is anything else, for jansson to read (same result, slower). */
+static int scan_int(const char **p, const char *end, int64_t *out)
+{
+    const char *q = *p;
+    int neg = q < end && *q == '-';
+    q += neg;
+    const char *d = q;
+    int64_t v = 0;
+    while (q < end && *q >= '0' && *q <= '9' && q - d < 18)
+        v = v * 10 + (*q++ - '0');
+    if (q == d || (*d == '0' && q - d > 1) || (q < end && *q >= '0' && *q <= '9')) return 0;
+    *out = neg ? -v : v;
+    *p = q;
+    return 1;
+}
+
+static int scan_event(const char *line, size_t len, struct event *ev, const char **tx, size_t *tl,
+                      const char **why)
+{
+    const char *p = line, *end = line + len;
+    while (end > p && (end[-1] == '\n' || end[-1] == '\r'))
+        end--;
+    int64_t v[9] = {0};
+    char kind[32];
+    if (p == end || *p++ != '[') return 0;
+    for (int k = 0; k < 9; k++) {
+        if (k > 0 && (p == end || *p++ != ',')) return 0;
+        if (k != 2) {
+            if (!scan_int(&p, end, &v[k])) return 0;
+            continue;
+        }
+        if (p == end || *p++ != '"') return 0;
+        size_t n = 0;
+        while (p < end && n < sizeof kind - 1 && ((*p >= 'a' && *p <= 'z') || *p == '_'))
+            kind[n++] = *p++;
+        if (p == end || *p++ != '"') return 0;
+        kind[n] = '\0';
+    }
+    *tx = NULL;
+    *tl = 0;
+    if (p < end && *p == ',') {
+        p++;
+        if (p == end || *p++ != '"') return 0;
+        const char *s0 = p;
+        while (p < end && *p != '"') {
+            unsigned char ch = (unsigned char)*p;
+            if (ch == '\\' || ch < 0x20 || ch >= 0x80) return 0;
+            p++;
+        }
+        if (p == end) return 0;
+        *tx = s0;
+        *tl = (size_t)(p - s0);
+        p++;
+    }
+    if (p == end || *p++ != ']' || p != end) return 0;
+    int k = event_kind_from_name(kind);
+    if (k < 0) return 0; /* jansson's path names the kind in the error */
+    if (event_of_values(k, v, ev, why)) return -1;
+    return 1;
+}
+
 static int parse_line(struct chunk *c, size_t i)
 {
     const char *line = c->buf + c->starts[i];
     size_t len = c->starts[i + 1] - c->starts[i];
+    const char *why = NULL, *stx;
+    size_t stl;
+    int scanned = scan_event(line, len, &c->ev[i - 1], &stx, &stl, &why);
+    if (scanned < 0) return chunk_bad(c, i, why, NULL);
+    if (scanned) {
+        c->off[i - 1] = SIZE_MAX;
+        if (stx) {
+            c->arena = xgrow(c->arena, &c->cap, c->len + stl + 1, 1);
+            memcpy(c->arena + c->len, stx, stl);
+            c->arena[c->len + stl] = '\0';
+            c->off[i - 1] = c->len;
+            c->len += stl + 1;
+        }
+        c->kind[i] = LINE_EVENT;
+        return 0;
+    }
     json_error_t je;
     json_t *o = json_loadb(line, len, 0, &je);
     if (!o || !(json_is_array(o) || json_is_object(o))) {
@@ -238,7 +327,6 @@ static int parse_line(struct chunk *c, size_t i)
         json_decref(o);
         return rc;
     }
-    const char *why = NULL;
     json_t *text = NULL;
     struct event *ev = &c->ev[i - 1];
     if (event_of_array(o, ev, &text, &why)) {
