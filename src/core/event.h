@@ -45,6 +45,8 @@
  *   RACE         a lost update to shared variable `other`: value = what a
  *                serial update would have stored, value2 = what was stored;
  *                text = the variable's name
+ *   VAR          task reads (reason 0) or writes (reason 1) shared variable
+ *                `other`; value = the value read or written; text = its name
  *   RESULT       a named outcome at the end of a run: text = name,
  *                value = expected, value2 = actual
  *   HTTP_START   task starts a request; text = url
@@ -74,6 +76,7 @@
     X(LOCK_RELEASE, "lock_release")                                                                \
     X(DEADLOCK, "deadlock")                                                                        \
     X(RACE, "race")                                                                                \
+    X(VAR, "var")                                                                                  \
     X(RESULT, "result")                                                                            \
     X(HTTP_START, "http_start")                                                                    \
     X(HTTP_DONE, "http_done")                                                                      \

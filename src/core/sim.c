@@ -250,21 +250,29 @@ void sim_var_step(struct sim *s, struct sim_task *t)
 {
     int v = t->cur.res;
     assert(v >= 0 && v < s->nvars);
+    struct event ev = event_make(EV_VAR, 0, t->id);
+    ev.other = v;
+    ev.text = s->wl->var_names[v];
     if (t->cur.kind == STEP_LOAD) {
         t->reg = s->vars[v];
+        ev.value = t->reg;
+        sim_emit(s, &ev);
         return;
     }
     int64_t stored = t->reg + t->cur.n;
+    ev.reason = 1;
+    ev.value = stored;
     if (s->vars[v] != t->reg) {
         /* Someone stored since we loaded: their update is overwritten. */
-        struct event ev = event_make(EV_RACE, 0, t->id);
-        ev.other = v;
-        ev.value = s->vars[v] + t->cur.n;
-        ev.value2 = stored;
-        ev.text = s->wl->var_names[v];
-        sim_emit(s, &ev);
+        struct event race = event_make(EV_RACE, 0, t->id);
+        race.other = v;
+        race.value = s->vars[v] + t->cur.n;
+        race.value2 = stored;
+        race.text = s->wl->var_names[v];
+        sim_emit(s, &race);
     }
     s->vars[v] = stored;
+    sim_emit(s, &ev);
 }
 
 int sim_lock_take(struct sim *s, struct sim_task *t, int res)

@@ -404,6 +404,11 @@ static void on_other(struct model *m, struct model_task *tk, const struct event 
         }
         tk->lock_res = tk->lock_holder = -1;
         break;
+    case EV_VAR:
+        if (m->nvars < MODEL_MAX_VARS)
+            m->vars_at[m->nvars++] =
+                (struct model_var){ev->t, ev->task, ev->reason == 1, ev->value};
+        break;
     case EV_RACE:
         if (m->races < MODEL_MAX_RACES)
             m->races_at[m->races] = (struct model_race){ev->t, ev->task, ev->value, ev->value2};

@@ -27,6 +27,7 @@
 #define MODEL_MAX_MARKS 16384
 #define MODEL_MAX_LOG   5000
 #define MODEL_MAX_RACES 8
+#define MODEL_MAX_VARS  256
 
 /* Warning thresholds, in ns of scene time (see model_task_warnings). */
 #define MODEL_WARN_COOP_HOLD  (1 * UNIT_NS)  /* coop: held the thread without yielding */
@@ -124,6 +125,14 @@ struct model {
         int task;
         int64_t serial, stored;
     } races_at[MODEL_MAX_RACES];
+    /* Reads and writes of the shared variables (the checkbook's balance),
+     * the first MODEL_MAX_VARS of them: when, who, read or write, what. */
+    int nvars;
+    struct model_var {
+        int64_t t;
+        int task, write;
+        int64_t value;
+    } vars_at[MODEL_MAX_VARS];
 };
 
 void model_init(struct model *m);

@@ -33,6 +33,10 @@ const struct legend_item legend_items[LEG__COUNT] = {
     [LEG_CHECK_USEFUL] = {GLYPH_CHECK_USEFUL, NULL, THEME_CHECK, "useful check",
                           "a poll check that found the work done"},
     [LEG_RACE] = {GLYPH_RACE, NULL, THEME_ERROR, "lost update", "a lost update (race)"},
+    [LEG_VAR_READ] = {-1, "R", THEME_NORMAL, "read",
+                      "balance lane: a task reads the shared value (R 1000)"},
+    [LEG_VAR_WRITE] = {-1, "W", THEME_NORMAL, "write",
+                       "balance lane: a task writes it back (W 100)"},
     [LEG_DEADLOCK] = {GLYPH_DEADLOCK, NULL, THEME_ERROR, "deadlock",
                       "member of a deadlock (a cycle of waits)"},
     [LEG_WARN] = {GLYPH_WARN, NULL, THEME_WARN, "warning", "a warning: Enter on the task says"},
@@ -460,10 +464,75 @@ static void draw_queue(struct canvas *c, struct app *a, const struct lane_geom *
     }
 }
 
-/* The checkbook's shared balance: a line while the run goes on, ✗ where
- * an update was lost with what was stored over what, and at the end the
- * balance against the expected one. (The engine reports lost updates and
- * the result; it does not report each read and write.) */
+/* The checkbook's shared balance: a line while the run goes on; R and W
+ * where a task reads it or writes it back, with the value where there is
+ * room ("R 1000", "W 100"); ✗ where an update was lost, with what was
+ * stored over what; at the end the balance against the expected one. */
+/* Columns a lost update's text takes on the balance lane, [from, to). */
+static void race_span(const struct model *m, const struct lane_geom *g, int i, int *from, int *to)
+{
+    const struct model_race *r = &m->races_at[i];
+    *from = *to = -1;
+    if (r->t < g->t0 || r->t >= g->t0 + g->npc * g->tw) return;
+    const char *who = r->task >= 0 && (size_t)r->task < m->ntasks && m->tasks[r->task].name
+                          ? m->tasks[r->task].name
+                          : "?";
+    char buf[128];
+    int len = snprintf(buf, sizeof buf, " %s wrote %lld, not %lld", who, (long long)r->stored,
+                       (long long)r->serial);
+    *from = (int)((r->t - g->t0) / g->npc);
+    *to = *from + 1 + canvas_width(buf);
+    (void)len;
+}
+
+/* The first column at or after col that a lost update's text takes. */
+static int race_after(const struct model *m, const struct lane_geom *g, int col, int *inside)
+{
+    int n = m->races < MODEL_MAX_RACES ? m->races : MODEL_MAX_RACES, first = g->tw;
+    *inside = 0;
+    for (int i = 0; i < n; i++) {
+        int from, to;
+        race_span(m, g, i, &from, &to);
+        if (from < 0) continue;
+        if (col >= from && col < to) *inside = 1;
+        if (from >= col && from < first) first = from;
+    }
+    return first;
+}
+
+static void draw_var_marks(struct canvas *c, struct app *a, const struct lane_geom *g, int y)
+{
+    const struct model *m = &a->model;
+    int n = m->nvars;
+    for (int i = 0; i < n; i++) {
+        const struct model_var *v = &m->vars_at[i];
+        if (v->t > a->playhead || v->t < g->t0 || v->t >= g->t0 + g->npc * g->tw) continue;
+        int col = (int)((v->t - g->t0) / g->npc);
+        /* The next mark's column bounds the value's text. */
+        int next = g->tw, later_here = 0;
+        for (int j = i + 1; j < n; j++) {
+            const struct model_var *w = &m->vars_at[j];
+            if (w->t > a->playhead || w->t >= g->t0 + g->npc * g->tw) break;
+            int nc = (int)((w->t - g->t0) / g->npc);
+            if (nc == col) later_here = 1;
+            if (nc > col) {
+                next = nc;
+                break;
+            }
+        }
+        if (later_here) continue; /* one mark a column: the last one there */
+        int inside;
+        int race = race_after(m, g, col, &inside);
+        if (inside) continue; /* the lost update's text says it */
+        if (race < next) next = race;
+        canvas_put(c, g->x + g->lw + col, y, THEME_NORMAL, v->write ? "W" : "R", 1);
+        timeline_use(a, v->write ? LEG_VAR_WRITE : LEG_VAR_READ);
+        char buf[32];
+        int len = snprintf(buf, sizeof buf, " %lld", (long long)v->value);
+        if (col + 1 + len < next) canvas_put(c, g->x + g->lw + col + 1, y, THEME_DIM, buf, len);
+    }
+}
+
 static void draw_balance(struct canvas *c, struct app *a, const struct lane_geom *g, int y)
 {
     const struct model *m = &a->model;
@@ -476,6 +545,7 @@ static void draw_balance(struct canvas *c, struct app *a, const struct lane_geom
                    theme_glyph(GLYPH_HLINE), 1);
         last = col;
     }
+    draw_var_marks(c, a, g, y);
     int n = m->races < MODEL_MAX_RACES ? m->races : MODEL_MAX_RACES;
     for (int i = 0; i < n; i++) {
         const struct model_race *r = &m->races_at[i];

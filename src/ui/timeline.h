@@ -34,6 +34,8 @@ enum legend_entry {
     LEG_CHECK_WASTED,
     LEG_CHECK_USEFUL,
     LEG_RACE,
+    LEG_VAR_READ,
+    LEG_VAR_WRITE,
     LEG_DEADLOCK,
     LEG_WARN,
     LEG_CPU_TAG,

@@ -35,6 +35,12 @@ grep -q '└─thread─────┘' "$tmp/dl" && ok || bad "deadlock coop: 
 # checkbook under threads: the balance lane shows the overwrite and the end.
 "$juggle" run checkbook -s threads --dump-screen 120x30 --at 100 >"$tmp/cb"
 grep -q '^│ balance .*✗ D wrote 980, not 80.* 800 (expected -100)│' "$tmp/cb" && ok || bad "checkbook: balance lane: $(grep balance "$tmp/cb")"
+# ... and each read and write: both read 1000, C writes back, D's write is the lost update.
+grep -q '^│ balance       R───R 1000───W────✗ D wrote 980, not 80───' "$tmp/cb" && ok ||
+    bad "checkbook: the reads and writes: $(grep balance "$tmp/cb")"
+"$juggle" run checkbook -s loop --dump-screen 120x30 --at 100 >"$tmp/cb"
+grep -q '^│ balance       R 1000───R 100────R 80' "$tmp/cb" && ok ||
+    bad "checkbook loop: D reads what C wrote: $(grep balance "$tmp/cb")"
 "$juggle" run checkbook -s sync --dump-screen 120x30 --at 100 >"$tmp/cb"
 grep -q '✗' "$tmp/cb" && bad "checkbook sync: a lost update drawn" || ok
 
