@@ -3,14 +3,17 @@
 # (the test's folder) and tmp (removed on exit), makes the checkout's root
 # the working directory (scene names resolve in its scenes/), and keeps the
 # tally: ok, bad MESSAGE, and finish, which prints "N passed, N failed"
-# and returns non-zero if anything failed.
+# and returns non-zero if anything failed. serve_start and serve_stop run
+# a `juggle serve` on a free loopback port for tests that fetch from it;
+# tally_lines counts a helper's "ok" / "FAIL why" lines.
 set -u
 build=${1:-build}
 juggle=$(cd "$build" && pwd)/juggle
 here=$(cd "$(dirname "$0")" && pwd)
 cd "$here/../.." || exit 2
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+serve_pid=
+trap '[ -n "$serve_pid" ] && kill "$serve_pid" 2>/dev/null; rm -rf "$tmp"' EXIT
 pass=0 fail=0
 
 ok() { pass=$((pass + 1)); }
@@ -21,4 +24,40 @@ bad() {
 finish() {
     echo "$pass passed, $fail failed"
     [ "$fail" -eq 0 ]
+}
+
+# Starts `juggle serve` on a free port: sets serve_pid, server (its URL)
+# and port. Returns non-zero (after a bad) if it did not start.
+serve_start() {
+    "$juggle" serve --port 0 >"$tmp/serve.out" 2>&1 &
+    serve_pid=$!
+    server=
+    for _ in $(seq 100); do
+        server=$(grep -oE 'http://127\.0\.0\.1:[0-9]+' "$tmp/serve.out" | head -1)
+        [ -n "$server" ] && break
+        sleep 0.05
+    done
+    port=${server##*:}
+    [ -n "$server" ] || { bad "juggle serve did not start: $(cat "$tmp/serve.out")"; return 1; }
+}
+
+# Stops it with SIGINT, which must end it with status 0.
+serve_stop() {
+    kill -INT "$serve_pid"
+    wait "$serve_pid"
+    local rc=$?
+    serve_pid=
+    [ "$rc" = 0 ] && ok || bad "juggle serve: SIGINT should stop it with status 0 (got $rc)"
+}
+
+# tally_lines FILE RC: an ok per "ok" line, a bad per "FAIL why" line, and
+# a bad if the helper that wrote them exited non-zero.
+tally_lines() {
+    while read -r word rest; do
+        case $word in
+        ok) ok ;;
+        FAIL) bad "$rest" ;;
+        esac
+    done <"$1"
+    [ "$2" = 0 ] || bad "the helper exited $2: $(tail -3 "$1")"
 }

@@ -17,18 +17,7 @@
 . "$(dirname "$0")/../lib.sh" "$@"
 progs=$PWD/tests/watch
 py=$(command -v python3)
-serve_pid=
-trap '[ -n "$serve_pid" ] && kill "$serve_pid" 2>/dev/null; rm -rf "$tmp"' EXIT
-
-"$juggle" serve --port 0 >"$tmp/serve.out" 2>&1 &
-serve_pid=$!
-server=
-for _ in $(seq 100); do
-    server=$(grep -oE 'http://127\.0\.0\.1:[0-9]+' "$tmp/serve.out")
-    [ -n "$server" ] && break
-    sleep 0.05
-done
-[ -n "$server" ] || { bad "juggle serve did not start"; finish; exit; }
+serve_start || { finish; exit; }
 
 # normalize SCALE < FILE: the lines with times masked, URLs as the scene has them.
 normalize() {
