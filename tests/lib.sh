@@ -5,7 +5,8 @@
 # tally: ok, bad MESSAGE, and finish, which prints "N passed, N failed"
 # and returns non-zero if anything failed. serve_start and serve_stop run
 # a `juggle serve` on a free loopback port for tests that fetch from it;
-# tally_lines counts a helper's "ok" / "FAIL why" lines.
+# tally_lines counts a helper's "ok" / "FAIL why" lines; expect_line checks
+# a command's exit status and its one line on stderr.
 set -u
 build=${1:-build}
 juggle=$(cd "$build" && pwd)/juggle
@@ -48,6 +49,19 @@ serve_stop() {
     local rc=$?
     serve_pid=
     [ "$rc" = 0 ] && ok || bad "juggle serve: SIGINT should stop it with status 0 (got $rc)"
+}
+
+# expect_line STATUS PATTERN COMMAND...: the command exits STATUS and says
+# one line on stderr, `juggle: ...` matching PATTERN (output in $tmp/bad.*).
+expect_line() {
+    local want=$1 pat=$2
+    shift 2
+    "$@" >"$tmp/bad.out" 2>"$tmp/bad.err"
+    local rc=$?
+    if [ "$rc" = "$want" ] && [ "$(grep -c '^juggle: ' "$tmp/bad.err")" = 1 ] &&
+        grep -qE "$pat" "$tmp/bad.err"; then ok; else
+        bad "$* -> exit $rc (want $want): $(cat "$tmp/bad.err")"
+    fi
 }
 
 # tally_lines FILE RC: an ok per "ok" line, a bad per "FAIL why" line, and

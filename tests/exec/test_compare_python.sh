@@ -69,35 +69,25 @@ grep -qx "printed lines     differ at line 2: simulated 'Task Two running', pyth
 
 # Bad programs and usage: one line from juggle (the program's own stderr
 # passes through), exit 1 or 2, as juggle watch.
-expect() { # STATUS PATTERN COMMAND...
-    local want=$1 pat=$2
-    shift 2
-    "$@" >"$tmp/bad.out" 2>"$tmp/bad.err"
-    local rc=$?
-    if [ "$rc" = "$want" ] && [ "$(grep -c '^juggle: ' "$tmp/bad.err")" = 1 ] &&
-        grep -qE "$pat" "$tmp/bad.err"; then ok; else
-        bad "$* -> exit $rc (want $want): $(cat "$tmp/bad.err")"
-    fi
-}
 cd "$tmp" || exit 2
 printf 'print("Task One running")\nraise SystemExit(3)\n' >exit3.py
 mkdir empty
-expect 2 '^juggle: nope\.py: cannot read the program' "$juggle" compare count --with-python nope.py
+expect_line 2 '^juggle: nope\.py: cannot read the program' "$juggle" compare count --with-python nope.py
 [ ! -s bad.out ] && ok || bad "a missing program prints a table: $(cat bad.out)"
-expect 1 '^juggle: exit3\.py: the program exited with status 3$' \
+expect_line 1 '^juggle: exit3\.py: the program exited with status 3$' \
     "$juggle" compare count --with-python exit3.py
 grep -qE '^python .*  failed$' bad.out && ok || bad "a failed program's row: $(cat bad.out)"
-expect 2 "never started juggle's tracer" env JUGGLE_TRACER_DIR="$tmp/empty" \
+expect_line 2 "never started juggle's tracer" env JUGGLE_TRACER_DIR="$tmp/empty" \
     "$juggle" compare count --with-python exit3.py
 [ ! -s bad.out ] && ok || bad "a program juggle cannot follow prints a table: $(cat bad.out)"
 # A program that prints nothing: no makespan, so no ratio.
 printf 'raise SystemExit(4)\n' >silent.py
-expect 1 'exited with status 4' "$juggle" compare count --with-python silent.py
+expect_line 1 'exited with status 4' "$juggle" compare count --with-python silent.py
 grep -qx "makespan          simulated 3.20, python - (first printed line to the end)" bad.out && ok ||
     bad "silent program: $(cat bad.out)"
-expect 2 'with-python needs a program' "$juggle" compare count --with-python
-expect 2 'no such scene' "$juggle" compare nosuch --with-python exit3.py
-expect 2 'which scene' "$juggle" compare --with-python exit3.py
+expect_line 2 'with-python needs a program' "$juggle" compare count --with-python
+expect_line 2 'no such scene' "$juggle" compare nosuch --with-python exit3.py
+expect_line 2 'which scene' "$juggle" compare --with-python exit3.py
 for n in 1 2 3 4 5 5t 6; do
     echo "example $n: $("$py" -c 'import json,sys; p=json.load(open(sys.argv[1]))["with_python"]; print("makespan ratio %.3f" % p["makespan_ratio"])' "$tmp/$n.json" 2>/dev/null)"
 done

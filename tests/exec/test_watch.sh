@@ -164,24 +164,14 @@ assert names == ["main thread", "main", "task One", "task Two"], names
 ' "$tmp/j.json" && ok || bad "--json: $(head -c 300 "$tmp/j.json")"
 
 # Bad programs: one line, exit 1 (the program failed) or 2 (juggle could not run it).
-expect() { # STATUS PATTERN COMMAND...
-    local want=$1 pat=$2
-    shift 2
-    "$@" >"$tmp/bad.out" 2>"$tmp/bad.err"
-    local rc=$?
-    if [ "$rc" = "$want" ] && [ "$(grep -c '^juggle: ' "$tmp/bad.err")" = 1 ] &&
-        grep -qE "$pat" "$tmp/bad.err"; then ok; else
-        bad "$* -> exit $rc (want $want): $(cat "$tmp/bad.err")"
-    fi
-}
 cd "$tmp" || exit 2
 printf 'print("before")\nraise SystemExit(3)\n' >exit3.py
 printf 'import os, signal, time\nprint("before", flush=True)\ntime.sleep(0.05)\nos.kill(os.getpid(), signal.SIGKILL)\n' >killed.py
 printf 'print("hello")\n' >hello.py
 mkdir empty
-expect 2 '^juggle: nope\.py: cannot read the program' "$juggle" watch --headless -- python3 nope.py
-expect 1 '^juggle: exit3\.py: the program exited with status 3$' "$juggle" watch --headless -- python3 exit3.py
-expect 1 '^juggle: killed\.py: the program was killed by signal 9' \
+expect_line 2 '^juggle: nope\.py: cannot read the program' "$juggle" watch --headless -- python3 nope.py
+expect_line 1 '^juggle: exit3\.py: the program exited with status 3$' "$juggle" watch --headless -- python3 exit3.py
+expect_line 1 '^juggle: killed\.py: the program was killed by signal 9' \
     "$juggle" watch --headless --record killed.jsonl -- python3 killed.py
 "$juggle" replay killed.jsonl --headless >replay.out 2>replay.err
 [ $? = 1 ] && [ "$(cat replay.out)" = before ] && grep -q 'incomplete' replay.err && ok ||
@@ -201,11 +191,11 @@ for sig in TERM HUP; do
     [ $rc = 1 ] && grep -q "^tick 2$" replay.out && grep -q 'incomplete' replay.err && ok ||
         bad "SIG$sig during watch --record: rc $rc, $(tail -2 replay.out) $(cat slow.err replay.err)"
 done
-expect 2 "never started juggle's tracer" env JUGGLE_TRACER_DIR="$tmp/empty" \
+expect_line 2 "never started juggle's tracer" env JUGGLE_TRACER_DIR="$tmp/empty" \
     "$juggle" watch --headless -- python3 hello.py
-expect 2 'watch runs a Python program' "$juggle" watch --headless -- ls
-expect 2 'watch needs a program' "$juggle" watch --headless --
-expect 2 'watch takes --record FILE' "$juggle" watch -s loop -- python3 hello.py
+expect_line 2 'watch runs a Python program' "$juggle" watch --headless -- ls
+expect_line 2 'watch needs a program' "$juggle" watch --headless --
+expect_line 2 'watch takes --record FILE' "$juggle" watch -s loop -- python3 hello.py
 [ "$(cat bad.out)" = "" ] && ok || bad "usage errors print nothing on stdout"
 
 # The live view under tmux: example 4 runs to its end, q quits, exit 0.
