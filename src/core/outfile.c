@@ -163,3 +163,36 @@ void outfile_abort(struct outfile *o)
     if (o->tmp) unlink(o->tmp);
     clear(o);
 }
+
+FILE *outfile_stdio(struct outfile *o)
+{
+    int fd = dup(o->fd);
+    if (fd < 0) return NULL;
+    FILE *f = fdopen(fd, "w");
+    if (!f) {
+        int saved = errno;
+        close(fd);
+        errno = saved;
+    }
+    return f;
+}
+
+int outfile_finish_stdio(struct outfile *o, FILE *f)
+{
+    int bad = fflush(f) != 0 || ferror(f) ? errno : 0;
+    if (fclose(f) != 0 && !bad) bad = errno;
+    if (bad) {
+        if (strcmp(o->path, "-") == 0) /* stdout: as every command says it */
+            fprintf(stderr, "juggle: write error: %s\n", strerror(bad));
+        else
+            fprintf(stderr, "juggle: %s: cannot write: %s\n", o->path, strerror(bad));
+        outfile_abort(o);
+        return 1;
+    }
+    struct err e;
+    if (outfile_commit(o, &e)) {
+        err_print(&e);
+        return 1;
+    }
+    return 0;
+}

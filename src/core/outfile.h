@@ -15,6 +15,7 @@
 #ifndef JUGGLE_OUTFILE_H
 #define JUGGLE_OUTFILE_H
 
+#include <stdio.h>
 #include <sys/types.h>
 
 #include "err.h"
@@ -47,5 +48,18 @@ int outfile_is_regular(const struct outfile *o);
 int outfile_commit(struct outfile *o, struct err *e);
 /* Gives up: removes the temporary, closes, frees o's fields. */
 void outfile_abort(struct outfile *o);
+
+/*
+ * For writers that print: a stdio stream on a duplicate of o's descriptor,
+ * or NULL with errno set (o is untouched; the caller aborts it).
+ */
+FILE *outfile_stdio(struct outfile *o);
+/*
+ * Closes f (from outfile_stdio) and finishes o: committed when every write
+ * and the close went through, removed otherwise. Returns 0, or 1 after one
+ * line on stderr ("juggle: write error: ..." for standard output, "juggle:
+ * PATH: cannot write: ..." for a file).
+ */
+int outfile_finish_stdio(struct outfile *o, FILE *f);
 
 #endif

@@ -255,11 +255,9 @@ int headless_export_chrome(const char *path, const char *out_path)
         trace_free(t);
         return 2;
     }
-    int fd = dup(of.fd);
-    FILE *out = fd >= 0 ? fdopen(fd, "w") : NULL;
+    FILE *out = outfile_stdio(&of);
     if (!out) {
         fprintf(stderr, "juggle: %s: cannot write: %s\n", out_path, strerror(errno));
-        if (fd >= 0) close(fd);
         outfile_abort(&of);
         trace_free(t);
         return 2;
@@ -293,20 +291,7 @@ int headless_export_chrome(const char *path, const char *out_path)
     for (size_t i = 0; i < t->n; i++)
         export_event(&x, &t->ev[i], open_item, open_http);
     fputs("\n]}\n", out);
-    int bad = fflush(out) != 0 || ferror(out) ? errno : 0;
-    if (fclose(out) != 0 && !bad) bad = errno;
-    int rc = 0;
-    if (bad) {
-        if (strcmp(out_path, "-") == 0) /* stdout: as every command says it */
-            fprintf(stderr, "juggle: write error: %s\n", strerror(bad));
-        else
-            fprintf(stderr, "juggle: %s: cannot write: %s\n", out_path, strerror(bad));
-        outfile_abort(&of);
-        rc = 1;
-    } else if (outfile_commit(&of, &e)) {
-        err_print(&e);
-        rc = 1;
-    }
+    int rc = outfile_finish_stdio(&of, out);
     free(open_item);
     free(open_http);
     free(x.task);

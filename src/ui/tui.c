@@ -24,6 +24,7 @@
 
 #include <uv.h>
 
+#include "core/outfile.h"
 #include "ui/app.h"
 #include "ui/canvas.h"
 #include "ui/keys.h"
@@ -288,9 +289,20 @@ static void lane_names(const struct canvas *c, const struct app *a, const char *
 
 int tui_svg(const struct tui_opts *opts, const char *path)
 {
+    /* The picture never replaces the scene or trace it is drawn from. */
+    const char *avoid[] = {opts->replay ? opts->replay : opts->sc ? opts->sc->path : NULL, NULL};
+    struct outfile of;
+    struct err e;
+    if (outfile_open(&of, path, avoid, &e)) {
+        err_print(&e);
+        return 2;
+    }
     int rc;
     struct app *a = offscreen(opts, 1, &rc); /* SVG is UTF-8 whatever the terminal */
-    if (!a) return rc;
+    if (!a) {
+        outfile_abort(&of);
+        return rc;
+    }
     app_seek(a, opts->at > 0 ? opts->at : INT64_MAX / 4);
     a->status[0] = 0;
     struct canvas c = {0};
@@ -299,15 +311,18 @@ int tui_svg(const struct tui_opts *opts, const char *path)
     const char **lane = calloc((size_t)c.rows, sizeof *lane);
     char(*own)[16] = calloc((size_t)c.rows, sizeof *own);
     lane_names(&c, a, lane, own);
-    FILE *out = fopen(path, "w");
-    rc = 0;
     char title[256];
     snprintf(title, sizeof title, "juggle: %s (%s)", a->sc && a->sc->title ? a->sc->title : "run",
              a->model.strategy);
-    /* Everything but the status row (key hints mean nothing on a slide). */
-    if (!out || svg_write(&c, 0, c.rows - 1, lane, title, out) || fclose(out)) {
+    FILE *out = outfile_stdio(&of);
+    if (!out) {
         fprintf(stderr, "juggle: %s: cannot write: %s\n", path, strerror(errno));
+        outfile_abort(&of);
         rc = 2;
+    } else {
+        /* Everything but the status row (key hints mean nothing on a slide). */
+        svg_write(&c, 0, c.rows - 1, lane, title, out);
+        rc = outfile_finish_stdio(&of, out);
     }
     free(lane);
     free(own);

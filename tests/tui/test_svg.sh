@@ -59,6 +59,24 @@ grep -q 'width="1008" height="663"' "$tmp/sleep.svg" && ok || bad "120x40 cells:
 "$juggle" export "$tmp/sleep.jsonl" --svg "$tmp/no/such/dir.svg" 2>"$tmp/err"
 rc=$?
 [ "$rc" = 2 ] && [ "$(wc -l <"$tmp/err")" = 1 ] && ok || bad "bad --svg path: exit $rc, $(cat "$tmp/err")"
+# The picture never replaces what it is drawn from; a failed write is one
+# line, exit 1, and leaves an earlier picture whole (written beside, renamed).
+cp "$tmp/sleep.jsonl" "$tmp/keep.jsonl"
+"$juggle" export "$tmp/sleep.jsonl" --svg "$tmp/sleep.jsonl" 2>"$tmp/err"
+rc=$?
+[ "$rc" = 2 ] && [ "$(wc -l <"$tmp/err")" = 1 ] && cmp -s "$tmp/sleep.jsonl" "$tmp/keep.jsonl" && ok ||
+    bad "export --svg onto its own trace: exit $rc, $(cat "$tmp/err")"
+cp scenes/sleep.ini "$tmp/s.ini"
+"$juggle" run "$tmp/s.ini" --svg "$tmp/s.ini" 2>"$tmp/err"
+rc=$?
+[ "$rc" = 2 ] && cmp -s scenes/sleep.ini "$tmp/s.ini" && ok || bad "run --svg onto its scene: exit $rc, $(cat "$tmp/err")"
+"$juggle" export "$tmp/sleep.jsonl" --svg /dev/full 2>"$tmp/err"
+rc=$?
+[ "$rc" = 1 ] && [ "$(cat "$tmp/err")" = "juggle: /dev/full: cannot write: No space left on device" ] && ok ||
+    bad "--svg /dev/full: exit $rc, $(cat "$tmp/err")"
+cp "$tmp/sleep.svg" "$tmp/old.svg"
+"$juggle" run sleep -s coop --svg "$tmp/sleep.svg" && ! cmp -s "$tmp/sleep.svg" "$tmp/old.svg" &&
+    grep -q '</svg>' "$tmp/sleep.svg" && ok || bad "--svg over an earlier picture replaces it whole"
 "$juggle" export "$tmp/sleep.jsonl" 2>"$tmp/err"
 [ $? = 2 ] && grep -q -- '--svg' "$tmp/err" && ok || bad "export without an output names --svg"
 finish
