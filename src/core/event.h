@@ -32,7 +32,9 @@
  *   WAKE         task becomes ready again; other = task that caused it or -1
  *   SWITCH       cpu switches from task `other` to task `task`
  *   ITEM_START   task starts a work item; value = item value; text = label;
- *                reason = 1 for a request, with value2 = its arrival time
+ *                reason = ITEM_REQUEST (1) for a request, with value2 = its
+ *                arrival time; ITEM_CALL (2) for a call for attention, with
+ *                value2 = when it was made (the wait is t - value2)
  *   ITEM_END     task ends it; value = item value; value2 = 0 ok, 1 failed
  *   LOG          a line the article's program prints; task may be -1 (main)
  *   POLL         task's outstanding work was checked; reason = 1 useful, 0 wasted
@@ -107,6 +109,9 @@ enum block_reason {
 #undef X
         BLOCK__COUNT
 };
+
+/* ITEM_START reasons. */
+enum { ITEM_PLAIN, ITEM_REQUEST, ITEM_CALL };
 
 /* What a task stands for, so that summaries can name its waits: the kids'
  * calls for attention, a machine standing finished and unattended. */

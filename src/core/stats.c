@@ -206,7 +206,15 @@ static void on_other(struct stats *st, struct stats_task *tk, const struct event
         if (tk) tk->switches_in++;
         break;
     case EV_ITEM_START:
-        if (tk && ev->reason == 1) {
+        if (tk && ev->reason == ITEM_CALL) {
+            /* A call for attention waited from when it was made; a
+             * generator put back in line may find it made long ago. */
+            int64_t r = ev->t > ev->value2 ? ev->t - ev->value2 : 0;
+            if (r > tk->call_max) tk->call_max = r;
+            tk->call_sum += r;
+            tk->call_n++;
+        }
+        if (tk && ev->reason == ITEM_REQUEST) {
             st->requests =
                 xgrow(st->requests, &st->caprequests, st->nrequests + 1, sizeof *st->requests);
             st->requests[st->nrequests++] = (struct stats_request){ev->value2, ev->t, -1};
@@ -320,6 +328,14 @@ int64_t stats_task_time(const struct stats_task *tk, int state, int64_t t)
     return base;
 }
 
+void stats_task_response(const struct stats_task *t, int64_t *max, int64_t *sum, uint64_t *n)
+{
+    int calls = t->call_n > 0;
+    *max = calls ? t->call_max : t->resp_max;
+    *sum = calls ? t->call_sum : t->resp_sum;
+    *n = calls ? t->call_n : t->resp_n;
+}
+
 void stats_role_response(const struct stats *st, int role, int64_t *max, double *mean, int64_t *sum)
 {
     int64_t m = 0, total = 0;
@@ -327,9 +343,12 @@ void stats_role_response(const struct stats *st, int role, int64_t *max, double 
     for (size_t i = 0; i < st->ntasks; i++) {
         const struct stats_task *t = &st->tasks[i];
         if (t->role != role) continue;
-        if (t->resp_max > m) m = t->resp_max;
-        total += t->resp_sum;
-        n += t->resp_n;
+        int64_t tmax, tsum;
+        uint64_t tn;
+        stats_task_response(t, &tmax, &tsum, &tn);
+        if (tmax > m) m = tmax;
+        total += tsum;
+        n += tn;
     }
     if (max) *max = m;
     if (mean) *mean = n ? (double)total / (double)n : 0.0;

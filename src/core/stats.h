@@ -40,6 +40,10 @@ struct stats_task {
     int64_t end; /* when it finished, or -1 */
     int64_t resp_max, resp_sum;
     uint64_t resp_n;
+    /* Calls for attention (ITEM_CALL items): each from when it was made
+     * until the parent started on it. */
+    int64_t call_max, call_sum;
+    uint64_t call_n;
     int priority;
     char *name;
     /* What the OS saw (real runs only). */
@@ -99,6 +103,9 @@ int64_t stats_worst_wait(const struct stats *st);
 int64_t stats_busy(const struct stats *st);
 /* Response-time totals over the tasks with role (enum task_role):
  * max, mean (0 if none) and sum. */
+/* A task's response figures: its calls' waits when it made calls, else
+ * its waits' ends until it ran. */
+void stats_task_response(const struct stats_task *t, int64_t *max, int64_t *sum, uint64_t *n);
 void stats_role_response(const struct stats *st, int role, int64_t *max, double *mean,
                          int64_t *sum);
 

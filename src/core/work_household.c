@@ -32,7 +32,7 @@ struct household {
     uint64_t rng;
     /* Kids */
     int kid_phase, calls;
-    int64_t next_call;
+    int64_t next_call, answered;
     /* Laundry */
     int laundry_phase, load;
     int64_t machine_done;
@@ -47,28 +47,40 @@ static void kids(struct household *h, int64_t now, struct step *out)
     const struct scene_household *p = &h->sc->house;
     for (;;) {
         switch (h->kid_phase) {
-        case 0: /* wait for the next call */
-            /* The next call comes a while after the last one was answered. */
-            if (h->next_call < now) h->next_call = now;
-            h->next_call += work_exp(&h->rng, p->kid_mean);
+        case 0: /* the next call */
+            /* It comes a while after the last one was answered, whether or
+             * not the Kids task has the parent then: a generator put back in
+             * line (coop) finds it already made when its turn comes. */
+            h->next_call = h->answered + work_exp(&h->rng, p->kid_mean);
             if (h->next_call >= p->bedtime) {
                 work_say(&h->em, KIDS, "Kids asleep after %d calls", h->calls);
                 step_simple(out, STEP_DONE, 0, 0);
                 return;
             }
             h->kid_phase = 1;
-            step_wait(out, BLOCK_EXTERNAL, h->next_call - now);
-            return;
-        case 1: /* the parent comes */
+            if (h->next_call > now) {
+                step_wait(out, BLOCK_EXTERNAL, h->next_call - now);
+                return;
+            }
+            continue;
+        case 1: { /* the parent comes */
             h->calls++;
             work_say(&h->em, KIDS, "Kids call %d at %.1f: attended after %.1f", h->calls,
                      units_of_ns(h->next_call), units_of_ns(now - h->next_call));
-            work_emit(&h->em, EV_ITEM_START, KIDS, "call", h->calls, 0);
+            /* A call: the summary's wait for attention is from value2. */
+            struct event ev = event_make(EV_ITEM_START, 0, KIDS);
+            ev.text = "call";
+            ev.value = h->calls;
+            ev.value2 = h->next_call;
+            ev.reason = ITEM_CALL;
+            h->em.emit(h->em.ctx, &ev);
             h->kid_phase = 2;
             step_cpu(out, p->attention, 0);
             return;
+        }
         case 2:
             work_emit(&h->em, EV_ITEM_END, KIDS, NULL, h->calls, 0);
+            h->answered = now;
             h->kid_phase = h->yields ? 3 : 0;
             if (h->yields) {
                 step_simple(out, STEP_YIELD, 0, 0);

@@ -80,7 +80,8 @@ static void side_sink(void *ctx, const struct event *ev)
         e.t = scaled(e.t, s->scale);
         if ((e.kind == EV_BLOCK && e.value >= 0) || e.kind == EV_POLL || e.kind == EV_RUN_END)
             e.value = scaled(e.value, s->scale);
-        if (e.kind == EV_ITEM_START && e.reason == 1) e.value2 = scaled(e.value2, s->scale);
+        if (e.kind == EV_ITEM_START && e.reason != ITEM_PLAIN)
+            e.value2 = scaled(e.value2, s->scale);
     }
     stats_sink(&s->st, &e);
     if (e.kind == EV_LOG) {

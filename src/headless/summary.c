@@ -163,10 +163,12 @@ static json_t *task_json(const struct stats_task *t)
     json_object_set_new(j, "ready", json_real(u(t->ready)));
     json_object_set_new(j, "worst_wait", json_real(u(t->worst_ready)));
     json_object_set_new(j, "done", t->end >= 0 ? json_real(u(t->end)) : json_null());
-    if (t->resp_n) {
-        json_object_set_new(j, "response_max", json_real(u(t->resp_max)));
-        json_object_set_new(j, "response_mean",
-                            json_real((double)t->resp_sum / (double)t->resp_n / 1e9));
+    int64_t rmax, rsum;
+    uint64_t rn;
+    stats_task_response(t, &rmax, &rsum, &rn);
+    if (rn) {
+        json_object_set_new(j, "response_max", json_real(u(rmax)));
+        json_object_set_new(j, "response_mean", json_real((double)rsum / (double)rn / 1e9));
     }
     if (t->has_os) {
         json_t *os = json_object();

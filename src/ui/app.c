@@ -286,7 +286,7 @@ const int64_t *app_queue_marks(struct app *a, size_t *n)
     size_t before = a->nqmarks;
     for (; a->qscanned < a->nev; a->qscanned++) {
         const struct event *ev = &a->ev[a->qscanned];
-        if (ev->kind != EV_ITEM_START || ev->reason != 1 || ev->value2 < 0) continue;
+        if (ev->kind != EV_ITEM_START || ev->reason != ITEM_REQUEST || ev->value2 < 0) continue;
         a->qmarks = xgrow(a->qmarks, &a->capqmarks, a->nqmarks + 2, sizeof *a->qmarks);
         a->qmarks[a->nqmarks++] = ev->value2 * 2 + 1;
         a->qmarks[a->nqmarks++] = ev->t * 2;

@@ -7,6 +7,7 @@ Usage: scenes_check.py JUGGLE TMPDIR   (run from the checkout's root)
 """
 import json
 import os
+import re
 import subprocess
 import sys
 from decimal import Decimal, getcontext
@@ -90,6 +91,22 @@ check("household loop: kids wait at most one step",
       0 <= h["loop"]["attention_wait_max"] <= 5, h["loop"]["attention_wait_max"])
 check("household loop: kids wait less than under poll",
       h["loop"]["attention_wait_max"] < poll["attention_wait_max"])
+# The log and the totals tell one story: the summary's wait for attention
+# is each call's "attended after" (from when it was made), worst and mean.
+for s, d in h.items():
+    text = run("household", s, fmt=None)[0]
+    after = [float(x) for x in re.findall(r"Kids call \d+ at [\d.]+: attended after ([\d.]+)", text)]
+    check(f"household {s}: worst attention wait is the log's worst call",
+          after and f"{max(after):.1f}" == f"{d['attention_wait_max']:.1f}", (after, d["attention_wait_max"]))
+    check(f"household {s}: mean attention wait is the log's calls' mean",
+          abs(sum(after) / len(after) - d["attention_wait_mean"]) <= 0.05,
+          (after, d["attention_wait_mean"]))
+    check(f"household {s}: one call item per call", task(d, "Kids")["items"] == len(after),
+          (task(d, "Kids")["items"], len(after)))
+# coop: the kids call while their generator waits in line behind the parent
+# at the washer; the call is answered only on the Kids' next turn.
+check("household coop: a call waits for the generator's turn", h["coop"]["attention_wait_max"] > 100,
+      h["coop"]["attention_wait_max"])
 lines = run("household", "loop", fmt=None)[0].splitlines()
 check("household loop: the day's closing line", lines[-1] == f"Day done at {h['loop']['total']:.1f}",
       lines[-1])

@@ -93,9 +93,9 @@ order=$(grep -oE '^│.(Kids|Laundry|Checkbook) ' "$tmp/o" | tr -d '│▸ ' | t
 [ "$order" = "Checkbook Kids Laundry " ] && ok || bad "o o (by wait) at 300: $order"
 JUGGLE_DUMP_KEYS=o "$juggle" run household -s coop --dump-screen 100x24 --at 300 >"$tmp/o1"
 order=$(grep -oE '^│.(Kids|Laundry|Checkbook) ' "$tmp/o1" | tr -d '│▸ ' | tr '\n' ' ')
-# At 300 Laundry and Checkbook are ready (task order between them), Kids
-# blocked, holding the thread.
-[ "$order" = "Laundry Checkbook Kids " ] && ok || bad "o (by state) at 300: $order"
+# At 300 Kids and Checkbook are ready (task order between them), Laundry
+# blocked at the washer, holding the thread.
+[ "$order" = "Kids Checkbook Laundry " ] && ok || bad "o (by state) at 300: $order"
 
 # Terminal-unsafe names: an ESC in a worker's name is drawn as ^[.
 printf '[scene]\ntitle = t\nkind = queue\n[workers]\nnames = One, E\033[31mvil\n[queue]\nwork = sleep\nitems = 3, 2\n' >"$tmp/evil.ini"
