@@ -55,7 +55,8 @@
  *   HTTP_DONE    request ended; value = status (0 on transport error);
  *                value2 = bytes; text = error text or NULL
  *   TASK_STATS   OS view of a real worker thread: value = CPU ns,
- *                value2 = voluntary switches, other = involuntary switches
+ *                value2 = voluntary switches, other = involuntary switches;
+ *                task -1: the one thread of a one-thread run, as it ends
  *   TASK_DONE    task finished
  *   RUN_END      the run ended; value = elapsed ns; reason = 1 if it failed
  */

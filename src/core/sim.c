@@ -179,6 +179,7 @@ void sim_end(struct sim *s, int failed)
     workload_finish(s->wl, s->now);
     if (workload_failures(s->wl) > 0) failed = 1;
     s->failed = failed;
+    if (s->be && s->be->done) s->be->done(s->be->ctx, -1);
     struct event ev = event_make(EV_RUN_END, 0, -1);
     ev.value = s->now;
     ev.reason = (int16_t)failed;

@@ -52,7 +52,8 @@ struct sim_backend {
      * scheduled): wait until then, a completion or a cancel; until <= now
      * only collects completions. Returns -1 once the run is cancelled. */
     int (*idle)(void *ctx, int64_t until);
-    /* Task is about to be reported done; may be NULL. */
+    /* Task is about to be reported done, or (task -1) the run is about to
+     * end; may be NULL. */
     void (*done)(void *ctx, int task);
     /* The run has ended (done, deadlock, stall, cancel): wake whatever
      * waits. May be NULL. */

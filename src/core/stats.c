@@ -254,6 +254,12 @@ static void on_other(struct stats *st, struct stats_task *tk, const struct event
         if (ev->text || ev->value >= 400 || ev->value == 0) st->http_errors++;
         break;
     case EV_TASK_STATS:
+        if (ev->task == -1) {
+            st->has_thread_os = 1;
+            st->thread_cpu_ns = ev->value;
+            st->thread_vcsw = ev->value2;
+            st->thread_ivcsw = ev->other;
+        }
         if (tk) {
             tk->has_os = 1;
             tk->os_cpu_ns = ev->value;

@@ -56,6 +56,10 @@ struct stats {
     char strategy[16];
     int ncpu;
     int real;
+    /* A real run on one thread: what the OS saw of that thread, whoever's
+     * work it did (a TASK_STATS event for task -1). */
+    int has_thread_os;
+    int64_t thread_cpu_ns, thread_vcsw, thread_ivcsw;
     struct stats_task *tasks;
     size_t ntasks, cap;
     uint64_t switches;

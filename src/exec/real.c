@@ -173,7 +173,21 @@ static void emit_os(struct real_run *r, int task)
 
 static void be_done(void *ctx, int task)
 {
-    emit_os(ctx, task);
+    struct real_run *r = ctx;
+    if (task >= 0) {
+        emit_os(r, task);
+        return;
+    }
+    if (r->be.runs_tasks) return; /* each task is its own thread */
+    /* The run ends: the one thread's own figures, every task's work and
+     * the loop's (fetches, timers) in them. */
+    struct real_os now;
+    real_os_now(&now);
+    struct event ev = event_make(EV_TASK_STATS, 0, -1);
+    ev.value = now.cpu_ns - r->thread_os.cpu_ns;
+    ev.value2 = now.vcsw - r->thread_os.vcsw;
+    ev.other = (int32_t)(now.ivcsw - r->thread_os.ivcsw);
+    bus_emit(&r->inner, &ev);
 }
 
 /* Stops every wait of the run: sleepers, lock waiters, fetches, the idle
@@ -229,6 +243,7 @@ static void *runner_main(void *arg)
     r->s = sim_new_on(r->sc, r->strategy, &r->inner, &r->be);
     r->ntasks = r->s->ntasks;
     r->ncpu = r->s->ncpu;
+    real_os_now(&r->thread_os);
     r->tasks = xcalloc((size_t)r->ntasks + 1, sizeof *r->tasks);
     if (r->be.runs_tasks) {
         real_threads_run(r);

@@ -58,6 +58,7 @@ struct real_run {
     struct sim_backend be;
     int ntasks, ncpu;
     struct real_task *tasks;
+    struct real_os thread_os; /* the runner thread's, as the run began */
     pthread_mutex_t mu;
     pthread_cond_t lock_cv; /* a lock changed hands or the run stopped (mu) */
 

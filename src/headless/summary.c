@@ -75,6 +75,10 @@ void summary_print(FILE *out, const struct stats *st)
                     (long long)t->os_ivcsw);
         fputc('\n', out);
     }
+    if (st->has_thread_os)
+        fprintf(out, "%-12s %6s %9s %9s %9s %11s %9s %9.3f %6lld %6lld\n", "(the thread)", "", "",
+                "", "", "", "", (double)st->thread_cpu_ns / 1e9, (long long)st->thread_vcsw,
+                (long long)st->thread_ivcsw);
 }
 
 /* The summary object without its "tasks" (which always come last). */
@@ -91,6 +95,13 @@ static json_t *header_json(const struct stats *st)
     json_object_set_new(o, "useful_checks", json_integer((json_int_t)st->polls_useful));
     json_object_set_new(o, "worst_wait", json_real(u(stats_worst_wait(st))));
     json_object_set_new(o, "failed", json_boolean(st->failed));
+    if (st->has_thread_os) { /* a real run on one thread: that thread */
+        json_t *os = json_object();
+        json_object_set_new(os, "cpu", json_real((double)st->thread_cpu_ns / 1e9));
+        json_object_set_new(os, "voluntary_switches", json_integer(st->thread_vcsw));
+        json_object_set_new(os, "involuntary_switches", json_integer(st->thread_ivcsw));
+        json_object_set_new(o, "os_thread", os);
+    }
     if (st->http_done) {
         json_object_set_new(o, "http_requests", json_integer((json_int_t)st->http_done));
         json_object_set_new(o, "http_errors", json_integer((json_int_t)st->http_errors));

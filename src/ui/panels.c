@@ -293,7 +293,7 @@ static void draw_task_table(struct canvas *c, struct app *a, int x, int y, int w
     static const char *const head[NCOL] = {"running", "waiting", "blocked", "items", "worst"};
     static const int width[NCOL] = {8, 8, 8, 6, 8};
     static const int priority[NCOL] = {WAIT, RUN, WORST, BLOCKED, ITEMS};
-    int nw = 4;
+    int nw = st->has_thread_os ? 6 : 4; /* "thread" */
     for (size_t i = 0; i < st->ntasks; i++)
         if (st->tasks[i].name && canvas_width(st->tasks[i].name) > nw)
             nw = canvas_width(st->tasks[i].name);
@@ -329,12 +329,17 @@ static void draw_task_table(struct canvas *c, struct app *a, int x, int y, int w
     }
     /* Real runs add what the OS saw for each worker thread (reported as
      * each one ends): its CPU time and voluntary/involuntary switches. */
-    int os = 0;
+    int os = st->has_thread_os;
     for (size_t i = 0; i < st->ntasks; i++)
         os |= st->tasks[i].has_os;
     if (!os || row + 1 >= h || nw + 27 > w) return;
     canvas_printf(c, x, y + row++, THEME_DIM, w, "%-*s %8s %8s %8s", nw, "os saw", "cpu s",
                   "vol sw", "invol sw");
+    /* One thread did every task's work and the loop's: its own row. */
+    if (st->has_thread_os && row < h)
+        canvas_printf(c, x, y + row++, THEME_NORMAL, w, "%-*.*s %8.3f %8lld %8lld", nw, nw,
+                      "thread", (double)st->thread_cpu_ns / 1e9, (long long)st->thread_vcsw,
+                      (long long)st->thread_ivcsw);
     for (size_t i = 0; i < st->ntasks && row < h; i++) {
         const struct stats_task *tk = &st->tasks[i];
         if (!tk->has_os) continue;

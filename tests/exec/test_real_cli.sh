@@ -62,6 +62,27 @@ assert sum(t["items"] for t in d["tasks"]) == 4, d["tasks"]
 assert all(t["os"]["voluntary_switches"] >= 1 for t in d["tasks"]), d["tasks"]
 PY
 
+# One thread did all the work under loop: the OS's figures for that thread
+# (its fetches and timers are in them: it slept in epoll for each reply),
+# in --json, in --summary's table, and the same after a replay. Under
+# threads each task is its own thread and there is no such row.
+"$juggle" run "$root/scenes/http.ini" -s loop --headless --real --time-scale 0.05 --json \
+    --record loop.jsonl >loop.json
+"$juggle" run "$root/scenes/http.ini" -s threads --headless --real --time-scale 0.05 --json >thr.json
+if python3 - loop.json thr.json <<'PY'; then ok; else no "--real loop: the thread's OS figures"; fi
+import json, sys
+d, t = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+os_ = d["os_thread"]
+assert os_["voluntary_switches"] >= 1 and os_["cpu"] > 0, os_
+assert all(x["os"]["cpu"] == 0 for x in d["tasks"]), d["tasks"]  # no CPU steps of their own
+assert "os_thread" not in t, t.get("os_thread")
+PY
+"$juggle" replay loop.jsonl --headless --summary >replayed.txt
+if grep -qE '^\(the thread\) +[0-9.]+ +[0-9]+ +[0-9]+$' replayed.txt; then ok; else
+    no "replayed summary: the thread's row"
+    cat replayed.txt
+fi
+
 # A failed fetch is a result: its line, the other items, exit status 1.
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 printf '[scene]\nkind = queue\n[workers]\nnames = One\n[queue]\nwork = http\nserver = embedded\nurls = http://127.0.0.1:%s/x, ${server}/delay/10\n' \
