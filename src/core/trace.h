@@ -1,7 +1,7 @@
 /*
  * trace: recording a run's event stream to a file and reading it back.
  *
- * Format: JSON Lines (read with jansson; written by trace_write.c). The
+ * Format: JSON Lines (read by trace.c, written by trace_write.c). The
  * first line is a header:
  *   {"format":"juggle-trace","major":1,"minor":1,"juggle":"1.0.0",
  *    "scene":{"path":...,"text":...},"strategy":"loop","clock":"virtual",
@@ -46,7 +46,7 @@
 #define TRACE_MINOR  1
 
 /* Reading limits. A trace file over TRACE_MAX_BYTES is refused before it is
- * read (loading takes about 4 times the file's size in memory). Event times
+ * read (a pipe when it passes the limit). Event times
  * and values beyond +-TRACE_MAX_T (1e15 ns: 1,000,000 scene units, 11.6
  * days) are refused on load, so that sums of thousands of them in stats
  * and the panels stay far from int64 overflow. */
@@ -84,6 +84,8 @@ int trace_writer_close(struct trace_writer *w, int complete, struct err *e);
 /* The final path (for status lines). */
 const char *trace_writer_path(const struct trace_writer *w);
 
+struct trace_texts;
+
 /* A loaded trace: the header and every event, texts interned. */
 struct trace {
     char *path;
@@ -94,17 +96,29 @@ struct trace {
     int real;           /* clock: 1 real, 0 virtual */
     int complete;       /* the end line says complete and its count matches */
     int64_t end_events; /* the end line's event count, -1 if it gave none */
-    struct event *ev;
-    size_t n;
-    /* Texts are kept in one arena; events point into it. */
-    char *arena;
-    size_t arena_len, arena_cap;
+    struct event *ev;   /* trace_load: the events; trace_stream: NULL */
+    size_t n;           /* the events read */
+    /* Each distinct text once, in blocks that never move; events point
+     * into them (NULL when trace_stream was not asked to keep texts). */
+    struct trace_texts *texts;
 };
 
 /* Loads and validates a trace. Returns NULL and fills e (FILE:LINE: ...).
  * Refuses a file over TRACE_MAX_BYTES, and inputs that are neither regular
- * files nor pipes (a device such as /dev/zero). */
+ * files nor pipes (a device such as /dev/zero). The file is read a chunk
+ * at a time: memory holds the events, not the file. */
 struct trace *trace_load(const char *path, struct err *e);
+/*
+ * Reads and validates a trace as trace_load does but keeps no events:
+ * each one goes to bus (bus_emit, which stamps its seq) as soon as it is
+ * read and checked, so memory does not grow with the trace. keep_texts: the
+ * texts they point to last as long as the trace returned (a journal may
+ * keep the events); else only while dispatched. bus NULL: only checks.
+ * Returns the header with n, complete and end_events (ev NULL), or NULL
+ * with e filled -- after the events before the bad line went to the bus:
+ * a caller that must print nothing for a bad trace checks it first.
+ */
+struct trace *trace_stream(const char *path, struct bus *bus, int keep_texts, struct err *e);
 void trace_free(struct trace *t);
 /* 1 if path is a regular file that starts like a juggle trace. */
 int trace_sniff(const char *path);
