@@ -515,8 +515,17 @@ int app_init(struct app *a, const struct tui_opts *opts, uv_loop_t *loop)
     if (opts->watch) return loop ? app_start_watch(a, opts->watch) : 2;
     struct err e;
     if (opts->replay) {
-        a->trace = trace_load(opts->replay, &e);
+        /* The trace is a source like any other: its events go through the
+         * bus into the journal as they are read (their texts stay the
+         * trace's). */
+        a->source = APP_REPLAY;
+        journal_clear(a);
+        a->borrow_text = 1;
+        bus_init(&a->bus);
+        bus_attach(&a->bus, journal_sink, a);
+        a->trace = trace_stream(opts->replay, &a->bus, 1, &e);
         if (!a->trace) {
+            journal_clear(a);
             err_print(&e);
             return 2;
         }
@@ -526,17 +535,6 @@ int app_init(struct app *a, const struct tui_opts *opts, uv_loop_t *loop)
         a->own_scene = a->sc != NULL;
         a->strategy = strategy_find(a->trace->strategy ? a->trace->strategy : "");
         if (a->strategy < 0) a->strategy = 0;
-        a->source = APP_REPLAY;
-        /* The trace is a source like any other: its events go through the
-         * bus into the journal (their texts stay in the trace's arena). */
-        journal_clear(a);
-        a->borrow_text = 1;
-        bus_init(&a->bus);
-        bus_attach(&a->bus, journal_sink, a);
-        trace_replay(a->trace, 0, a->trace->n, &a->bus);
-        free(a->trace->ev);
-        a->trace->ev = NULL;
-        a->trace->n = 0;
         /* The compare view is computed when asked for: a big trace's
          * scene can take a while to simulate five times. */
         if (a->sc) a->orig_poll_interval = a->sc->poll_interval;
