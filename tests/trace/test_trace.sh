@@ -37,14 +37,27 @@ done
 "$juggle" run "$root/scenes/sleep.ini" -s loop --headless --record "$tmp/good.jsonl" >/dev/null
 good=$tmp/good.jsonl
 lines=$(wc -l <"$good")
+# Each way of reading a trace: the events streamed (checked first where
+# lines are printed), a pipe loaded whole, the view. All print nothing.
 bad() { # description expected-message-suffix (file is $tmp/bad.jsonl)
-    "$juggle" replay "$tmp/bad.jsonl" --headless >"$tmp/out" 2>"$tmp/err"
-    local rc=$?
-    if [ "$rc" = 2 ] && [ "$(cat "$tmp/err")" = "juggle: $tmp/bad.jsonl$2" ] && [ ! -s "$tmp/out" ]; then
-        ok
-    else
-        no "bad trace: $1: exit $rc: $(cat "$tmp/err") (want: juggle: FILE$2)"
-    fi
+    local how rc file
+    for how in "--headless" "--headless --summary" "--headless --json" "--dump-screen 80x20 --at 1" \
+        "pipe --headless" "pipe --headless --json"; do
+        file=$tmp/bad.jsonl
+        case $how in
+        pipe*)
+            file=/dev/stdin
+            cat "$tmp/bad.jsonl" | "$juggle" replay /dev/stdin ${how#pipe } >"$tmp/out" 2>"$tmp/err"
+            ;;
+        *) "$juggle" replay "$file" $how >"$tmp/out" 2>"$tmp/err" ;;
+        esac
+        rc=$?
+        if [ "$rc" = 2 ] && [ "$(cat "$tmp/err")" = "juggle: $file$2" ] && [ ! -s "$tmp/out" ]; then
+            ok
+        else
+            no "bad trace ($how): $1: exit $rc: $(cat "$tmp/err") (want: juggle: FILE$2)"
+        fi
+    done
 }
 : >"$tmp/bad.jsonl"; bad "empty" ": empty trace"
 head -c -30 "$good" >"$tmp/bad.jsonl"; bad "truncated mid-line" ":$lines: truncated line (the trace was cut off mid-write)"
@@ -62,6 +75,23 @@ echo '{"hello":"world"}' >"$tmp/bad.jsonl"; bad "not a trace" ":1: not a juggle 
 printf '\x00\x01\n' >"$tmp/bad.jsonl"; bad "binary" ":1: not a JSON object: '[' or '{' expected near end of file"
 sed -E '9s/\]$/,"a","b"]/' "$good" >"$tmp/bad.jsonl"; bad "extra value" ":9: an event line has 9 or 10 values: seq, t, kind, ..."
 sed -E '4s/,-1,/,"minus one",/' "$good" >"$tmp/bad.jsonl"; bad "a field of the wrong type" ":4: event field is not a whole number"
+
+# A trace bigger than the reader's 1 MB buffer, its header line longer
+# than it (a scene with 1.5 MB of comments): the same bytes back, and a bad
+# line near its end found before anything is printed.
+{
+    for i in $(seq 8000); do printf '; %0190d\n' "$i"; done
+    printf '[scene]\nseed = 1\n[workers]\ncount = 50\n[queue]\nwork = sleep\ngenerate = 3000\nmin = 1\nmax = 20\n'
+} >"$tmp/big.ini"
+for fmt in "" --summary --json; do
+    "$juggle" run "$tmp/big.ini" -s loop --headless $fmt --record "$tmp/big.jsonl" >"$tmp/run.out" 2>&1
+    "$juggle" replay "$tmp/big.jsonl" --headless $fmt >"$tmp/replay.out" 2>&1
+    if [ "$(head -1 "$tmp/big.jsonl" | wc -c)" -gt 1500000 ] && [ "$(wc -c <"$tmp/big.jsonl")" -gt 2500000 ] &&
+        cmp -s "$tmp/run.out" "$tmp/replay.out"; then ok; else no "round trip of a 2.5 MB trace $fmt"; fi
+done
+blines=$(wc -l <"$tmp/big.jsonl")
+sed -E "$((blines - 5))s/^\[([0-9]+),[0-9]+,/[\1,1,/" "$tmp/big.jsonl" >"$tmp/bad.jsonl"
+bad "time goes back near the end of a big trace" ":$((blines - 5)): events out of order (time goes back)"
 
 # An incomplete trace (interrupted recording) still replays what it holds.
 sed "\$s/.*/{\"end\":\"incomplete\",\"events\":$((lines - 2))}/" "$good" >"$tmp/part.jsonl"
