@@ -126,14 +126,33 @@ static int scan_int(const char **p, const char *end, int64_t *out)
     const char *q = *p;
     int neg = q < end && *q == '-';
     q += neg;
-    const char *d = q;
+    const char *d = q, *lim = end - q > 18 ? q + 18 : end;
     int64_t v = 0;
-    while (q < end && *q >= '0' && *q <= '9' && q - d < 18)
+    while (q < lim && (unsigned)(*q - '0') < 10)
         v = v * 10 + (*q++ - '0');
     if (q == d || (*d == '0' && q - d > 1) || (q < end && *q >= '0' && *q <= '9')) return 0;
     *out = neg ? -v : v;
     *p = q;
     return 1;
+}
+
+/* The kind named s[0, n), or -1: names compared by length and first
+ * letter before their bytes (most lines are one of a few kinds). */
+static int scan_kind(const char *s, size_t n)
+{
+    static const char *const names[] = {
+#define X(name, str) str,
+        EVENT_KINDS(X)
+#undef X
+    };
+    static const unsigned char lens[] = {
+#define X(name, str) sizeof str - 1,
+        EVENT_KINDS(X)
+#undef X
+    };
+    for (int k = 0; k < EV__COUNT; k++)
+        if (lens[k] == n && names[k][0] == s[0] && memcmp(names[k], s, n) == 0) return k;
+    return -1;
 }
 
 static int scan_event(const char *line, size_t len, struct event *ev, const char **tx, size_t *tl,
@@ -143,7 +162,7 @@ static int scan_event(const char *line, size_t len, struct event *ev, const char
     while (end > p && (end[-1] == '\n' || end[-1] == '\r'))
         end--;
     int64_t v[9] = {0};
-    char kind[32];
+    int kind = -1;
     if (p == end || *p++ != '[') return 0;
     for (int k = 0; k < 9; k++) {
         if (k > 0 && (p == end || *p++ != ',')) return 0;
@@ -152,11 +171,12 @@ static int scan_event(const char *line, size_t len, struct event *ev, const char
             continue;
         }
         if (p == end || *p++ != '"') return 0;
-        size_t n = 0;
-        while (p < end && n < sizeof kind - 1 && ((*p >= 'a' && *p <= 'z') || *p == '_'))
-            kind[n++] = *p++;
-        if (p == end || *p++ != '"') return 0;
-        kind[n] = '\0';
+        const char *k0 = p;
+        while (p < end && p - k0 < 31 && ((*p >= 'a' && *p <= 'z') || *p == '_'))
+            p++;
+        if (p == end || *p != '"' || p == k0) return 0;
+        kind = scan_kind(k0, (size_t)(p++ - k0));
+        if (kind < 0) return 0; /* jansson's path names the kind in the error */
     }
     *tx = NULL;
     *tl = 0;
@@ -175,9 +195,7 @@ static int scan_event(const char *line, size_t len, struct event *ev, const char
         p++;
     }
     if (p == end || *p++ != ']' || p != end) return 0;
-    int k = event_kind_from_name(kind);
-    if (k < 0) return 0; /* jansson's path names the kind in the error */
-    if (event_of_values(k, v, ev, why)) return -1;
+    if (event_of_values(kind, v, ev, why)) return -1;
     return 1;
 }
 
@@ -254,6 +272,7 @@ int trace_line_parse(char *line, size_t len, struct trace_line *out)
 
 void trace_line_done(struct trace_line *out)
 {
+    if (!out->hold && !out->decoded) return; /* a scanned line */
     json_decref(out->hold);
     free(out->decoded);
     out->hold = NULL;
