@@ -333,12 +333,9 @@ int trace_sniff(const char *path)
     return strstr(head, "\"format\":\"" TRACE_FORMAT "\"") != NULL;
 }
 
-/* What reading does with each event once it is checked. */
-typedef void (*event_fn)(void *ctx, struct event *ev);
-
 /* Lines 2.. in order: events to fn, then the end line. The first problem
  * in the file is the one reported. */
-static int read_body(struct reader *r, struct lines *s, struct trace *t, event_fn fn, void *ctx,
+static int read_body(struct reader *r, struct lines *s, struct trace *t, sink_fn fn, void *ctx,
                      int keep_texts)
 {
     struct event prev = {0};
@@ -389,7 +386,7 @@ static struct trace *trace_new(const char *path, int keep_texts)
 
 /* Reads t->path: the header into t, each event to fn. Returns 0 or -1
  * (e filled). */
-static int read_trace(struct trace *t, event_fn fn, void *ctx, struct err *e)
+static int read_trace(struct trace *t, sink_fn fn, void *ctx, struct err *e)
 {
     struct lines s;
     if (lines_open(&s, t->path, e)) return -1;
@@ -421,7 +418,7 @@ struct loader {
     size_t cap;
 };
 
-static void keep_event(void *ctx, struct event *ev)
+static void keep_event(void *ctx, const struct event *ev)
 {
     struct loader *l = ctx;
     /* Doubling by realloc: a big array is moved by remapping, not copied. */
@@ -440,19 +437,25 @@ struct trace *trace_load(const char *path, struct err *e)
     return t;
 }
 
-static void emit_event(void *ctx, struct event *ev)
-{
-    if (ctx) bus_emit(ctx, ev);
-}
-
-struct trace *trace_stream(const char *path, struct bus *bus, int keep_texts, struct err *e)
+struct trace *trace_each(const char *path, sink_fn fn, void *ctx, int keep_texts, struct err *e)
 {
     struct trace *t = trace_new(path, keep_texts);
-    if (read_trace(t, emit_event, bus, e)) {
+    if (read_trace(t, fn, ctx, e)) {
         trace_free(t);
         return NULL;
     }
     return t;
+}
+
+static void emit_event(void *ctx, const struct event *ev)
+{
+    struct event copy = *ev;
+    if (ctx) bus_emit(ctx, &copy);
+}
+
+struct trace *trace_stream(const char *path, struct bus *bus, int keep_texts, struct err *e)
+{
+    return trace_each(path, emit_event, bus, keep_texts, e);
 }
 
 void trace_free(struct trace *t)

@@ -119,6 +119,9 @@ struct trace *trace_load(const char *path, struct err *e);
  * a caller that must print nothing for a bad trace checks it first.
  */
 struct trace *trace_stream(const char *path, struct bus *bus, int keep_texts, struct err *e);
+/* trace_stream for a consumer that is not a bus: fn(ctx, ev) gets each
+ * event with the seq it was recorded with. */
+struct trace *trace_each(const char *path, sink_fn fn, void *ctx, int keep_texts, struct err *e);
 void trace_free(struct trace *t);
 /* 1 if path is a regular file that starts like a juggle trace. */
 int trace_sniff(const char *path);

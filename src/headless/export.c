@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/err.h"
@@ -42,7 +43,9 @@ struct span {
 struct exporter {
     FILE *out;
     int first;
-    const struct trace *t;
+    const char **names; /* each task's name (TASK_NEW's text) */
+    size_t names_cap;
+    uint64_t *open_item, *open_http; /* each task's open item / request, by seq */
     struct span *task, *cpu;
     int *cpu_task; /* task running on each CPU or -1 */
     int ntasks, ncpus;
@@ -72,9 +75,8 @@ static double us(int64_t ns)
 
 static const char *task_name(const struct exporter *x, int id, char *buf, size_t n)
 {
-    /* TASK_NEW events carry the names; find it (names are few). */
-    for (size_t i = 0; i < x->t->n; i++)
-        if (x->t->ev[i].kind == EV_TASK_NEW && x->t->ev[i].task == id) return x->t->ev[i].text;
+    /* Task ids are made in order, each by one TASK_NEW. */
+    if (id >= 0 && id < x->ntasks) return x->names[id];
     snprintf(buf, n, "task %d", id);
     return buf;
 }
@@ -158,9 +160,10 @@ static void async_event(struct exporter *x, const char *ph, const char *cat, int
     fputc('}', x->out);
 }
 
-static void export_event(struct exporter *x, const struct event *ev, uint64_t *open_item,
-                         uint64_t *open_http)
+static void export_event(void *ctx, const struct event *ev)
 {
+    struct exporter *x = ctx;
+    uint64_t *open_item = x->open_item, *open_http = x->open_http;
     char buf[64];
     switch (ev->kind) {
     case EV_TASK_NEW:
@@ -239,11 +242,53 @@ static void export_event(struct exporter *x, const struct event *ev, uint64_t *o
     }
 }
 
+/* The first pass: the tasks, their names and the CPUs, which the output
+ * declares before any event. */
+static void survey_event(void *ctx, const struct event *ev)
+{
+    struct exporter *x = ctx;
+    if (ev->kind == EV_TASK_NEW) {
+        x->ntasks = ev->task + 1;
+        x->names = xgrow(x->names, &x->names_cap, (size_t)x->ntasks, sizeof *x->names);
+        x->names[ev->task] = ev->text;
+    }
+    if (ev->kind == EV_RUN_START) x->ncpus = (int)ev->value;
+}
+
+static void write_head(struct exporter *x, const struct trace *t)
+{
+    FILE *out = x->out;
+    fputs("{\"displayTimeUnit\":\"ms\",\"otherData\":{\"strategy\":", out);
+    put_str(out, t->strategy);
+    fputs(",\"scene\":", out);
+    put_str(out, t->scene_path);
+    fprintf(out, ",\"clock\":\"%s\"},\"traceEvents\":[", t->real ? "real" : "virtual");
+    meta(x, 1, 0, "process_name", "tasks");
+    meta(x, 2, 0, "process_name", "CPUs");
+    for (int c = 0; c < x->ncpus; c++) {
+        char name[32];
+        snprintf(name, sizeof name, "CPU %d", c);
+        meta(x, 2, c + 1, "thread_name", name);
+    }
+}
+
+/*
+ * Two passes over the file, keeping no array of events: the first checks
+ * the trace (a bad one writes nothing) and surveys it, the second writes
+ * each event as it is read.
+ */
 int headless_export_chrome(const char *path, const char *out_path)
 {
     struct err e;
-    struct trace *t = trace_load(path, &e);
+    struct exporter x = {.first = 1};
+    struct stat sb;
+    /* A pipe cannot be read twice: it is loaded whole. */
+    int twice = stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
+    struct trace *t = twice ? trace_each(path, survey_event, &x, 1, &e) : trace_load(path, &e);
+    for (size_t i = 0; t && !twice && i < t->n; i++)
+        survey_event(&x, &t->ev[i]);
     if (!t) {
+        free(x.names);
         err_print(&e);
         return 2;
     }
@@ -252,6 +297,7 @@ int headless_export_chrome(const char *path, const char *out_path)
     struct outfile of;
     if (outfile_open(&of, out_path, avoid, &e)) {
         err_print(&e);
+        free(x.names);
         trace_free(t);
         return 2;
     }
@@ -259,44 +305,42 @@ int headless_export_chrome(const char *path, const char *out_path)
     if (!out) {
         fprintf(stderr, "juggle: %s: cannot write: %s\n", out_path, strerror(errno));
         outfile_abort(&of);
+        free(x.names);
         trace_free(t);
         return 2;
     }
-    struct exporter x = {.out = out, .first = 1, .t = t};
-    for (size_t i = 0; i < t->n; i++) {
-        if (t->ev[i].kind == EV_TASK_NEW) x.ntasks = t->ev[i].task + 1;
-        if (t->ev[i].kind == EV_RUN_START) x.ncpus = (int)t->ev[i].value;
-    }
+    x.out = out;
     if (x.ncpus < 1 || x.ncpus > 4096) x.ncpus = 1;
     x.task = xcalloc((size_t)x.ntasks + 1, sizeof *x.task);
     x.cpu = xcalloc((size_t)x.ncpus, sizeof *x.cpu);
     x.cpu_task = xmalloc((size_t)x.ncpus * sizeof *x.cpu_task);
     for (int c = 0; c < x.ncpus; c++)
         x.cpu_task[c] = -1;
-    uint64_t *open_item = xcalloc((size_t)x.ntasks + 1, sizeof *open_item);
-    uint64_t *open_http = xcalloc((size_t)x.ntasks + 1, sizeof *open_http);
+    x.open_item = xcalloc((size_t)x.ntasks + 1, sizeof *x.open_item);
+    x.open_http = xcalloc((size_t)x.ntasks + 1, sizeof *x.open_http);
 
-    fputs("{\"displayTimeUnit\":\"ms\",\"otherData\":{\"strategy\":", out);
-    put_str(out, t->strategy);
-    fputs(",\"scene\":", out);
-    put_str(out, t->scene_path);
-    fprintf(out, ",\"clock\":\"%s\"},\"traceEvents\":[", t->real ? "real" : "virtual");
-    meta(&x, 1, 0, "process_name", "tasks");
-    meta(&x, 2, 0, "process_name", "CPUs");
-    for (int c = 0; c < x.ncpus; c++) {
-        char name[32];
-        snprintf(name, sizeof name, "CPU %d", c);
-        meta(&x, 2, c + 1, "thread_name", name);
-    }
-    for (size_t i = 0; i < t->n; i++)
-        export_event(&x, &t->ev[i], open_item, open_http);
+    write_head(&x, t);
+    /* Fails only if the file changed since the first pass. */
+    struct trace *again = twice ? trace_each(path, export_event, &x, 0, &e) : t;
+    for (size_t i = 0; !twice && i < t->n; i++)
+        export_event(&x, &t->ev[i]);
     fputs("\n]}\n", out);
-    int rc = outfile_finish_stdio(&of, out);
-    free(open_item);
-    free(open_http);
+    int rc;
+    if (!again) {
+        fclose(out);
+        outfile_abort(&of);
+        err_print(&e);
+        rc = 2;
+    } else {
+        rc = outfile_finish_stdio(&of, out);
+    }
+    free(x.open_item);
+    free(x.open_http);
     free(x.task);
     free(x.cpu);
     free(x.cpu_task);
+    free(x.names);
+    if (again != t) trace_free(again);
     trace_free(t);
     return rc;
 }

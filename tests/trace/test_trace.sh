@@ -129,6 +129,21 @@ assert len(items) == 8, len(items)
 PY
     then ok; else no "chrome export ($s)"; fi
 done
+# The export reads the file twice (a pipe once, loaded whole): the same
+# bytes either way; a bad trace writes nothing.
+"$juggle" export "$tmp/big.jsonl" --chrome "$tmp/file.json"
+cat "$tmp/big.jsonl" | "$juggle" export /dev/stdin --chrome "$tmp/pipe.json"
+if [ -s "$tmp/file.json" ] && cmp -s "$tmp/file.json" "$tmp/pipe.json"; then ok; else no "export from a pipe differs"; fi
+sed -E "$((blines - 5))s/^\[([0-9]+),[0-9]+,/[\1,1,/" "$tmp/big.jsonl" >"$tmp/bad.jsonl"
+for to in "$tmp/bad.json" -; do
+    "$juggle" export "$tmp/bad.jsonl" --chrome "$to" >"$tmp/out" 2>"$tmp/err"; rc=$?
+    if [ "$rc" = 2 ] && [ ! -e "$tmp/bad.json" ] && [ ! -s "$tmp/out" ] &&
+        [ "$(cat "$tmp/err")" = "juggle: $tmp/bad.jsonl:$((blines - 5)): events out of order (time goes back)" ]; then
+        ok
+    else
+        no "export of a bad trace to $to: exit $rc: $(cat "$tmp/err")"
+    fi
+done
 "$juggle" export "$tmp/c.jsonl" >"$tmp/out" 2>&1; rc=$?
 [ "$rc" = 2 ] && ok || no "export without --chrome should be a usage error (exit $rc)"
 
