@@ -3,8 +3,9 @@
 # workers and 200,000 sleep items (about 1.6 M events, 92 MB), then runs
 # `juggle replay T --headless --summary`, `--headless`, `--headless --json`,
 # `juggle export T --chrome` and the view's load (`--dump-screen`) three
-# times each under /usr/bin/time and prints the best wall time, its events
-# per second, the best CPU time (user + system) and the largest peak RSS.
+# times each under /usr/bin/time and prints the best wall time and the best
+# CPU time (user + system; steadier on a busy machine), each with its events
+# per second, and the largest peak RSS.
 # Numbers only; never fails on them.
 set -u
 build=${1:-build}
@@ -39,9 +40,9 @@ row() { # label command...
         echo "trace    $label: failed: $(head -1 "$tmp/err1")"
         return
     fi
-    rate=$(awk -v n="$events" -v w="$wall" 'BEGIN { if (w > 0) printf "%.1f", n / w / 1e6; else print "?" }')
-    printf "trace    %-34s %s events (%s MB)  %5s s (%s M events/s)  CPU %5s s  peak RSS %6s MB  %s\n" \
-        "$label" "$events" "$mb" "$wall" "$rate" "$cpu" "$rss" "$target"
+    rate() { awk -v n="$events" -v s="$1" 'BEGIN { if (s > 0) printf "%.1f", n / s / 1e6; else print "?" }'; }
+    printf "trace    %-30s %s events (%s MB)  wall %5s s (%s M events/s)  CPU %5s s (%s M/s)  peak RSS %6s MB  %s\n" \
+        "$label" "$events" "$mb" "$wall" "$(rate "$wall")" "$cpu" "$(rate "$cpu")" "$rss" "$target"
 }
 
 target="(target >= 2 M events/s, <= 150 MB)"
