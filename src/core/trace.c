@@ -179,8 +179,10 @@ static int lines_open(struct lines *s, const char *path, struct err *e)
         close(s->fd);
         return -1;
     }
-    if (S_ISREG(sb.st_mode)) posix_fadvise(s->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+    /* A small file needs no more than its size. */
     s->cap = LINES_CHUNK;
+    if (S_ISREG(sb.st_mode) && (uint64_t)sb.st_size < LINES_CHUNK) s->cap = (size_t)sb.st_size + 1;
+    if (S_ISREG(sb.st_mode)) posix_fadvise(s->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
     s->buf = xmalloc(s->cap);
     return 0;
 }
