@@ -46,7 +46,7 @@
 #define TRACE_MINOR  1
 
 /* Reading limits. A trace file over TRACE_MAX_BYTES is refused before it is
- * read (a pipe when it passes the limit). Event times
+ * read, a pipe once it passes that much. Event times
  * and values beyond +-TRACE_MAX_T (1e15 ns: 1,000,000 scene units, 11.6
  * days) are refused on load, so that sums of thousands of them in stats
  * and the panels stay far from int64 overflow. */
@@ -86,7 +86,8 @@ const char *trace_writer_path(const struct trace_writer *w);
 
 struct trace_texts;
 
-/* A loaded trace: the header and every event, texts interned. */
+/* A trace read: the header, the end line's word and, from trace_load,
+ * every event. */
 struct trace {
     char *path;
     int major, minor;
@@ -96,7 +97,7 @@ struct trace {
     int real;           /* clock: 1 real, 0 virtual */
     int complete;       /* the end line says complete and its count matches */
     int64_t end_events; /* the end line's event count, -1 if it gave none */
-    struct event *ev;   /* trace_load: the events; trace_stream: NULL */
+    struct event *ev;   /* trace_load: the events; trace_stream/each: NULL */
     size_t n;           /* the events read */
     /* Each distinct text once, in blocks that never move; events point
      * into them (NULL when trace_stream was not asked to keep texts). */
