@@ -10,7 +10,11 @@
  * correct. Under the event loop an update cannot be interleaved while its
  * window is CPU work (nothing awaits in the middle); await_in_update = on
  * makes the window a wait, and then the loop loses updates too.
+ *
+ * Each update (C's check, each of D's bills) is an item: it starts when the
+ * parent begins it and ends when the new balance is stored.
  */
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "strategy.h"
@@ -54,6 +58,8 @@ static void cb_update(struct checkbook *c, int task, int64_t delta, struct step 
             return;
         case 3: step_simple(out, STEP_STORE, BALANCE, delta); return;
         case 4:
+            /* The new balance is written: the update (the item) is done. */
+            work_emit(&c->em, EV_ITEM_END, task, NULL, c->done[task] + 1, 0);
             if (!p->lock) continue;
             step_simple(out, STEP_UNLOCK, ACCOUNT, 0);
             return;
@@ -86,11 +92,16 @@ static void cb_next(struct workload *base, int task, int64_t now, const struct s
                 step_simple(out, STEP_DONE, 0, 0);
                 return;
             }
-            if (task == 0)
+            char label[48];
+            if (task == 0) {
                 work_say(&c->em, task, "%s writes a check for %lld", name, (long long)p->check);
-            else
+                snprintf(label, sizeof label, "check %lld", (long long)p->check);
+            } else {
                 work_say(&c->em, task, "%s pays bill %lld: %lld", name,
                          (long long)c->done[task] + 1, (long long)p->amount);
+                snprintf(label, sizeof label, "bill %lld", (long long)c->done[task] + 1);
+            }
+            work_emit(&c->em, EV_ITEM_START, task, label, c->done[task] + 1, 0);
         }
         cb_update(c, task, task == 0 ? -p->check : -p->amount, out);
         if (out->kind >= 0) return;

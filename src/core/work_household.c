@@ -10,12 +10,16 @@
  *   Checkbook  `entries` entries of CPU work, with a yield point between
  *              entries (a generator's yield, an await asyncio.sleep(0)).
  *
+ * Every piece of work is an item (ITEM_START .. ITEM_END): a kid's call, a
+ * load of laundry from loading to folding, a checkbook entry.
+ *
  * The tasks are listed kids first, so the synchronous parent watches the
  * kids until they sleep and does the rest "well into the night". Waits for
  * the kids and the machines have roles, so the summary can report how long
  * the kids waited for attention and how long finished machines stood
  * unattended.
  */
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "strategy.h"
@@ -137,13 +141,18 @@ static void laundry(struct household *h, int64_t now, struct step *out)
     step_wait(out, BLOCK_IO, dur);
 }
 
+/* Each entry is an item: it starts with its CPU work and ends when that
+ * work is done (the entry is written), before the yield that follows. */
 static void checkbook(struct household *h, struct step *out)
 {
     const struct scene_household *p = &h->sc->house;
-    if (h->book_phase == 1 && h->yields) {
+    if (h->book_phase == 1) {
+        work_emit(&h->em, EV_ITEM_END, CHECKBOOK, NULL, h->entry, 0);
         h->book_phase = 0;
-        step_simple(out, STEP_YIELD, 0, 0);
-        return;
+        if (h->yields) {
+            step_simple(out, STEP_YIELD, 0, 0);
+            return;
+        }
     }
     if (h->entry == p->entries) {
         work_say(&h->em, CHECKBOOK, "Checkbook balanced: %lld entries", (long long)h->entry);
@@ -151,6 +160,9 @@ static void checkbook(struct household *h, struct step *out)
         return;
     }
     h->entry++;
+    char label[32];
+    snprintf(label, sizeof label, "entry %lld", (long long)h->entry);
+    work_emit(&h->em, EV_ITEM_START, CHECKBOOK, label, h->entry, 0);
     h->book_phase = 1;
     step_cpu(out, p->entry, 0);
 }
