@@ -220,7 +220,48 @@ static void emit_cb(void *ctx, struct event *ev)
 }
 
 /* Reports the wait-for cycle that starts and ends at t, if there is one:
- * a LOG line, then one DEADLOCK event per member; the run ends. */
+ * a LOG line, then one DEADLOCK event per member; the run ends. With
+ * one_thread, t keeps the only thread while it waits (a blocking call): the
+ * thread is one more resource (WAITFOR_THREAD, announced when it is
+ * reported), held by t and wanted by every other task not yet done. */
+static int report_cycle(struct sim *s, struct sim_task *t, int one_thread)
+{
+    int thread = s->nlocks, nres = s->nlocks + (one_thread != 0);
+    int *wait = xmalloc((size_t)s->ntasks * sizeof *wait);
+    int *owner = xmalloc((size_t)nres * sizeof *owner);
+    const char **names = xmalloc((size_t)s->ntasks * sizeof *names);
+    const char **res = xmalloc((size_t)nres * sizeof *res);
+    for (int i = 0; i < s->ntasks; i++) {
+        wait[i] = s->tasks[i].lock_wait;
+        if (one_thread && wait[i] < 0 && i != t->id && s->tasks[i].state != TASK_DONE)
+            wait[i] = thread;
+        names[i] = task_name(s, i);
+    }
+    for (int r = 0; r < s->nlocks; r++) {
+        owner[r] = s->locks[r].owner;
+        res[r] = lock_name(s, r);
+    }
+    if (one_thread) {
+        owner[thread] = t->id;
+        res[thread] = WAITFOR_THREAD;
+    }
+    struct waitfor g = {s->ntasks, nres, wait, owner, names, res};
+    int found = waitfor_cycle(&g, t->id);
+    if (found && one_thread) {
+        struct event ev = event_make(EV_RESOURCE_NEW, 0, -1);
+        ev.other = thread;
+        ev.text = WAITFOR_THREAD;
+        sim_emit(s, &ev);
+    }
+    if (found) waitfor_deadlock(&g, t->id, emit_cb, s);
+    free(wait);
+    free(owner);
+    free(names);
+    free(res);
+    if (found) sim_end(s, 1);
+    return found;
+}
+
 static int find_deadlock(struct sim *s, struct sim_task *t)
 {
     int cur = t->id;
@@ -229,22 +270,7 @@ static int find_deadlock(struct sim *s, struct sim_task *t)
         if (res < 0 || (cur = s->locks[res].owner) < 0 || hops > s->ntasks) return 0;
         if (cur == t->id) break;
     }
-    int *wait = xmalloc((size_t)s->ntasks * sizeof *wait);
-    int *owner = xmalloc((size_t)s->nlocks * sizeof *owner);
-    const char **names = xmalloc((size_t)s->ntasks * sizeof *names);
-    for (int i = 0; i < s->ntasks; i++) {
-        wait[i] = s->tasks[i].lock_wait;
-        names[i] = task_name(s, i);
-    }
-    for (int r = 0; r < s->nlocks; r++)
-        owner[r] = s->locks[r].owner;
-    struct waitfor g = {s->ntasks, s->nlocks, wait, owner, names, s->wl->res_names};
-    int found = waitfor_deadlock(&g, t->id, emit_cb, s);
-    free(wait);
-    free(owner);
-    free(names);
-    if (found) sim_end(s, 1);
-    return found;
+    return report_cycle(s, t, 0);
 }
 
 void sim_var_step(struct sim *s, struct sim_task *t)
@@ -498,11 +524,12 @@ uint64_t sim_events(const struct sim *s)
 
 void sim_stuck_on_lock(struct sim *s, struct sim_task *t)
 {
+    if (report_cycle(s, t, 1)) return;
+    /* No cycle: the holder has finished without releasing it. */
     char text[256];
     int res = t->lock_wait;
     int owner = res >= 0 ? s->locks[res].owner : -1;
-    snprintf(text, sizeof text,
-             "deadlock: %s waits for %s, held by %s, on the only thread: nothing can release it",
+    snprintf(text, sizeof text, "deadlock: %s waits for %s, held by %s, which has finished",
              task_name(s, t->id), res >= 0 ? lock_name(s, res) : "?",
              owner >= 0 ? task_name(s, owner) : "nobody");
     struct event ev = event_make(EV_LOG, 0, -1);
@@ -513,13 +540,6 @@ void sim_stuck_on_lock(struct sim *s, struct sim_task *t)
     ev.value = held_by(s, t->id, res);
     ev.text = text;
     sim_emit(s, &ev);
-    if (owner >= 0 && owner != t->id) {
-        ev = event_make(EV_DEADLOCK, 0, owner);
-        ev.other = -1;
-        ev.value = res;
-        ev.text = text;
-        sim_emit(s, &ev);
-    }
     sim_end(s, 1);
 }
 

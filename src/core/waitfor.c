@@ -23,19 +23,39 @@ static int next_in_cycle(const struct waitfor *g, int task)
     return res < 0 ? -1 : g->res_owner[res];
 }
 
-int waitfor_deadlock(const struct waitfor *g, int start, void (*emit)(void *, struct event *),
-                     void *ctx)
+int waitfor_cycle(const struct waitfor *g, int start)
 {
     int cur = start;
     for (int hops = 0;; hops++) {
         cur = next_in_cycle(g, cur);
         if (cur < 0 || hops > g->ntasks) return 0;
-        if (cur == start) break;
+        if (cur == start) return 1;
     }
+}
+
+/* "A holds dryer and thread, waits for washer" into part (n bytes). */
+static int describe(const struct waitfor *g, int task, int first, char *part, size_t n)
+{
+    int want = g->task_wait[task];
+    int len = snprintf(part, n, "%s %s holds ", task == first ? "" : ";", g->task_names[task]);
+    int held = 0;
+    for (int r = 0; r < g->nres && len < (int)n; r++)
+        if (g->res_owner[r] == task && r != want)
+            len += snprintf(part + len, n - (size_t)len, "%s%s", held++ ? " and " : "",
+                            g->res_names[r]);
+    if (len < (int)n)
+        len += snprintf(part + len, n - (size_t)len, "%s, waits for %s", held ? "" : "nothing",
+                        g->res_names[want]);
+    return len < (int)n ? len : (int)n - 1;
+}
+
+int waitfor_deadlock(const struct waitfor *g, int start, void (*emit)(void *, struct event *),
+                     void *ctx)
+{
+    if (!waitfor_cycle(g, start)) return 0;
     /* Name the members in task order, so the text does not depend on who
      * happened to block last. */
-    int first = start;
-    cur = start;
+    int first = start, cur = start;
     do {
         if (cur < first) first = cur;
         cur = next_in_cycle(g, cur);
@@ -45,13 +65,8 @@ int waitfor_deadlock(const struct waitfor *g, int start, void (*emit)(void *, st
     len += (size_t)snprintf(text, cap, "deadlock:");
     cur = first;
     do {
-        int want = g->task_wait[cur];
-        int held = held_by(g, cur, want);
         char part[256];
-        int n = snprintf(part, sizeof part, "%s %s holds %s, waits for %s", cur == first ? "" : ";",
-                         g->task_names[cur], held >= 0 ? g->res_names[held] : "nothing",
-                         g->res_names[want]);
-        if (n >= (int)sizeof part) n = (int)sizeof part - 1;
+        int n = describe(g, cur, first, part, sizeof part);
         text = xgrow(text, &cap, len + (size_t)n + 1, 1);
         memcpy(text + len, part, (size_t)n + 1);
         len += (size_t)n;
