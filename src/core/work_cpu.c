@@ -9,7 +9,11 @@
  *            the whole computation and the ticker starves;
  *   threads  with cpus = 2 the workers really run in parallel; with one CPU
  *            they only take turns.
+ *
+ * Each chunk of digits and each tick is an item, one CPU step long: it ends
+ * when the task is next asked for a step.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,6 +30,7 @@ struct cpuwork {
     int running; /* pi workers not yet done */
     int64_t *done_digits;
     int *phase;
+    int64_t *open; /* per task: the item its CPU step works on (1-based), or 0 */
     int64_t ticks;
     int64_t next_tick; /* coop: when the ticker is due next */
     struct workload_task *tasks;
@@ -34,6 +39,16 @@ struct cpuwork {
 
 enum { SHOW = 20 };
 
+/* A tick: one more item for the ticker. */
+static void tick(struct cpuwork *c, int task)
+{
+    char label[32];
+    c->ticks++;
+    snprintf(label, sizeof label, "tick %lld", (long long)c->ticks);
+    c->open[task] = c->ticks;
+    work_emit(&c->em, EV_ITEM_START, task, label, c->ticks, 0);
+}
+
 static void cpu_next(struct workload *base, int task, int64_t now, const struct step_result *last,
                      struct step *out)
 {
@@ -41,6 +56,11 @@ static void cpu_next(struct workload *base, int task, int64_t now, const struct 
     const struct scene_cpu *p = &c->sc->cpu;
     (void)now;
     (void)last;
+    char label[48];
+    if (c->open[task]) { /* its one CPU step is done: so is the item */
+        work_emit(&c->em, EV_ITEM_END, task, NULL, c->open[task], 0);
+        c->open[task] = 0;
+    }
     if (task == c->nworkers) { /* the ticker */
         if (c->running == 0) {
             work_say(&c->em, task, "Ticker ticked %lld time%s", (long long)c->ticks,
@@ -56,7 +76,7 @@ static void cpu_next(struct workload *base, int task, int64_t now, const struct 
                 step_simple(out, STEP_YIELD, 0, 0);
             } else if (now >= c->next_tick) {
                 c->phase[task] = 1;
-                c->ticks++;
+                tick(c, task);
                 while (c->next_tick <= now)
                     c->next_tick += p->tick;
                 step_cpu(out, p->digit, 0);
@@ -66,7 +86,7 @@ static void cpu_next(struct workload *base, int task, int64_t now, const struct 
         } else if (c->phase[task]++ % 2 == 0) {
             step_wait(out, BLOCK_SLEEP, p->tick);
         } else {
-            c->ticks++;
+            tick(c, task);
             step_cpu(out, p->digit, 0);
         }
         return;
@@ -92,6 +112,9 @@ static void cpu_next(struct workload *base, int task, int64_t now, const struct 
     if (*d == 0)
         work_say(&c->em, task, "%s computing %lld digits of pi", c->tasks[task].name,
                  (long long)p->digits);
+    snprintf(label, sizeof label, "digits %lld-%lld", (long long)*d + 1, (long long)(*d + n));
+    c->open[task] = *d / p->chunk + 1;
+    work_emit(&c->em, EV_ITEM_START, task, label, c->open[task], 0);
     *d += n;
     step_cpu(out, n * p->digit, n);
     out->work = CPU_PI;
@@ -115,6 +138,7 @@ static void cpu_free(struct workload *base)
     struct cpuwork *c = (struct cpuwork *)base;
     free(c->done_digits);
     free(c->phase);
+    free(c->open);
     free(c->tasks);
     free(c->digits);
     free(c);
@@ -132,6 +156,7 @@ static struct workload *cpu_create(const struct scene *sc, int strategy, const s
     c->running = (int)sc->nworkers;
     c->done_digits = xcalloc((size_t)sc->nworkers, sizeof *c->done_digits);
     c->phase = xcalloc((size_t)sc->nworkers + 1, sizeof *c->phase);
+    c->open = xcalloc((size_t)sc->nworkers + 1, sizeof *c->open);
     c->tasks = xcalloc((size_t)sc->nworkers + 1, sizeof *c->tasks);
     for (int i = 0; i < c->nworkers; i++)
         c->tasks[i] = (struct workload_task){sc->workers[i], 0, ROLE_NONE};

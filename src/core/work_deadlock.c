@@ -9,7 +9,11 @@
  * no cycle can form. Under coop the generators yield after each action, so
  * B can take the washer while A holds the dryer too; on one thread the
  * blocked acquire then stalls everything.
+ *
+ * Each parent's job (both machines, from reaching for the first to
+ * releasing both) is one item; a deadlocked parent's never ends.
  */
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "strategy.h"
@@ -45,10 +49,14 @@ static void dl_next(struct workload *base, int task, int64_t now, const struct s
     (void)last;
     for (;;) {
         switch (p->phase++) {
-        case 0:
+        case 0: {
+            char label[48];
+            snprintf(label, sizeof label, "%s, then %s", res_names[p->first], res_names[p->second]);
+            work_emit(&d->em, EV_ITEM_START, task, label, 1, 0);
             work_say(&d->em, task, "%s reaches for the %s", name, res_names[p->first]);
             step_simple(out, STEP_LOCK, p->first, 0);
             return;
+        }
         case 1:
             work_say(&d->em, task, "%s %s", name, verbs[p->first]);
             step_cpu(out, d->sc->dl.work, 0);
@@ -67,7 +75,10 @@ static void dl_next(struct workload *base, int task, int64_t now, const struct s
             return;
         case 5: step_simple(out, STEP_UNLOCK, p->second, 0); return;
         case 6: step_simple(out, STEP_UNLOCK, p->first, 0); return;
-        case 7: work_say(&d->em, task, "%s is done", name); continue;
+        case 7:
+            work_emit(&d->em, EV_ITEM_END, task, NULL, 1, 0);
+            work_say(&d->em, task, "%s is done", name);
+            continue;
         default: step_simple(out, STEP_DONE, 0, 0); return;
         }
     }

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Issue 12: every piece of work is an item. The household's checkbook
-entries and the checkbook scene's check and bills are items under every
-strategy: counted in --json, each with its label and its own start and end
+entries, the checkbook scene's check and bills, each deadlock parent's job
+and pi's chunks and ticks are items under every strategy: counted in --json, each with its label and its own start and end
 in a recorded trace, and the printed lines are what they were without them.
 
 Usage: items_check.py JUGGLE TMPDIR   (run from the checkout's root)
@@ -15,6 +15,7 @@ import sys
 JUGGLE, TMP = sys.argv[1], sys.argv[2]
 STRATS = ("sync", "coop", "poll", "threads", "loop")
 passed = failed = 0
+LAST_OPEN = {}  # the last run's items that never ended: task name -> label
 
 
 def check(name, cond, detail=""):
@@ -48,8 +49,11 @@ def run(scene, strategy):
             elif ev[2] == "item_end":
                 label, t0 = opened.pop(ev[3])
                 items.setdefault(names[ev[3]], []).append((label, t0, ev[1] / 1e9, ev[8]))
+    # A deadlocked task's item never ends; every other item does.
     check(f"{scene} {strategy}: one item at a time per task, and every item ends",
-          not overlaps and not opened, (overlaps, opened))
+          not overlaps and (not opened or "deadlock" in d), (overlaps, opened))
+    LAST_OPEN.clear()
+    LAST_OPEN.update({names[k]: v[0] for k, v in opened.items()})
     return d, lines, items
 
 
@@ -127,6 +131,42 @@ folded, book = items["Laundry"][-1][2], items.get("Checkbook", [])
 check("household sync: entries back to back after the laundry",
       len(book) == 60 and all(abs(t0 - (folded + 4 * k)) < 1e-6 and abs(t1 - t0 - 4) < 1e-6
                               for k, (_, t0, t1, _) in enumerate(book)), (folded, book[:3]))
+
+# --- The deadlock: each parent's job, both machines -------------------------
+for scene in ("deadlock", "deadlock-fixed"):
+    for s in STRATS:
+        d, lines, items = run(scene, s)
+        labels = ["washer, then dryer" if scene == "deadlock-fixed" else "dryer, then washer",
+                  "washer, then dryer"]
+        # A deadlocked parent's job never ends; a finished one's ends with it.
+        stuck = "deadlock" in d
+        check(f"{scene} {s}: items", [t["items"] for t in d["tasks"]] == ([0, 0] if stuck
+                                                                          else [1, 1]), d["tasks"])
+        check(f"{scene} {s}: " + ("both jobs left open" if stuck else "no job left open"),
+              LAST_OPEN == ({"A": labels[0], "B": labels[1]} if stuck else {}), LAST_OPEN)
+        check(f"{scene} {s}: each job ends as its parent is done",
+              stuck or [(k, [(l, t1) for l, _, t1, _ in v]) for k, v in sorted(items.items())] ==
+              [(t["name"], [(labels[i], t["done"])]) for i, t in enumerate(d["tasks"])],
+              (items, d["tasks"]))
+
+# --- Pi: each chunk of digits and each tick --------------------------------
+chunks = [f"digits {k + 1}-{k + 50}" for k in range(0, 500, 50)]
+for s in STRATS:
+    d, lines, items = run("pi", s)
+    ticks = int(lines[-1].split()[2])
+    check(f"pi {s}: items: 10 chunks per worker, the ticker's ticks",
+          [t["items"] for t in d["tasks"]] == [10, 10, ticks], (d["tasks"], lines[-1]))
+    check(f"pi {s}: chunk labels", [i[0] for i in items.get("Pi1", [])] == chunks, items.get("Pi1"))
+    check(f"pi {s}: tick labels",
+          [i[0] for i in items.get("Ticker", [])] == [f"tick {k}" for k in range(1, ticks + 1)],
+          items.get("Ticker"))
+    # A chunk is 50 digits at 0.01 each: 0.5 of CPU, more if it waited.
+    check(f"pi {s}: each chunk at least its 0.5",
+          all(t1 - t0 >= 0.5 - 1e-9 for _, t0, t1, _ in items.get("Pi1", [])), items.get("Pi1"))
+_, _, items = run("pi", "sync")
+check("pi sync: Pi1's chunks back to back from 0",
+      [(round(t0, 6), round(t1, 6)) for _, t0, t1, _ in items.get("Pi1", [])] ==
+      [(k / 2, k / 2 + 0.5) for k in range(10)], items.get("Pi1"))
 
 print(f"{passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)
