@@ -78,6 +78,9 @@ struct app {
     struct bus bus;                /* source -> journal (+ recorder) */
     struct trace_writer *recorder; /* --record */
     const char *record_path;
+    int record_warned;     /* the status line said the recorder failed */
+    int record_failed;     /* a recording (--record or `w`) failed: */
+    struct err record_err; /* the first such failure */
 
     /* The journal (the trace's events in replay). */
     struct event *ev;
@@ -215,6 +218,10 @@ void app_write_trace(struct app *a);
 void app_note_session(struct app *a);
 /* Closes the --record trace (complete or not). */
 void app_close_recorder(struct app *a, int complete);
+/* Once the screen is closed: closes the --record trace and, if it or a
+ * `w` failed, prints the first failure ("juggle: FILE: what is wrong")
+ * and returns 1; else 0. */
+int app_record_outcome(struct app *a);
 
 /* Sets the status line (printf). */
 void app_status(struct app *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
