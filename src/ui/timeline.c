@@ -14,6 +14,7 @@
 #include "core/scene.h"
 #include "core/xalloc.h"
 #include "ui/theme.h"
+#include "ui/timeline_internal.h"
 
 const struct legend_item legend_items[LEG__COUNT] = {
     [LEG_RUNNING] = {GLYPH_RUNNING, NULL, THEME_RUNNING, "running", "running on a CPU"},
@@ -37,6 +38,11 @@ const struct legend_item legend_items[LEG__COUNT] = {
                       "balance lane: a task reads the shared value (R 1000)"},
     [LEG_VAR_WRITE] = {-1, "W", THEME_NORMAL, "write",
                        "balance lane: a task writes it back (W 100)"},
+    [LEG_VAR_WRITES] = {GLYPH_VAR_WRITES, NULL, THEME_NORMAL, "several, a write",
+                        "balance lane: several in one cell, a write among them (its value; z "
+                        "zooms in)"},
+    [LEG_VAR_READS] = {GLYPH_VAR_READS, NULL, THEME_NORMAL, "several reads",
+                       "balance lane: several reads in one cell (z zooms in)"},
     [LEG_DEADLOCK] = {GLYPH_DEADLOCK, NULL, THEME_ERROR, "deadlock",
                       "member of a deadlock (a cycle of waits)"},
     [LEG_WARN] = {GLYPH_WARN, NULL, THEME_WARN, "warning", "a warning: Enter on the task says"},
@@ -338,12 +344,6 @@ static const char *readout(const struct model_task *tk, int64_t now)
     }
 }
 
-struct lane_geom {
-    int x, lw, tw, nw;
-    int64_t t0, npc;
-    int cur;
-};
-
 /* A thick lane's label column, under the name: the state at the play head,
  * then its time running, waiting and blocked so far, and its items. */
 static void draw_readout(struct canvas *c, struct app *a, const struct lane_geom *g,
@@ -461,113 +461,6 @@ static void draw_queue(struct canvas *c, struct app *a, const struct lane_geom *
             if (lv <= 0 && r < thick - 1) continue;
             canvas_put(c, g->x + g->lw + col, y + r, role, theme_level_glyph(lv), 1);
         }
-    }
-}
-
-/* The checkbook's shared balance: a line while the run goes on; R and W
- * where a task reads it or writes it back, with the value where there is
- * room ("R 1000", "W 100"); ✗ where an update was lost, with what was
- * stored over what; at the end the balance against the expected one. */
-/* Columns a lost update's text takes on the balance lane, [from, to). */
-static void race_span(const struct model *m, const struct lane_geom *g, int i, int *from, int *to)
-{
-    const struct model_race *r = &m->races_at[i];
-    *from = *to = -1;
-    if (r->t < g->t0 || r->t >= g->t0 + g->npc * g->tw) return;
-    const char *who = r->task >= 0 && (size_t)r->task < m->ntasks && m->tasks[r->task].name
-                          ? m->tasks[r->task].name
-                          : "?";
-    char buf[128];
-    int len = snprintf(buf, sizeof buf, " %s wrote %lld, not %lld", who, (long long)r->stored,
-                       (long long)r->serial);
-    *from = (int)((r->t - g->t0) / g->npc);
-    *to = *from + 1 + canvas_width(buf);
-    (void)len;
-}
-
-/* The first column at or after col that a lost update's text takes. */
-static int race_after(const struct model *m, const struct lane_geom *g, int col, int *inside)
-{
-    int n = m->races < MODEL_MAX_RACES ? m->races : MODEL_MAX_RACES, first = g->tw;
-    *inside = 0;
-    for (int i = 0; i < n; i++) {
-        int from, to;
-        race_span(m, g, i, &from, &to);
-        if (from < 0) continue;
-        if (col >= from && col < to) *inside = 1;
-        if (from >= col && from < first) first = from;
-    }
-    return first;
-}
-
-static void draw_var_marks(struct canvas *c, struct app *a, const struct lane_geom *g, int y)
-{
-    const struct model *m = &a->model;
-    int n = m->nvars;
-    for (int i = 0; i < n; i++) {
-        const struct model_var *v = &m->vars_at[i];
-        if (v->t > a->playhead || v->t < g->t0 || v->t >= g->t0 + g->npc * g->tw) continue;
-        int col = (int)((v->t - g->t0) / g->npc);
-        /* The next mark's column bounds the value's text. */
-        int next = g->tw, later_here = 0;
-        for (int j = i + 1; j < n; j++) {
-            const struct model_var *w = &m->vars_at[j];
-            if (w->t > a->playhead || w->t >= g->t0 + g->npc * g->tw) break;
-            int nc = (int)((w->t - g->t0) / g->npc);
-            if (nc == col) later_here = 1;
-            if (nc > col) {
-                next = nc;
-                break;
-            }
-        }
-        if (later_here) continue; /* one mark a column: the last one there */
-        int inside;
-        int race = race_after(m, g, col, &inside);
-        if (inside) continue; /* the lost update's text says it */
-        if (race < next) next = race;
-        canvas_put(c, g->x + g->lw + col, y, THEME_NORMAL, v->write ? "W" : "R", 1);
-        timeline_use(a, v->write ? LEG_VAR_WRITE : LEG_VAR_READ);
-        char buf[32];
-        int len = snprintf(buf, sizeof buf, " %lld", (long long)v->value);
-        if (col + 1 + len < next) canvas_put(c, g->x + g->lw + col + 1, y, THEME_DIM, buf, len);
-    }
-}
-
-static void draw_balance(struct canvas *c, struct app *a, const struct lane_geom *g, int y)
-{
-    const struct model *m = &a->model;
-    canvas_put(c, g->x + 1, y, THEME_DIM, "balance", g->nw);
-    int last = -1;
-    for (int col = 0; col < g->tw; col++) {
-        int64_t c0 = g->t0 + col * g->npc;
-        if (c0 > a->playhead || (c0 == a->playhead && a->playhead > 0)) break;
-        canvas_put(c, g->x + g->lw + col, y, col == g->cur ? THEME_CURSOR : THEME_DIM,
-                   theme_glyph(GLYPH_HLINE), 1);
-        last = col;
-    }
-    draw_var_marks(c, a, g, y);
-    int n = m->races < MODEL_MAX_RACES ? m->races : MODEL_MAX_RACES;
-    for (int i = 0; i < n; i++) {
-        const struct model_race *r = &m->races_at[i];
-        if (r->t < g->t0 || r->t >= g->t0 + g->npc * g->tw) continue;
-        int col = (int)((r->t - g->t0) / g->npc);
-        canvas_put(c, g->x + g->lw + col, y, THEME_ERROR, theme_glyph(GLYPH_RACE), 1);
-        timeline_use(a, LEG_RACE);
-        const char *who = r->task >= 0 && (size_t)r->task < m->ntasks && m->tasks[r->task].name
-                              ? m->tasks[r->task].name
-                              : "?";
-        canvas_printf(c, g->x + g->lw + col + 1, y, THEME_ERROR, g->tw - col - 1,
-                      " %s wrote %lld, not %lld", who, (long long)r->stored, (long long)r->serial);
-    }
-    if (m->ended && m->st.nresults && last >= 0) {
-        const struct stats_result *res = &m->st.results[0];
-        char buf[96];
-        snprintf(buf, sizeof buf, " %lld (expected %lld)", (long long)res->actual,
-                 (long long)res->expected);
-        int bw = canvas_width(buf);
-        int x = g->x + g->lw + last + 1;
-        if (x + bw > g->x + g->lw + g->tw) x = g->x + g->lw + g->tw - bw;
-        canvas_put(c, x, y, res->actual == res->expected ? THEME_NORMAL : THEME_ERROR, buf, -1);
     }
 }
 
@@ -733,7 +626,7 @@ void timeline_draw(struct canvas *c, struct app *a, int x, int y, int w, int h, 
         draw_queue(c, a, &g, qm, nq, ry, qrows);
         ry += qrows;
     }
-    if (brow) draw_balance(c, a, &g, ry++);
+    if (brow) timeline_draw_balance(c, a, &g, ry++);
     if (m->real && ncpu)
         canvas_put(c, x + 1, ry++, THEME_DIM,
                    "real run: the OS places its threads on CPUs and does not say where (what "

@@ -38,9 +38,25 @@ grep -q '^│ balance .*✗ D wrote 980, not 80.* 800 (expected -100)│' "$tmp/
 # ... and each read and write: both read 1000, C writes back, D's write is the lost update.
 grep -q '^│ balance       R───R 1000───W────✗ D wrote 980, not 80───' "$tmp/cb" && ok ||
     bad "checkbook: the reads and writes: $(grep balance "$tmp/cb")"
+# A coarse zoom: several reads and writes in one column draw what
+# teaches. Under loop each update writes and the next one reads at the same
+# instant: the write wins, in the glyph for "several" (Ŵ), with the value
+# written; the legend says what Ŵ is.
 "$juggle" run checkbook -s loop --dump-screen 120x30 --at 100 >"$tmp/cb"
-grep -q '^│ balance       R 1000───R 100────R 80' "$tmp/cb" && ok ||
-    bad "checkbook loop: D reads what C wrote: $(grep balance "$tmp/cb")"
+grep -q '^│ balance       R 1000───Ŵ 100────Ŵ 80─────Ŵ 60' "$tmp/cb" && ok ||
+    bad "checkbook loop: each write with the next read: $(grep balance "$tmp/cb")"
+grep -q '^│ █ running .* Ŵ several, a write ' "$tmp/cb" && ok ||
+    bad "checkbook loop: Ŵ not in the legend: $(grep '█ running' "$tmp/cb")"
+LC_ALL=C "$juggle" run checkbook -s loop --dump-screen 120x30 --at 100 >"$tmp/cba"
+grep -q '^| balance       R 1000---w 100----w 80' "$tmp/cba" && ok ||
+    bad "checkbook loop, ASCII: $(grep balance "$tmp/cba")"
+# Threads switching every 0.01: both reads of 1000 share a column (Ȓ:
+# several reads), and the lost update wins over C's write in its column.
+sed 's/^quantum = 0.5/quantum = 0.01/' scenes/checkbook.ini >"$tmp/cbq.ini"
+"$juggle" run "$tmp/cbq.ini" -s threads --dump-screen 120x30 --at 100 >"$tmp/cbq"
+grep -q '^│ balance       Ȓ 1000────────────✗ D wrote 980, not 80───────Ŵ 920' "$tmp/cbq" && ok ||
+    bad "checkbook threads, quantum 0.01: $(grep balance "$tmp/cbq")"
+grep -q ' Ȓ several reads ' "$tmp/cbq" && ok || bad "Ȓ not in the legend: $(grep '█ running' "$tmp/cbq")"
 "$juggle" run checkbook -s sync --dump-screen 120x30 --at 100 >"$tmp/cb"
 grep -q '✗' "$tmp/cb" && bad "checkbook sync: a lost update drawn" || ok
 
