@@ -161,6 +161,7 @@ static void set_base_speed(struct app *a)
 
 int app_start(struct app *a)
 {
+    app_cursor_off(a); /* a new run: the readouts follow its play head */
     if (a->recorder && a->nev) app_close_recorder(a, a->model.ended);
     stop_source(a);
     model_restore(a, NULL);
@@ -450,6 +451,8 @@ int app_init(struct app *a, const struct tui_opts *opts, uv_loop_t *loop)
 {
     memset(a, 0, sizeof *a);
     model_init(&a->model);
+    model_init(&a->cmodel);
+    a->cbuilt = -1;
     a->ckpt_every = APP_CKPT_EVERY;
     a->loop = loop;
     a->time_scale = opts->time_scale > 0 ? opts->time_scale : 1.0;
@@ -527,6 +530,7 @@ void app_done(struct app *a)
     stop_source(a);
     journal_clear(a);
     model_done(&a->model);
+    model_done(&a->cmodel);
     compare_free(a);
     trace_free(a->trace);
     free(a->qmarks);

@@ -70,6 +70,7 @@ enum theme_role {
     X(DEADLOCK, "\u27f2", "@")                                                                     \
     X(WARN, "\u26a0", "!")                                                                         \
     X(CURSOR, "\u2502", "|")                                                                       \
+    X(TCURSOR, "\u2503", "^")                                                                      \
     X(TICK, "\u2577", "'")                                                                         \
     X(HLINE, "\u2500", "-")                                                                        \
     X(VLINE, "\u2502", "|")                                                                        \

@@ -53,6 +53,8 @@ const struct legend_item legend_items[LEG__COUNT] = {
     [LEG_LEVELS] = {-1, NULL, THEME_QUEUE, "waiting",
                     "queue lane: requests arrived, not yet started (scale on the left)"},
     [LEG_CURSOR] = {-1, NULL, THEME_CURSOR, "now", "the play head (on the axis; its column)"},
+    [LEG_TCURSOR] = {GLYPH_TCURSOR, NULL, THEME_SELECTED, "cursor",
+                     "the time cursor (i, or a click): each lane's readout is for its time"},
     [LEG_SELECT] = {GLYPH_SELECT, NULL, THEME_SELECTED, "selected",
                     "the selected task (Up/Down, Enter for its detail)"},
     [LEG_FAILED] = {-1, "!", THEME_ERROR, "failed", "session: that run failed"},
@@ -344,12 +346,17 @@ static const char *readout(const struct model_task *tk, int64_t now)
     }
 }
 
-/* A thick lane's label column, under the name: the state at the play head,
- * then its time running, waiting and blocked so far, and its items. */
-static void draw_readout(struct canvas *c, struct app *a, const struct lane_geom *g,
-                         const struct model_task *tk, int y, int thick)
+/* A thick lane's label column, under the name: the state at the play head
+ * (or at the time cursor), then its time running, waiting and blocked by
+ * then, and its items. */
+static void draw_readout(struct canvas *c, struct app *a, const struct lane_geom *g, int ti, int y,
+                         int thick)
 {
-    canvas_put(c, g->x + 1, y + 1, THEME_DIM, readout(tk, a->playhead), g->nw);
+    const struct model *m = app_readout_model(a);
+    int64_t now = app_readout_time(a);
+    if (ti < 0 || (size_t)ti >= m->ntasks || !m->tasks[ti].name) return; /* not yet created */
+    const struct model_task *tk = &m->tasks[ti];
+    canvas_put(c, g->x + 1, y + 1, THEME_DIM, readout(tk, now), g->nw);
     static const struct {
         const char *label;
         int state;
@@ -357,7 +364,7 @@ static void draw_readout(struct canvas *c, struct app *a, const struct lane_geom
     int r = 2;
     for (size_t i = 0; i < sizeof rows / sizeof rows[0] && r < thick; i++, r++) {
         char t[32];
-        scene_format_units(t, sizeof t, model_task_time(tk, rows[i].state, -1, a->playhead));
+        scene_format_units(t, sizeof t, model_task_time(tk, rows[i].state, -1, now));
         canvas_printf(c, g->x + 1, y + r, THEME_DIM, g->nw, "%-4s %*s", rows[i].label, g->nw - 5,
                       t);
     }
@@ -376,7 +383,7 @@ static void draw_task_lane(struct canvas *c, struct app *a, const struct lane_ge
         canvas_put(c, g->x, y, a->focus == FOCUS_TIMELINE ? THEME_SELECTED : THEME_DIM,
                    theme_glyph(GLYPH_SELECT), 1);
     canvas_put(c, g->x + 1, y, sel ? THEME_SELECTED : THEME_NORMAL, tk->name, g->nw);
-    if (thick > 1) draw_readout(c, a, g, tk, y, thick);
+    if (thick > 1) draw_readout(c, a, g, ti, y, thick);
     char warn[6][160];
     if (in_cycle(a, (size_t)ti)) {
         canvas_put(c, g->x + 2 + g->nw, y, THEME_ERROR, theme_glyph(GLYPH_DEADLOCK), 1);
@@ -559,6 +566,40 @@ int timeline_height(const struct app *a, int maxh, int maxthick)
     return fixed + lanes * thick;
 }
 
+/* How the timeline's rows are shared (see timeline_draw). */
+struct row_plan {
+    int legend, ncpu, qrows, brow, task_rows, thick, nvis;
+};
+
+/* Rows: the axis, the lanes, the legend. CPU lanes are pinned (they go
+ * last when even they do not fit); the queue keeps its lane while there
+ * are two rows; tasks get the rest, as thick as it allows. vis gets the
+ * tasks with a lane. */
+static void plan_rows(struct app *a, int h, int *vis, struct row_plan *p)
+{
+    const struct model *m = &a->model;
+    int q;
+    int ntasks = lane_count(a, &q);
+    int rows = h - 1;
+    p->legend = rows >= 8 || rows > ntasks + q + m->ncpu ? 1 : 0;
+    rows -= p->legend;
+    /* A real run's threads are placed on CPUs by the OS, which does not
+     * say where: its CPU lanes would be the runner's guess, so a note
+     * stands in for them. */
+    int cpu_lanes = m->real ? 1 : m->ncpu;
+    p->ncpu = cpu_lanes < rows ? cpu_lanes : rows;
+    p->qrows = q && rows - p->ncpu >= 2 ? 1 : 0;
+    p->brow = a->sc && a->sc->kind == SCENE_CHECKBOOK && rows - p->ncpu - p->qrows >= 3;
+    p->task_rows = rows - p->ncpu - p->qrows - p->brow;
+    if (p->task_rows < 0) p->task_rows = 0;
+    p->nvis = pick_tasks(a, p->task_rows, vis);
+    int thick = p->nvis + p->qrows ? (p->task_rows + p->qrows) / (p->nvis + p->qrows) : 1;
+    if (thick < 1) thick = 1;
+    if (thick > TIMELINE_MAX_THICK) thick = TIMELINE_MAX_THICK;
+    p->thick = thick;
+    if (p->qrows) p->qrows = thick;
+}
+
 void timeline_draw(struct canvas *c, struct app *a, int x, int y, int w, int h, int boxed)
 {
     const struct model *m = &a->model;
@@ -574,30 +615,10 @@ void timeline_draw(struct canvas *c, struct app *a, int x, int y, int w, int h, 
     if (w < 4 || h < 2) return;
     size_t nq;
     const int64_t *qm = app_queue_marks(a, &nq);
-
-    /* Rows: the axis, the lanes, the legend. CPU lanes are pinned (they go
-     * last when even they do not fit); the queue keeps its lane while
-     * there are two rows; tasks get the rest, as thick as it allows. */
-    int q;
-    int ntasks = lane_count(a, &q);
-    int rows = h - 1;
-    int legend = rows >= 8 || rows > ntasks + q + m->ncpu ? 1 : 0;
-    rows -= legend;
-    /* A real run's threads are placed on CPUs by the OS, which does not
-     * say where: its CPU lanes would be the runner's guess, so a note
-     * stands in for them. */
-    int cpu_lanes = m->real ? 1 : m->ncpu;
-    int ncpu = cpu_lanes < rows ? cpu_lanes : rows;
-    int qrows = q && rows - ncpu >= 2 ? 1 : 0;
-    int brow = a->sc && a->sc->kind == SCENE_CHECKBOOK && rows - ncpu - qrows >= 3;
-    int task_rows = rows - ncpu - qrows - brow;
-    if (task_rows < 0) task_rows = 0;
     int *vis = xmalloc((m->ntasks ? m->ntasks : 1) * sizeof *vis);
-    int nvis = pick_tasks(a, task_rows, vis);
-    int thick = nvis + qrows ? (task_rows + qrows) / (nvis + qrows) : 1;
-    if (thick < 1) thick = 1;
-    if (thick > TIMELINE_MAX_THICK) thick = TIMELINE_MAX_THICK;
-    if (qrows) qrows = thick;
+    struct row_plan p;
+    plan_rows(a, h, vis, &p);
+    int thick = p.thick;
 
     struct lane_geom g = {.x = x, .nw = name_width(a)};
     if (qm && g.nw < 7) g.nw = 7;          /* "queue", "max 117" */
@@ -614,26 +635,39 @@ void timeline_draw(struct canvas *c, struct app *a, int x, int y, int w, int h, 
     a->legend_used = 0;
     draw_axis(c, x, y, g.lw, g.tw, g.t0, g.npc, g.cur);
 
-    int ry = y + 1;
+    /* The lanes, and where each landed (for the cursor's readouts). */
+    struct timeline_lane *lanes = xmalloc((size_t)(p.nvis + p.ncpu + 2) * sizeof *lanes);
+    int nl = 0, ry = y + 1;
     a->rows_y0 = ry;
-    for (int i = 0; i < nvis; i++, ry += thick) {
+    for (int i = 0; i < p.nvis; i++, ry += thick) {
         draw_task_lane(c, a, &g, vis[i], ry, thick);
+        lanes[nl++] = (struct timeline_lane){TL_TASK, vis[i], ry, thick};
         for (int r = 0; r < thick && a->rows_n < APP_MAX_LANE_ROWS; r++)
             a->lane_task[a->rows_n++] = vis[i];
     }
     free(vis);
-    if (qrows) {
-        draw_queue(c, a, &g, qm, nq, ry, qrows);
-        ry += qrows;
+    if (p.qrows) {
+        draw_queue(c, a, &g, qm, nq, ry, p.qrows);
+        lanes[nl++] = (struct timeline_lane){TL_QUEUE, 0, ry, p.qrows};
+        ry += p.qrows;
     }
-    if (brow) timeline_draw_balance(c, a, &g, ry++);
-    if (m->real && ncpu)
+    if (p.brow) {
+        timeline_draw_balance(c, a, &g, ry);
+        lanes[nl++] = (struct timeline_lane){TL_BALANCE, 0, ry++, 1};
+    }
+    if (m->real && p.ncpu)
         canvas_put(c, x + 1, ry++, THEME_DIM,
                    "real run: the OS places its threads on CPUs and does not say where (what "
                    "it saw per thread is in the totals)",
                    w - 1);
     else
-        for (int ci = 0; ci < ncpu; ci++, ry++)
+        for (int ci = 0; ci < p.ncpu; ci++, ry++) {
             draw_cpu_lane(c, a, &g, ci, ry);
-    if (legend) draw_legend(c, a, x + 1, y + h - 1, w - 1, 1);
+            lanes[nl++] = (struct timeline_lane){TL_CPU, ci, ry, 1};
+        }
+    a->timeline_y0 = y;
+    a->timeline_y1 = ry;
+    if (a->cursor_on) timeline_draw_cursor(c, a, &g, y, lanes, nl);
+    free(lanes);
+    if (p.legend) draw_legend(c, a, x + 1, y + h - 1, w - 1, 1);
 }

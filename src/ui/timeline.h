@@ -45,6 +45,7 @@ enum legend_entry {
     LEG_SWITCH,
     LEG_LEVELS,
     LEG_CURSOR,
+    LEG_TCURSOR,
     LEG_SELECT,
     LEG_FAILED,
     LEG__COUNT
