@@ -32,6 +32,9 @@ struct timeline_lane {
 /* The checkbook's shared balance on row y. */
 void timeline_draw_balance(struct canvas *c, struct app *a, const struct lane_geom *g, int y);
 
+/* The one-line legend (timeline_legend.c), up to rows rows from x, y. */
+void timeline_draw_legend(struct canvas *c, struct app *a, int x, int y, int w, int rows);
+
 /* The time cursor over the lanes (axis row axis_y), and beside it each
  * lane's readout at the cursor's time. */
 void timeline_draw_cursor(struct canvas *c, struct app *a, const struct lane_geom *g, int axis_y,
