@@ -68,19 +68,30 @@ const char *legend_glyph(int entry)
 void timeline_draw_legend(struct canvas *c, struct app *a, int x, int y, int w, int rows)
 {
     int order[LEG__COUNT], n = 0;
+    /* The time cursor first while it is on: the user just asked for it. */
+    if ((a->legend_used >> LEG_TCURSOR) & 1) order[n++] = LEG_TCURSOR;
     for (int pass = 0; pass < 2; pass++)
         for (int e = 0; e < LEG__COUNT; e++) {
             int used = (a->legend_used >> e) & 1;
-            if (used == !pass && e != LEG_CURSOR && e != LEG_SELECT && e != LEG_FAILED)
+            if (used == !pass && e != LEG_CURSOR && e != LEG_SELECT && e != LEG_FAILED &&
+                !(e == LEG_TCURSOR && used))
                 order[n++] = e;
         }
     int cx = x, row = 0, shown = 0;
     const char *more = "g all";
     int mw = canvas_width(more);
+    /* When the glyphs on screen do not fit on one row two spaces apart,
+     * one space apart. */
+    int gap = 2, wide = mw;
+    for (int i = 0; i < n; i++)
+        if ((a->legend_used >> order[i]) & 1)
+            wide += canvas_width(legend_glyph(order[i])) + 1 +
+                    canvas_width(legend_items[order[i]].name) + 2;
+    if (rows == 1 && wide > w) gap = 1;
     for (int i = 0; i < n; i++) {
         const struct legend_item *it = &legend_items[order[i]];
         const char *gl = legend_glyph(order[i]);
-        int need = canvas_width(gl) + 1 + canvas_width(it->name) + 2;
+        int need = canvas_width(gl) + 1 + canvas_width(it->name) + gap;
         int last = row == rows - 1;
         if (cx + need + (last && i + 1 < n ? mw : 0) > x + w) {
             if (last) break;
@@ -90,7 +101,7 @@ void timeline_draw_legend(struct canvas *c, struct app *a, int x, int y, int w, 
         cx += canvas_put(c, cx, y + row, it->role, gl, -1);
         cx += canvas_put(c, cx, y + row, THEME_DIM, " ", 1);
         cx += canvas_put(c, cx, y + row, THEME_DIM, it->name, -1);
-        cx += canvas_put(c, cx, y + row, THEME_DIM, "  ", -1);
+        cx += canvas_put(c, cx, y + row, THEME_DIM, "  ", gap);
         shown++;
     }
     if (shown < n) canvas_put(c, x + w - mw, y + row, THEME_TAB_KEY, more, mw);
