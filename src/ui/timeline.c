@@ -171,13 +171,16 @@ static int state_rank(const struct model_task *t)
 static int by_state(const void *x, const void *y)
 {
     int a = *(const int *)x, b = *(const int *)y;
-    int ra = state_rank(&sort_model->tasks[a]), rb = state_rank(&sort_model->tasks[b]);
+    /* A task not created yet at the time shown (the cursor's) has not begun. */
+    int ra = (size_t)a < sort_model->ntasks ? state_rank(&sort_model->tasks[a]) : 3;
+    int rb = (size_t)b < sort_model->ntasks ? state_rank(&sort_model->tasks[b]) : 3;
     return ra != rb ? ra - rb : a - b;
 }
 
 /* The task's longest wait for a CPU so far, the one going on included. */
 static int64_t worst_wait(int i)
 {
+    if ((size_t)i >= sort_model->st.ntasks) return 0;
     const struct stats_task *t = &sort_model->st.tasks[i];
     int64_t w = t->worst_ready;
     if (t->state == TASK_READY && sort_now - t->since > w) w = sort_now - t->since;
@@ -212,7 +215,9 @@ int timeline_shown(const struct app *a, size_t i)
  */
 static int pick_tasks(struct app *a, int rows, int *vis)
 {
-    const struct model *m = &a->model;
+    /* Every task the run has; their states at the time the readouts are
+     * for (the cursor's, when it is on: the lanes follow it). */
+    const struct model *m = &a->model, *at = app_readout_model(a);
     int n = 0, total = 0;
     for (size_t i = 0; i < m->ntasks; i++)
         total += shown(a, i);
@@ -221,16 +226,17 @@ static int pick_tasks(struct app *a, int rows, int *vis)
     char *keep = calloc(m->ntasks ? m->ntasks : 1, 1);
     int k = 0;
     for (size_t i = 0; i < m->ntasks; i++)
-        if (shown(a, i) && (total <= rows || (active(m, i) && !model_task_unborn(&m->tasks[i])) ||
-                            (int)i == a->selected))
+        if (shown(a, i) &&
+            (total <= rows || (i < at->ntasks && active(at, i)) || (int)i == a->selected))
             keep[i] = 1, k++;
     for (int pass = 0; pass < 2 && k < rows; pass++) {
         int nc = 0;
         for (size_t i = 0; i < m->ntasks; i++)
-            if (!keep[i] && shown(a, i) && (pass ? 1 : m->tasks[i].state == TASK_DONE))
+            if (!keep[i] && shown(a, i) &&
+                (pass ? 1 : i < at->ntasks && at->tasks[i].state == TASK_DONE))
                 vis[nc++] = (int)i;
         if (!pass) {
-            sort_model = m;
+            sort_model = at;
             qsort(vis, (size_t)nc, sizeof *vis, by_end_desc);
         }
         for (int j = 0; j < nc && k < rows; j++)
@@ -239,8 +245,8 @@ static int pick_tasks(struct app *a, int rows, int *vis)
     for (size_t i = 0; i < m->ntasks; i++)
         if (keep[i]) vis[n++] = (int)i;
     free(keep);
-    sort_model = m;
-    sort_now = a->playhead;
+    sort_model = at;
+    sort_now = app_readout_time(a);
     if (a->lane_sort == 1) qsort(vis, (size_t)n, sizeof *vis, by_state);
     if (a->lane_sort == 2) qsort(vis, (size_t)n, sizeof *vis, by_wait);
     if (n > rows) {

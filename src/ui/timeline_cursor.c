@@ -19,7 +19,7 @@
 #include "ui/timeline.h"
 #include "ui/timeline_internal.h"
 
-#define READOUT_MAX 200
+#define READOUT_MAX 256
 
 static void lane_readout(struct app *a, const struct timeline_lane *l, struct app_readout *r)
 {
@@ -34,18 +34,26 @@ static void lane_readout(struct app *a, const struct timeline_lane *l, struct ap
 /* The lane's readout as it is drawn: on one row "what, since 8.0"; a lane
  * of two rows or more puts "since 8.0" on the second. Within maxw cells
  * (maxw < 0: any), clauses are dropped from the end of `what` (", holding
- * its thread") before anything is cut, so the time since stays whole. */
+ * its thread"), then its last words give way to "…", so that the time
+ * since stays whole. */
 static void compose(const struct app_readout *r, int two_rows, int maxw, char *row0, char *row1)
 {
     char what[sizeof r->what];
     snprintf(what, sizeof what, "%s", r->what);
+    const char *tail = ""; /* "…" once words were dropped */
+    int one_row = r->since[0] && !two_rows;
     for (;;) {
-        if (r->since[0] && !two_rows)
-            snprintf(row0, READOUT_MAX, "%s, since %s", what, r->since);
+        if (one_row)
+            snprintf(row0, READOUT_MAX, "%s%s, since %s", what, tail, r->since);
         else
-            snprintf(row0, READOUT_MAX, "%s", what);
-        char *cut = strrchr(what, ',');
-        if (maxw < 0 || canvas_width(row0) <= maxw || !cut) break;
+            snprintf(row0, READOUT_MAX, "%s%s", what, tail);
+        if (maxw < 0 || canvas_width(row0) <= maxw) break;
+        char *cut = strrchr(what, ','); /* a clause first */
+        if (!cut) {
+            cut = strrchr(what, ' '); /* then a word */
+            tail = theme_utf8() ? "\u2026" : "...";
+        }
+        if (!cut) break; /* one word: clipped at the edge */
         *cut = 0;
     }
     if (two_rows && r->since[0])

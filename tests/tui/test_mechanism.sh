@@ -80,6 +80,31 @@ status=$(tail -1 "$tmp/step")
 echo "$status" | grep -qE "^ event [0-9]+/$total t [0-9.]+: $want\$" && ok || bad "step: '$status', want '... $want'"
 JUGGLE_DUMP_KEYS="$keys," "$juggle" run household -s coop --dump-screen 120x40 --at "$at" >"$tmp/back"
 tail -1 "$tmp/back" | grep -qE '^ event [0-9]+/[0-9]+ t ' && ok || bad "step back: $(tail -1 "$tmp/back")"
+# The time cursor (i, then ten columns back with h): the lanes follow it
+# (the web server's requests in progress then, not at the play head), and
+# each says what it waited for then and since when, as the trace has it.
+JUGGLE_DUMP_KEYS=ihhhhhhhhhh "$juggle" run webserver -s loop --dump-screen 120x30 --at 25 >"$tmp/cur"
+"$juggle" run webserver -s loop --headless --record "$tmp/ws.jsonl" >/dev/null
+python3 - "$tmp/cur" "$tmp/ws.jsonl" <<'PY' && ok || bad "cursor on the web server: $(grep -E 'cursor|req8' "$tmp/cur" | head -5)"
+import json, re, sys
+screen = open(sys.argv[1], encoding="utf-8").read()
+t = float(re.search(r"cursor (\d+\.\d\d) ", screen).group(1))
+ev = [json.loads(l) for l in open(sys.argv[2]).read().splitlines()[1:-1]]
+names = {e[3]: e[9] for e in ev if e[2] == "task_new"}
+# Requests blocked in I/O at the cursor: each must have a lane saying so.
+want = 0
+for i, e in enumerate(ev):
+    if e[2] != "block" or e[6] != 1 or e[1] / 1e9 > t:
+        continue
+    wake = next((x for x in ev[i + 1:] if x[3] == e[3] and x[2] == "wake"), None)
+    if wake and wake[1] / 1e9 <= t:
+        continue
+    line = "waiting for I/O until %.1f, since %.1f" % (e[7] / 1e9, e[1] / 1e9)
+    row = re.search(r"^│ %s +.*┃ (.*?) +│$" % names[e[3]], screen, re.M)
+    assert row and row.group(1) == line, (names[e[3]], row and row.group(1), line)
+    want += 1
+assert want >= 3, want
+PY
 # A real run's CPU lanes are not drawn (the OS does not say which CPU ran
 # a thread): a note stands in. The trace is a simulated one marked real.
 "$juggle" run pi -s threads --headless --record "$tmp/pi.jsonl" >/dev/null
