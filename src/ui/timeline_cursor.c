@@ -3,11 +3,12 @@
  * arrows, a click): a vertical line through the axis and every lane at
  * the cursor's column, and beside it a readout a lane — a task's state,
  * what it waits for and since when; what each CPU runs; the balance's
- * last read or write; the requests waiting — on the lane's first row,
- * beside its name (the cells it covers are the lane's own, repeated on a
- * thick lane's other rows). The block goes right of the line when it fits
- * there, else on the side with more room. The words
- * are app_cursor.c's, from the run model as it was at the cursor.
+ * last read or write; the requests waiting — on the lane's first row (a
+ * thick lane's cells are repeated on its other rows, so nothing of the
+ * picture is lost; a thin lane gives up the cells beside the line). The
+ * block goes right of the line when it fits there, else on the side with
+ * more room. The words are app_cursor.c's, from the run model as it was
+ * at the cursor.
  */
 #include <stdio.h>
 #include <stdlib.h>
