@@ -32,8 +32,7 @@ const struct legend_item legend_items[LEG__COUNT] = {
     [LEG_VAR_WRITE] = {-1, "W", THEME_NORMAL, "write",
                        "balance lane: a task writes it back (W 100)"},
     [LEG_VAR_WRITES] = {GLYPH_VAR_WRITES, NULL, THEME_NORMAL, "several, a write",
-                        "balance lane: several in one cell, a write among them (its value; z "
-                        "zooms in)"},
+                        "balance lane: several in one cell, a write among them (its value)"},
     [LEG_VAR_READS] = {GLYPH_VAR_READS, NULL, THEME_NORMAL, "several reads",
                        "balance lane: several reads in one cell (z zooms in)"},
     [LEG_DEADLOCK] = {GLYPH_DEADLOCK, NULL, THEME_ERROR, "deadlock",
