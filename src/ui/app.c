@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "core/sim.h"
 #include "core/trace.h"
@@ -142,19 +141,6 @@ static int64_t live_now(const struct app *a)
     return a->watch ? watch_now(a->watch) : real_run_now(a->real);
 }
 
-void app_close_recorder(struct app *a, int complete)
-{
-    if (!a->recorder) return;
-    struct err e;
-    char path[512];
-    snprintf(path, sizeof path, "%s", trace_writer_path(a->recorder));
-    if (trace_writer_close(a->recorder, complete, &e))
-        app_status(a, "could not write %s: %s", path, e.msg);
-    else
-        app_status(a, "recorded %s%s", path, complete ? "" : " (incomplete)");
-    a->recorder = NULL;
-}
-
 /* The length of the run on screen, as far as its source has produced it
  * (a simulation and a replay: all of it). */
 static int64_t journal_end(const struct app *a)
@@ -175,6 +161,7 @@ static void set_base_speed(struct app *a)
 
 int app_start(struct app *a)
 {
+    app_cursor_off(a); /* a new run: the readouts follow its play head */
     if (a->recorder && a->nev) app_close_recorder(a, a->model.ended);
     stop_source(a);
     model_restore(a, NULL);
@@ -426,48 +413,6 @@ void app_set_poll_interval(struct app *a, int64_t ns)
     }
 }
 
-void app_write_trace(struct app *a)
-{
-    if (!a->nev) return;
-    char path[512];
-    const char *base = a->sc && a->sc->path ? strrchr(a->sc->path, '/') : NULL;
-    base = base ? base + 1 : a->sc && a->sc->path ? a->sc->path : "run";
-    char stem[128];
-    snprintf(stem, sizeof stem, "%s", base);
-    char *dot = strrchr(stem, '.');
-    if (dot) *dot = 0;
-    for (int i = 1; i < 10000; i++) {
-        snprintf(path, sizeof path, "juggle-%s-%s-%d.jsonl", stem,
-                 a->model.strategy[0] ? a->model.strategy : strategy_name(a->strategy), i);
-        if (access(path, F_OK) != 0) break;
-    }
-    struct err e;
-    const char *clock = a->model.real ? "real" : "virtual";
-    struct trace_writer *w =
-        a->watch ? trace_writer_open(path, watch_program(a->watch), watch_scene_text(a->watch),
-                                     "python", clock, JUGGLE_VERSION, &e)
-        : a->trace && a->source == APP_REPLAY
-            ? trace_writer_open(path, a->trace->scene_path, a->trace->scene_text,
-                                a->trace->strategy, clock, JUGGLE_VERSION, &e)
-            : trace_writer_open(path, a->sc->path, a->sc->text, strategy_name(a->strategy), clock,
-                                JUGGLE_VERSION, &e);
-    if (!w) {
-        app_status(a, "cannot write %s: %s", path, e.msg);
-        return;
-    }
-    int ended = 0;
-    for (size_t i = 0; i < a->nev; i++) {
-        trace_writer_sink(w, &a->ev[i]);
-        ended |= a->ev[i].kind == EV_RUN_END;
-    }
-    size_t n = a->nev;
-    if (a->journal_dropped) ended = 0;
-    if (trace_writer_close(w, ended, &e))
-        app_status(a, "cannot write %s: %s", path, e.msg);
-    else
-        app_status(a, "wrote %s (%zu events%s)", path, n, ended ? "" : ", run not finished");
-}
-
 /* ---- setup ---- */
 
 static void picker_load(struct app *a)
@@ -506,6 +451,8 @@ int app_init(struct app *a, const struct tui_opts *opts, uv_loop_t *loop)
 {
     memset(a, 0, sizeof *a);
     model_init(&a->model);
+    model_init(&a->cmodel);
+    a->cbuilt = -1;
     a->ckpt_every = APP_CKPT_EVERY;
     a->loop = loop;
     a->time_scale = opts->time_scale > 0 ? opts->time_scale : 1.0;
@@ -583,6 +530,7 @@ void app_done(struct app *a)
     stop_source(a);
     journal_clear(a);
     model_done(&a->model);
+    model_done(&a->cmodel);
     compare_free(a);
     trace_free(a->trace);
     free(a->qmarks);

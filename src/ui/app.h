@@ -78,6 +78,9 @@ struct app {
     struct bus bus;                /* source -> journal (+ recorder) */
     struct trace_writer *recorder; /* --record */
     const char *record_path;
+    int record_warned;     /* the status line said the recorder failed */
+    int record_failed;     /* a recording (--record or `w`) failed: */
+    struct err record_err; /* the first such failure */
 
     /* The journal (the trace's events in replay). */
     struct event *ev;
@@ -126,6 +129,16 @@ struct app {
     int overlay;     /* enum app_overlay */
     int help_scroll;
 
+    /* The time cursor (app_cursor.c): on, the readouts show the run at
+     * cursor_t (never after the play head) from cmodel, the model as it
+     * was then: a checkpoint and the journal's first cfed events; cbuilt
+     * is the time it was built for (-1: not built). */
+    int cursor_on;
+    int64_t cursor_t;
+    struct model cmodel;
+    size_t cfed;
+    int64_t cbuilt;
+
     /* Session totals and the compare view. */
     struct app_session session[APP_MAX_SESSION];
     int nsession;
@@ -150,7 +163,8 @@ struct app {
     int lane_task[APP_MAX_LANE_ROWS]; /* the task drawn on each of those rows */
     unsigned legend_used;             /* legend entries drawn this frame (timeline.h) */
     int timeline_x0, timeline_w;
-    int64_t view_npc; /* ns per column as last drawn */
+    int timeline_y0, timeline_y1; /* the axis row; the row after the last lane */
+    int64_t view_npc;             /* ns per column as last drawn */
 };
 
 /* Sets up from opts (scene, strategy, replay...). Returns 0, or 2 after
@@ -215,6 +229,35 @@ void app_write_trace(struct app *a);
 void app_note_session(struct app *a);
 /* Closes the --record trace (complete or not). */
 void app_close_recorder(struct app *a, int complete);
+/* Once the screen is closed: closes the --record trace and, if it or a
+ * `w` failed, prints the first failure ("juggle: FILE: what is wrong")
+ * and returns 1; else 0. */
+int app_record_outcome(struct app *a);
+
+/* ---- the time cursor (app_cursor.c) ---- */
+
+/* Puts the cursor at t (clamped to 0 .. the play head) and turns it on. */
+void app_cursor_set(struct app *a, int64_t t);
+/* Back to readouts at the play head. */
+void app_cursor_off(struct app *a);
+/* Moves the cursor to the next (dir > 0) or the previous event's time. */
+void app_cursor_step(struct app *a, int dir);
+/* The time the lanes' readouts are for: the cursor's, or the play head's. */
+int64_t app_readout_time(const struct app *a);
+/* The run model as it was at that time (a->model when the cursor is off). */
+const struct model *app_readout_model(struct app *a);
+/* A lane's readout at that time: what it does ("sleeping until 15.0",
+ * "waiting for the washer, held by B", "runs One", "D read 1000 at 0.5",
+ * "3 waiting") and since when (empty when that does not apply: a finished
+ * task says when in `what`). */
+struct app_readout {
+    char what[160];
+    char since[32];
+};
+void app_readout_task(struct app *a, int task, struct app_readout *r);
+void app_readout_cpu(struct app *a, int cpu, struct app_readout *r);
+void app_readout_balance(struct app *a, struct app_readout *r);
+void app_readout_queue(struct app *a, struct app_readout *r);
 
 /* Sets the status line (printf). */
 void app_status(struct app *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -1,13 +1,18 @@
 /*
  * app_journal: the journal of a run's events and the checkpoints that make
  * seeking cheap (see app.h): feeding the model, restoring it to a
- * checkpoint, and the sink between a source and the journal.
+ * checkpoint, and the sink between a source and the journal. And where
+ * the journal is written out: the --record trace (as events are first
+ * shown) and `w`, with what failed kept for after the screen closes.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/trace.h"
 #include "core/xalloc.h"
+#include "exec/watch.h"
 #include "ui/app_internal.h"
 
 /* ---- checkpoints (see app.h) ---- */
@@ -94,6 +99,94 @@ void model_restore(struct app *a, const struct app_ckpt *c)
     }
 }
 
+/* ---- writing the journal out ---- */
+
+/* Keeps the first failed write of the session, for app_record_outcome. */
+static void record_fail(struct app *a, const struct err *e)
+{
+    if (!a->record_failed) a->record_err = *e;
+    a->record_failed = 1;
+}
+
+/* A --record write failed (a full disk): say so at once, while the run
+ * goes on; the file's fate is known when it is closed. */
+static void record_check(struct app *a)
+{
+    int err = trace_writer_error(a->recorder);
+    if (!err || a->record_warned) return;
+    a->record_warned = 1;
+    app_status(a, "recording %s failed: %s (the run goes on; q says it again)",
+               trace_writer_path(a->recorder), strerror(err));
+}
+
+void app_close_recorder(struct app *a, int complete)
+{
+    if (!a->recorder) return;
+    struct err e;
+    char path[512];
+    snprintf(path, sizeof path, "%s", trace_writer_path(a->recorder));
+    if (trace_writer_close(a->recorder, complete, &e)) {
+        app_status(a, "could not write %s: %s", path, e.msg);
+        record_fail(a, &e);
+    } else {
+        app_status(a, "recorded %s%s", path, complete ? "" : " (incomplete)");
+    }
+    a->recorder = NULL;
+}
+
+void app_write_trace(struct app *a)
+{
+    if (!a->nev) return;
+    char path[512];
+    const char *base = a->sc && a->sc->path ? strrchr(a->sc->path, '/') : NULL;
+    base = base ? base + 1 : a->sc && a->sc->path ? a->sc->path : "run";
+    char stem[128];
+    snprintf(stem, sizeof stem, "%s", base);
+    char *dot = strrchr(stem, '.');
+    if (dot) *dot = 0;
+    for (int i = 1; i < 10000; i++) {
+        snprintf(path, sizeof path, "juggle-%s-%s-%d.jsonl", stem,
+                 a->model.strategy[0] ? a->model.strategy : strategy_name(a->strategy), i);
+        if (access(path, F_OK) != 0) break;
+    }
+    struct err e;
+    const char *clock = a->model.real ? "real" : "virtual";
+    struct trace_writer *w =
+        a->watch ? trace_writer_open(path, watch_program(a->watch), watch_scene_text(a->watch),
+                                     "python", clock, JUGGLE_VERSION, &e)
+        : a->trace && a->source == APP_REPLAY
+            ? trace_writer_open(path, a->trace->scene_path, a->trace->scene_text,
+                                a->trace->strategy, clock, JUGGLE_VERSION, &e)
+            : trace_writer_open(path, a->sc->path, a->sc->text, strategy_name(a->strategy), clock,
+                                JUGGLE_VERSION, &e);
+    if (!w) {
+        app_status(a, "cannot write %s: %s", path, e.msg);
+        record_fail(a, &e);
+        return;
+    }
+    int ended = 0;
+    for (size_t i = 0; i < a->nev; i++) {
+        trace_writer_sink(w, &a->ev[i]);
+        ended |= a->ev[i].kind == EV_RUN_END;
+    }
+    size_t n = a->nev;
+    if (a->journal_dropped) ended = 0;
+    if (trace_writer_close(w, ended, &e)) {
+        app_status(a, "cannot write %s: %s", path, e.msg);
+        record_fail(a, &e);
+    } else {
+        app_status(a, "wrote %s (%zu events%s)", path, n, ended ? "" : ", run not finished");
+    }
+}
+
+int app_record_outcome(struct app *a)
+{
+    app_close_recorder(a, a->model.ended);
+    if (!a->record_failed) return 0;
+    err_print(&a->record_err);
+    return 1;
+}
+
 /* Feeds the next journal event to the model, keeping a checkpoint every
  * ckpt_every events the first time through. */
 void feed_one(struct app *a)
@@ -103,6 +196,7 @@ void feed_one(struct app *a)
     if (a->recorder && i == a->recorded) {
         trace_writer_sink(a->recorder, ev);
         a->recorded++;
+        record_check(a);
     }
     if (ev->t > a->fed_tmax) a->fed_tmax = ev->t;
     model_sink(&a->model, ev);
@@ -139,7 +233,10 @@ void journal_sink(void *ctx, const struct event *ev)
          * itself) still sees every event; only `w` loses the tail. */
         a->journal_dropped++;
         model_sink(&a->model, ev);
-        if (a->recorder) trace_writer_sink(a->recorder, ev);
+        if (a->recorder) {
+            trace_writer_sink(a->recorder, ev);
+            record_check(a);
+        }
         return;
     }
     a->ev = xgrow(a->ev, &a->capev, a->nev + 1, sizeof *a->ev);

@@ -60,12 +60,33 @@ static int act_speed(struct app *a, int code)
     return KEYS_REDRAW;
 }
 
-/* Scrolls the timeline by a tenth of its width; in a replay, scrubs. */
+/* Moves the time cursor by cols columns (clamped to 0 .. the play head),
+ * scrolling a zoomed view to keep it in sight. */
+static int cursor_move(struct app *a, int cols)
+{
+    int64_t npc = a->view_npc > 0 ? a->view_npc : 1;
+    int64_t want = a->cursor_t + cols * npc;
+    app_cursor_set(a, want);
+    if (want > a->playhead) app_status(a, "the cursor stops at the play head");
+    int64_t width = npc * (a->timeline_w > 0 ? a->timeline_w : 1);
+    if (a->zoom && (a->cursor_t < a->view_t0 || a->cursor_t >= a->view_t0 + width)) {
+        a->follow = 0;
+        a->view_t0 = a->cursor_t - width / 2;
+        if (a->view_t0 < 0) a->view_t0 = 0;
+    }
+    return KEYS_REDRAW;
+}
+
+/* Scrolls the timeline by a tenth of its width (H L: half); in a replay,
+ * scrubs. With the time cursor on, moves it a column (H L: ten). */
 static int act_scroll(struct app *a, int code)
 {
-    int dir = code == KEY_LEFT || code == 'h' ? -1 : 1;
+    int dir = code == KEY_LEFT || code == 'h' || code == KEY_SLEFT || code == 'H' ? -1 : 1;
+    int big = code == KEY_SLEFT || code == KEY_SRIGHT || code == 'H' || code == 'L';
+    if (a->cursor_on) return cursor_move(a, dir * (big ? 10 : 1));
     int64_t npc = a->view_npc > 0 ? a->view_npc : 1;
-    int64_t step = npc * (a->timeline_w > 10 ? a->timeline_w / 10 : 1);
+    int cols = a->timeline_w > 10 ? a->timeline_w / (big ? 2 : 10) : 1;
+    int64_t step = npc * cols;
     if (a->source == APP_REPLAY) {
         app_seek(a, a->playhead + dir * step);
         return KEYS_REDRAW;
@@ -74,6 +95,22 @@ static int act_scroll(struct app *a, int code)
     a->follow = 0;
     a->view_t0 += dir * step;
     if (a->view_t0 < 0) a->view_t0 = 0;
+    return KEYS_REDRAW;
+}
+
+/* The time cursor on (at the play head, or the view's middle when the
+ * play head is out of sight) or off. */
+static int act_cursor(struct app *a, int code)
+{
+    (void)code;
+    if (a->cursor_on) {
+        app_cursor_off(a);
+        return KEYS_REDRAW;
+    }
+    int64_t t = a->playhead;
+    int64_t width = a->view_npc * (a->timeline_w > 0 ? a->timeline_w : 1);
+    if (a->zoom && (t < a->view_t0 || t >= a->view_t0 + width)) t = a->view_t0 + width / 2;
+    app_cursor_set(a, t);
     return KEYS_REDRAW;
 }
 
@@ -98,6 +135,10 @@ static int act_zoom(struct app *a, int code)
 
 static int act_home_end(struct app *a, int code)
 {
+    if (a->cursor_on) { /* the cursor to the start, or to the play head */
+        app_cursor_set(a, code == KEY_HOME ? 0 : a->playhead);
+        return cursor_move(a, 0);
+    }
     if (a->source == APP_REAL) {
         a->follow = code == KEY_END;
         if (code == KEY_HOME) a->view_t0 = 0;
@@ -224,6 +265,8 @@ static int act_help(struct app *a, int code)
 static int act_escape(struct app *a, int code)
 {
     (void)code;
+    /* A panel first; then the time cursor (back to the play head). */
+    if (!a->overlay && a->cursor_on) app_cursor_off(a);
     a->overlay = OVERLAY_NONE;
     a->status[0] = 0;
     return KEYS_REDRAW;
@@ -270,10 +313,14 @@ static int act_write(struct app *a, int code)
 
 static int act_step(struct app *a, int code)
 {
-    if (a->source == APP_REAL) {
+    if (a->source == APP_REAL && !a->cursor_on) {
         app_status(a, "a real run cannot be stepped; press m for the simulation, or w and "
                       "replay the trace");
         return KEYS_REDRAW;
+    }
+    if (a->cursor_on) {
+        app_cursor_step(a, code == '.' ? 1 : -1);
+        return cursor_move(a, 0);
     }
     app_step(a, code == '.' ? 1 : -1);
     return KEYS_REDRAW;
@@ -297,12 +344,30 @@ const struct key_binding keys_table[] = {
     {{'+', '=', '-', '_'}, "+ -", "speed up / slow down (x2 each)", act_speed, KEYS_MAIN},
     {{KEY_LEFT, KEY_RIGHT, 'h', 'l'},
      "Left Right h l",
-     "scroll time (replay: scrub)",
+     "scroll time (replay: scrub); cursor on: move it a column",
      act_scroll,
      KEYS_MAIN},
+    {{KEY_SLEFT, KEY_SRIGHT, 'H', 'L'},
+     "H L",
+     "scroll half a screen; cursor on: move it ten columns",
+     act_scroll,
+     KEYS_MAIN},
+    {{'i'},
+     "i",
+     "time cursor on / off: each lane's state under it (Esc: off)",
+     act_cursor,
+     KEYS_MAIN},
     {{'z', 'Z'}, "z Z", "zoom in / out (out past the run: fit it)", act_zoom, KEYS_MAIN},
-    {{KEY_HOME, KEY_END}, "Home End", "go to the start / end of the run", act_home_end, KEYS_MAIN},
-    {{'.', ','}, ". ,", "step one event forward / back (pauses)", act_step, KEYS_MAIN},
+    {{KEY_HOME, KEY_END},
+     "Home End",
+     "go to the start / end of the run (cursor: start / play head)",
+     act_home_end,
+     KEYS_MAIN},
+    {{'.', ','},
+     ". ,",
+     "step one event forward / back (pauses; cursor: to the next / last event)",
+     act_step,
+     KEYS_MAIN},
     {{'r'}, "r", "restart the run", act_restart, KEYS_MAIN},
     {{'c'}, "c", "compare all five strategies", act_compare, KEYS_MAIN},
     {{'\t'}, "Tab", "focus timeline / log", act_focus, KEYS_MAIN},
@@ -328,9 +393,13 @@ const struct key_binding keys_table[] = {
     {{'o'}, "o", "order lanes: by task, by state, by longest wait", act_sort, KEYS_MAIN},
     {{'/'}, "/", "filter lanes by name (Enter keeps, Esc clears)", act_filter, KEYS_MAIN},
     {{'?'}, "?", "this help", act_help, KEYS_MAIN},
-    {{27}, "Esc", "close a panel", act_escape, KEYS_MAIN},
+    {{27}, "Esc", "close a panel; then the cursor (back to the play head)", act_escape, KEYS_MAIN},
     {{'q', 'Q'}, "q", "quit", act_quit, KEYS_MAIN | KEYS_PICKER},
-    {{0}, "click", "a strategy tab switches to it; a task row selects it", NULL, KEYS_MAIN},
+    {{0},
+     "click",
+     "a strategy tab switches to it; a task row selects it; the timeline: the cursor",
+     NULL,
+     KEYS_MAIN},
 };
 
 const size_t keys_count = sizeof keys_table / sizeof keys_table[0];
@@ -354,10 +423,13 @@ int keys_click(struct app *a, int x, int y)
     if (y == a->tab_y)
         for (int i = 0; i < STRATEGY_COUNT; i++)
             if (x >= a->tab_x0[i] && x < a->tab_x1[i]) return act_strategy(a, '1' + i);
-    if (!a->overlay && y >= a->rows_y0 && y < a->rows_y0 + a->rows_n) {
+    if (a->overlay) return 0;
+    int on_lanes = y >= a->timeline_y0 && y < a->timeline_y1;
+    if (on_lanes && x >= a->timeline_x0 && x < a->timeline_x0 + a->timeline_w)
+        app_cursor_set(a, a->view_t0 + (int64_t)(x - a->timeline_x0) * a->view_npc);
+    if (y >= a->rows_y0 && y < a->rows_y0 + a->rows_n) {
         a->selected = a->lane_task[y - a->rows_y0];
         a->focus = FOCUS_TIMELINE;
-        return KEYS_REDRAW;
     }
-    return 0;
+    return on_lanes ? KEYS_REDRAW : 0;
 }

@@ -93,17 +93,20 @@ static void draw_header(struct canvas *c, struct app *a)
     char t[32], buf[160];
     fmt_u(t, sizeof t, a->playhead);
     x += canvas_printf(c, x, 1, THEME_NORMAL, -1, "  t %s", t);
-    if (a->source == APP_REAL) {
-        x += canvas_put(c, x, 1, THEME_NORMAL, "  real time", -1);
-    } else {
-        if (a->speed_exp >= 0)
-            snprintf(buf, sizeof buf, "  speed %s%d", theme_utf8() ? "\u00d7" : "x",
-                     1 << a->speed_exp);
-        else
-            snprintf(buf, sizeof buf, "  speed %s1/%d", theme_utf8() ? "\u00d7" : "x",
-                     1 << -a->speed_exp);
+    if (a->cursor_on)
+        x += canvas_printf(c, x, 1, THEME_SELECTED, -1, "  cursor %.2f",
+                           units_of_ns(app_readout_time(a)));
+    if (a->source == APP_REAL)
+        snprintf(buf, sizeof buf, "  real time");
+    else if (a->speed_exp >= 0)
+        snprintf(buf, sizeof buf, "  speed %s%d", theme_utf8() ? "\u00d7" : "x", 1 << a->speed_exp);
+    else
+        snprintf(buf, sizeof buf, "  speed %s1/%d", theme_utf8() ? "\u00d7" : "x",
+                 1 << -a->speed_exp);
+    /* The speed gives way to the cursor's time when the state would not
+     * fit after it ("  ‖ incomplete"). */
+    if (!a->cursor_on || x + canvas_width(buf) + 14 <= w)
         x += canvas_put(c, x, 1, THEME_NORMAL, buf, -1);
-    }
     int role;
     const char *st = state_text(a, &role);
     int playing = !strcmp(st, "running");
@@ -413,7 +416,9 @@ static void draw_status(struct canvas *c, struct app *a)
         return;
     }
     const char *hint =
-        a->picking ? "Up/Down select  Enter open  q quit"
+        a->picking     ? "Up/Down select  Enter open  q quit"
+        : a->cursor_on ? "cursor: Left/Right a column  H/L ten  . , events  Home/End  Esc back to "
+                         "the play head"
         : a->source == APP_REPLAY
             ? "space play  +/- speed  . , step  Home/End  Left/Right scrub  ? help  q quit"
             : "1-5 strategy  space pause  +/- speed  c compare  Enter detail  ? help  q quit";

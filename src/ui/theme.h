@@ -65,9 +65,12 @@ enum theme_role {
     X(CHECK_WASTED, "\u25e6", "o")                                                                 \
     X(CHECK_USEFUL, "\u2022", "*")                                                                 \
     X(RACE, "\u2717", "X")                                                                         \
+    X(VAR_WRITES, "\u0174", "w")                                                                   \
+    X(VAR_READS, "\u0212", "r")                                                                    \
     X(DEADLOCK, "\u27f2", "@")                                                                     \
     X(WARN, "\u26a0", "!")                                                                         \
     X(CURSOR, "\u2502", "|")                                                                       \
+    X(TCURSOR, "\u2503", "^")                                                                      \
     X(TICK, "\u2577", "'")                                                                         \
     X(HLINE, "\u2500", "-")                                                                        \
     X(VLINE, "\u2502", "|")                                                                        \

@@ -14,53 +14,7 @@
 #include "core/scene.h"
 #include "core/xalloc.h"
 #include "ui/theme.h"
-
-const struct legend_item legend_items[LEG__COUNT] = {
-    [LEG_RUNNING] = {GLYPH_RUNNING, NULL, THEME_RUNNING, "running", "running on a CPU"},
-    [LEG_RUN_PART] = {GLYPH_RUN_PART, NULL, THEME_RUNNING, "ran part",
-                      "ran for part of the cell (or an instant)"},
-    [LEG_READY] = {GLYPH_READY, NULL, THEME_READY, "ready", "ready: waiting for a CPU"},
-    [LEG_HELD] = {GLYPH_HELD, NULL, THEME_HELD, "held",
-                  "CPU held by a task blocked in a call that keeps its thread"},
-    [LEG_SLEEP] = {GLYPH_SLEEP, NULL, THEME_SLEEP, "sleep", "blocked: sleeping"},
-    [LEG_IO] = {GLYPH_IO, NULL, THEME_IO, "I/O", "blocked: waiting for I/O or a response"},
-    [LEG_LOCK] = {GLYPH_LOCK, NULL, THEME_LOCK, "lock", "blocked: waiting for a lock"},
-    [LEG_POLL_WAIT] = {GLYPH_POLL_WAIT, NULL, THEME_POLL_WAIT, "poll-wait",
-                       "done, waiting for the next check to notice"},
-    [LEG_QUEUE] = {GLYPH_QUEUE, NULL, THEME_QUEUE, "queue", "waiting for work from the queue"},
-    [LEG_CHECK_WASTED] = {GLYPH_CHECK_WASTED, NULL, THEME_CHECK, "wasted check",
-                          "a poll check that found nothing"},
-    [LEG_CHECK_USEFUL] = {GLYPH_CHECK_USEFUL, NULL, THEME_CHECK, "useful check",
-                          "a poll check that found the work done"},
-    [LEG_RACE] = {GLYPH_RACE, NULL, THEME_ERROR, "lost update", "a lost update (race)"},
-    [LEG_VAR_READ] = {-1, "R", THEME_NORMAL, "read",
-                      "balance lane: a task reads the shared value (R 1000)"},
-    [LEG_VAR_WRITE] = {-1, "W", THEME_NORMAL, "write",
-                       "balance lane: a task writes it back (W 100)"},
-    [LEG_DEADLOCK] = {GLYPH_DEADLOCK, NULL, THEME_ERROR, "deadlock",
-                      "member of a deadlock (a cycle of waits)"},
-    [LEG_WARN] = {GLYPH_WARN, NULL, THEME_WARN, "warning", "a warning: Enter on the task says"},
-    [LEG_CPU_TAG] = {-1, "A", THEME_RUNNING, "task on CPU",
-                     "CPU lane: the task on it (first letter, else last, else a digit or capital)"},
-    [LEG_IDLE] = {GLYPH_IDLE, NULL, THEME_DIM, "idle", "CPU idle"},
-    [LEG_SWITCH] = {GLYPH_SWITCH, NULL, THEME_SWITCH, "switch", "a context switch in the cell"},
-    [LEG_LEVELS] = {-1, NULL, THEME_QUEUE, "waiting",
-                    "queue lane: requests arrived, not yet started (scale on the left)"},
-    [LEG_CURSOR] = {-1, NULL, THEME_CURSOR, "now", "the play head (on the axis; its column)"},
-    [LEG_SELECT] = {GLYPH_SELECT, NULL, THEME_SELECTED, "selected",
-                    "the selected task (Up/Down, Enter for its detail)"},
-    [LEG_FAILED] = {-1, "!", THEME_ERROR, "failed", "session: that run failed"},
-};
-
-const char *legend_glyph(int entry)
-{
-    if (entry < 0 || entry >= LEG__COUNT) return "?";
-    const struct legend_item *it = &legend_items[entry];
-    if (entry == LEG_LEVELS)
-        return theme_utf8() ? "\u2581\u2582\u2583\u2584\u2585\u2586\u2587\u2588" : "1-8";
-    if (entry == LEG_CURSOR) return theme_utf8() ? "\u25bc" : "v";
-    return it->glyph >= 0 ? theme_glyph(it->glyph) : it->text_glyph;
-}
+#include "ui/timeline_internal.h"
 
 void timeline_use(struct app *a, int entry)
 {
@@ -217,13 +171,16 @@ static int state_rank(const struct model_task *t)
 static int by_state(const void *x, const void *y)
 {
     int a = *(const int *)x, b = *(const int *)y;
-    int ra = state_rank(&sort_model->tasks[a]), rb = state_rank(&sort_model->tasks[b]);
+    /* A task not created yet at the time shown (the cursor's) has not begun. */
+    int ra = (size_t)a < sort_model->ntasks ? state_rank(&sort_model->tasks[a]) : 3;
+    int rb = (size_t)b < sort_model->ntasks ? state_rank(&sort_model->tasks[b]) : 3;
     return ra != rb ? ra - rb : a - b;
 }
 
 /* The task's longest wait for a CPU so far, the one going on included. */
 static int64_t worst_wait(int i)
 {
+    if ((size_t)i >= sort_model->st.ntasks) return 0;
     const struct stats_task *t = &sort_model->st.tasks[i];
     int64_t w = t->worst_ready;
     if (t->state == TASK_READY && sort_now - t->since > w) w = sort_now - t->since;
@@ -258,7 +215,9 @@ int timeline_shown(const struct app *a, size_t i)
  */
 static int pick_tasks(struct app *a, int rows, int *vis)
 {
-    const struct model *m = &a->model;
+    /* Every task the run has; their states at the time the readouts are
+     * for (the cursor's, when it is on: the lanes follow it). */
+    const struct model *m = &a->model, *at = app_readout_model(a);
     int n = 0, total = 0;
     for (size_t i = 0; i < m->ntasks; i++)
         total += shown(a, i);
@@ -267,16 +226,17 @@ static int pick_tasks(struct app *a, int rows, int *vis)
     char *keep = calloc(m->ntasks ? m->ntasks : 1, 1);
     int k = 0;
     for (size_t i = 0; i < m->ntasks; i++)
-        if (shown(a, i) && (total <= rows || (active(m, i) && !model_task_unborn(&m->tasks[i])) ||
-                            (int)i == a->selected))
+        if (shown(a, i) &&
+            (total <= rows || (i < at->ntasks && active(at, i)) || (int)i == a->selected))
             keep[i] = 1, k++;
     for (int pass = 0; pass < 2 && k < rows; pass++) {
         int nc = 0;
         for (size_t i = 0; i < m->ntasks; i++)
-            if (!keep[i] && shown(a, i) && (pass ? 1 : m->tasks[i].state == TASK_DONE))
+            if (!keep[i] && shown(a, i) &&
+                (pass ? 1 : i < at->ntasks && at->tasks[i].state == TASK_DONE))
                 vis[nc++] = (int)i;
         if (!pass) {
-            sort_model = m;
+            sort_model = at;
             qsort(vis, (size_t)nc, sizeof *vis, by_end_desc);
         }
         for (int j = 0; j < nc && k < rows; j++)
@@ -285,8 +245,8 @@ static int pick_tasks(struct app *a, int rows, int *vis)
     for (size_t i = 0; i < m->ntasks; i++)
         if (keep[i]) vis[n++] = (int)i;
     free(keep);
-    sort_model = m;
-    sort_now = a->playhead;
+    sort_model = at;
+    sort_now = app_readout_time(a);
     if (a->lane_sort == 1) qsort(vis, (size_t)n, sizeof *vis, by_state);
     if (a->lane_sort == 2) qsort(vis, (size_t)n, sizeof *vis, by_wait);
     if (n > rows) {
@@ -338,18 +298,17 @@ static const char *readout(const struct model_task *tk, int64_t now)
     }
 }
 
-struct lane_geom {
-    int x, lw, tw, nw;
-    int64_t t0, npc;
-    int cur;
-};
-
-/* A thick lane's label column, under the name: the state at the play head,
- * then its time running, waiting and blocked so far, and its items. */
-static void draw_readout(struct canvas *c, struct app *a, const struct lane_geom *g,
-                         const struct model_task *tk, int y, int thick)
+/* A thick lane's label column, under the name: the state at the play head
+ * (or at the time cursor), then its time running, waiting and blocked by
+ * then, and its items. */
+static void draw_readout(struct canvas *c, struct app *a, const struct lane_geom *g, int ti, int y,
+                         int thick)
 {
-    canvas_put(c, g->x + 1, y + 1, THEME_DIM, readout(tk, a->playhead), g->nw);
+    const struct model *m = app_readout_model(a);
+    int64_t now = app_readout_time(a);
+    if (ti < 0 || (size_t)ti >= m->ntasks || !m->tasks[ti].name) return; /* not yet created */
+    const struct model_task *tk = &m->tasks[ti];
+    canvas_put(c, g->x + 1, y + 1, THEME_DIM, readout(tk, now), g->nw);
     static const struct {
         const char *label;
         int state;
@@ -357,7 +316,7 @@ static void draw_readout(struct canvas *c, struct app *a, const struct lane_geom
     int r = 2;
     for (size_t i = 0; i < sizeof rows / sizeof rows[0] && r < thick; i++, r++) {
         char t[32];
-        scene_format_units(t, sizeof t, model_task_time(tk, rows[i].state, -1, a->playhead));
+        scene_format_units(t, sizeof t, model_task_time(tk, rows[i].state, -1, now));
         canvas_printf(c, g->x + 1, y + r, THEME_DIM, g->nw, "%-4s %*s", rows[i].label, g->nw - 5,
                       t);
     }
@@ -376,7 +335,7 @@ static void draw_task_lane(struct canvas *c, struct app *a, const struct lane_ge
         canvas_put(c, g->x, y, a->focus == FOCUS_TIMELINE ? THEME_SELECTED : THEME_DIM,
                    theme_glyph(GLYPH_SELECT), 1);
     canvas_put(c, g->x + 1, y, sel ? THEME_SELECTED : THEME_NORMAL, tk->name, g->nw);
-    if (thick > 1) draw_readout(c, a, g, tk, y, thick);
+    if (thick > 1) draw_readout(c, a, g, ti, y, thick);
     char warn[6][160];
     if (in_cycle(a, (size_t)ti)) {
         canvas_put(c, g->x + 2 + g->nw, y, THEME_ERROR, theme_glyph(GLYPH_DEADLOCK), 1);
@@ -464,113 +423,6 @@ static void draw_queue(struct canvas *c, struct app *a, const struct lane_geom *
     }
 }
 
-/* The checkbook's shared balance: a line while the run goes on; R and W
- * where a task reads it or writes it back, with the value where there is
- * room ("R 1000", "W 100"); ✗ where an update was lost, with what was
- * stored over what; at the end the balance against the expected one. */
-/* Columns a lost update's text takes on the balance lane, [from, to). */
-static void race_span(const struct model *m, const struct lane_geom *g, int i, int *from, int *to)
-{
-    const struct model_race *r = &m->races_at[i];
-    *from = *to = -1;
-    if (r->t < g->t0 || r->t >= g->t0 + g->npc * g->tw) return;
-    const char *who = r->task >= 0 && (size_t)r->task < m->ntasks && m->tasks[r->task].name
-                          ? m->tasks[r->task].name
-                          : "?";
-    char buf[128];
-    int len = snprintf(buf, sizeof buf, " %s wrote %lld, not %lld", who, (long long)r->stored,
-                       (long long)r->serial);
-    *from = (int)((r->t - g->t0) / g->npc);
-    *to = *from + 1 + canvas_width(buf);
-    (void)len;
-}
-
-/* The first column at or after col that a lost update's text takes. */
-static int race_after(const struct model *m, const struct lane_geom *g, int col, int *inside)
-{
-    int n = m->races < MODEL_MAX_RACES ? m->races : MODEL_MAX_RACES, first = g->tw;
-    *inside = 0;
-    for (int i = 0; i < n; i++) {
-        int from, to;
-        race_span(m, g, i, &from, &to);
-        if (from < 0) continue;
-        if (col >= from && col < to) *inside = 1;
-        if (from >= col && from < first) first = from;
-    }
-    return first;
-}
-
-static void draw_var_marks(struct canvas *c, struct app *a, const struct lane_geom *g, int y)
-{
-    const struct model *m = &a->model;
-    int n = m->nvars;
-    for (int i = 0; i < n; i++) {
-        const struct model_var *v = &m->vars_at[i];
-        if (v->t > a->playhead || v->t < g->t0 || v->t >= g->t0 + g->npc * g->tw) continue;
-        int col = (int)((v->t - g->t0) / g->npc);
-        /* The next mark's column bounds the value's text. */
-        int next = g->tw, later_here = 0;
-        for (int j = i + 1; j < n; j++) {
-            const struct model_var *w = &m->vars_at[j];
-            if (w->t > a->playhead || w->t >= g->t0 + g->npc * g->tw) break;
-            int nc = (int)((w->t - g->t0) / g->npc);
-            if (nc == col) later_here = 1;
-            if (nc > col) {
-                next = nc;
-                break;
-            }
-        }
-        if (later_here) continue; /* one mark a column: the last one there */
-        int inside;
-        int race = race_after(m, g, col, &inside);
-        if (inside) continue; /* the lost update's text says it */
-        if (race < next) next = race;
-        canvas_put(c, g->x + g->lw + col, y, THEME_NORMAL, v->write ? "W" : "R", 1);
-        timeline_use(a, v->write ? LEG_VAR_WRITE : LEG_VAR_READ);
-        char buf[32];
-        int len = snprintf(buf, sizeof buf, " %lld", (long long)v->value);
-        if (col + 1 + len < next) canvas_put(c, g->x + g->lw + col + 1, y, THEME_DIM, buf, len);
-    }
-}
-
-static void draw_balance(struct canvas *c, struct app *a, const struct lane_geom *g, int y)
-{
-    const struct model *m = &a->model;
-    canvas_put(c, g->x + 1, y, THEME_DIM, "balance", g->nw);
-    int last = -1;
-    for (int col = 0; col < g->tw; col++) {
-        int64_t c0 = g->t0 + col * g->npc;
-        if (c0 > a->playhead || (c0 == a->playhead && a->playhead > 0)) break;
-        canvas_put(c, g->x + g->lw + col, y, col == g->cur ? THEME_CURSOR : THEME_DIM,
-                   theme_glyph(GLYPH_HLINE), 1);
-        last = col;
-    }
-    draw_var_marks(c, a, g, y);
-    int n = m->races < MODEL_MAX_RACES ? m->races : MODEL_MAX_RACES;
-    for (int i = 0; i < n; i++) {
-        const struct model_race *r = &m->races_at[i];
-        if (r->t < g->t0 || r->t >= g->t0 + g->npc * g->tw) continue;
-        int col = (int)((r->t - g->t0) / g->npc);
-        canvas_put(c, g->x + g->lw + col, y, THEME_ERROR, theme_glyph(GLYPH_RACE), 1);
-        timeline_use(a, LEG_RACE);
-        const char *who = r->task >= 0 && (size_t)r->task < m->ntasks && m->tasks[r->task].name
-                              ? m->tasks[r->task].name
-                              : "?";
-        canvas_printf(c, g->x + g->lw + col + 1, y, THEME_ERROR, g->tw - col - 1,
-                      " %s wrote %lld, not %lld", who, (long long)r->stored, (long long)r->serial);
-    }
-    if (m->ended && m->st.nresults && last >= 0) {
-        const struct stats_result *res = &m->st.results[0];
-        char buf[96];
-        snprintf(buf, sizeof buf, " %lld (expected %lld)", (long long)res->actual,
-                 (long long)res->expected);
-        int bw = canvas_width(buf);
-        int x = g->x + g->lw + last + 1;
-        if (x + bw > g->x + g->lw + g->tw) x = g->x + g->lw + g->tw - bw;
-        canvas_put(c, x, y, res->actual == res->expected ? THEME_NORMAL : THEME_ERROR, buf, -1);
-    }
-}
-
 static void draw_cpu_lane(struct canvas *c, struct app *a, const struct lane_geom *g, int ci, int y)
 {
     const struct model *m = &a->model;
@@ -602,41 +454,6 @@ static void draw_cpu_lane(struct canvas *c, struct app *a, const struct lane_geo
     }
 }
 
-/* ---- legend ---- */
-
-/* The glyphs used in this frame first, then the others while they fit; a
- * pointer to `g` when some do not. Up to rows rows. */
-static void draw_legend(struct canvas *c, struct app *a, int x, int y, int w, int rows)
-{
-    int order[LEG__COUNT], n = 0;
-    for (int pass = 0; pass < 2; pass++)
-        for (int e = 0; e < LEG__COUNT; e++) {
-            int used = (a->legend_used >> e) & 1;
-            if (used == !pass && e != LEG_CURSOR && e != LEG_SELECT && e != LEG_FAILED)
-                order[n++] = e;
-        }
-    int cx = x, row = 0, shown = 0;
-    const char *more = "g all";
-    int mw = canvas_width(more);
-    for (int i = 0; i < n; i++) {
-        const struct legend_item *it = &legend_items[order[i]];
-        const char *gl = legend_glyph(order[i]);
-        int need = canvas_width(gl) + 1 + canvas_width(it->name) + 2;
-        int last = row == rows - 1;
-        if (cx + need + (last && i + 1 < n ? mw : 0) > x + w) {
-            if (last) break;
-            row++;
-            cx = x;
-        }
-        cx += canvas_put(c, cx, y + row, it->role, gl, -1);
-        cx += canvas_put(c, cx, y + row, THEME_DIM, " ", 1);
-        cx += canvas_put(c, cx, y + row, THEME_DIM, it->name, -1);
-        cx += canvas_put(c, cx, y + row, THEME_DIM, "  ", -1);
-        shown++;
-    }
-    if (shown < n) canvas_put(c, x + w - mw, y + row, THEME_TAB_KEY, more, mw);
-}
-
 /* ---- the box ---- */
 
 static int lane_count(struct app *a, int *has_queue)
@@ -666,6 +483,40 @@ int timeline_height(const struct app *a, int maxh, int maxthick)
     return fixed + lanes * thick;
 }
 
+/* How the timeline's rows are shared (see timeline_draw). */
+struct row_plan {
+    int legend, ncpu, qrows, brow, task_rows, thick, nvis;
+};
+
+/* Rows: the axis, the lanes, the legend. CPU lanes are pinned (they go
+ * last when even they do not fit); the queue keeps its lane while there
+ * are two rows; tasks get the rest, as thick as it allows. vis gets the
+ * tasks with a lane. */
+static void plan_rows(struct app *a, int h, int *vis, struct row_plan *p)
+{
+    const struct model *m = &a->model;
+    int q;
+    int ntasks = lane_count(a, &q);
+    int rows = h - 1;
+    p->legend = rows >= 8 || rows > ntasks + q + m->ncpu ? 1 : 0;
+    rows -= p->legend;
+    /* A real run's threads are placed on CPUs by the OS, which does not
+     * say where: its CPU lanes would be the runner's guess, so a note
+     * stands in for them. */
+    int cpu_lanes = m->real ? 1 : m->ncpu;
+    p->ncpu = cpu_lanes < rows ? cpu_lanes : rows;
+    p->qrows = q && rows - p->ncpu >= 2 ? 1 : 0;
+    p->brow = a->sc && a->sc->kind == SCENE_CHECKBOOK && rows - p->ncpu - p->qrows >= 3;
+    p->task_rows = rows - p->ncpu - p->qrows - p->brow;
+    if (p->task_rows < 0) p->task_rows = 0;
+    p->nvis = pick_tasks(a, p->task_rows, vis);
+    int thick = p->nvis + p->qrows ? (p->task_rows + p->qrows) / (p->nvis + p->qrows) : 1;
+    if (thick < 1) thick = 1;
+    if (thick > TIMELINE_MAX_THICK) thick = TIMELINE_MAX_THICK;
+    p->thick = thick;
+    if (p->qrows) p->qrows = thick;
+}
+
 void timeline_draw(struct canvas *c, struct app *a, int x, int y, int w, int h, int boxed)
 {
     const struct model *m = &a->model;
@@ -681,30 +532,10 @@ void timeline_draw(struct canvas *c, struct app *a, int x, int y, int w, int h, 
     if (w < 4 || h < 2) return;
     size_t nq;
     const int64_t *qm = app_queue_marks(a, &nq);
-
-    /* Rows: the axis, the lanes, the legend. CPU lanes are pinned (they go
-     * last when even they do not fit); the queue keeps its lane while
-     * there are two rows; tasks get the rest, as thick as it allows. */
-    int q;
-    int ntasks = lane_count(a, &q);
-    int rows = h - 1;
-    int legend = rows >= 8 || rows > ntasks + q + m->ncpu ? 1 : 0;
-    rows -= legend;
-    /* A real run's threads are placed on CPUs by the OS, which does not
-     * say where: its CPU lanes would be the runner's guess, so a note
-     * stands in for them. */
-    int cpu_lanes = m->real ? 1 : m->ncpu;
-    int ncpu = cpu_lanes < rows ? cpu_lanes : rows;
-    int qrows = q && rows - ncpu >= 2 ? 1 : 0;
-    int brow = a->sc && a->sc->kind == SCENE_CHECKBOOK && rows - ncpu - qrows >= 3;
-    int task_rows = rows - ncpu - qrows - brow;
-    if (task_rows < 0) task_rows = 0;
     int *vis = xmalloc((m->ntasks ? m->ntasks : 1) * sizeof *vis);
-    int nvis = pick_tasks(a, task_rows, vis);
-    int thick = nvis + qrows ? (task_rows + qrows) / (nvis + qrows) : 1;
-    if (thick < 1) thick = 1;
-    if (thick > TIMELINE_MAX_THICK) thick = TIMELINE_MAX_THICK;
-    if (qrows) qrows = thick;
+    struct row_plan p;
+    plan_rows(a, h, vis, &p);
+    int thick = p.thick;
 
     struct lane_geom g = {.x = x, .nw = name_width(a)};
     if (qm && g.nw < 7) g.nw = 7;          /* "queue", "max 117" */
@@ -721,26 +552,39 @@ void timeline_draw(struct canvas *c, struct app *a, int x, int y, int w, int h, 
     a->legend_used = 0;
     draw_axis(c, x, y, g.lw, g.tw, g.t0, g.npc, g.cur);
 
-    int ry = y + 1;
+    /* The lanes, and where each landed (for the cursor's readouts). */
+    struct timeline_lane *lanes = xmalloc((size_t)(p.nvis + p.ncpu + 2) * sizeof *lanes);
+    int nl = 0, ry = y + 1;
     a->rows_y0 = ry;
-    for (int i = 0; i < nvis; i++, ry += thick) {
+    for (int i = 0; i < p.nvis; i++, ry += thick) {
         draw_task_lane(c, a, &g, vis[i], ry, thick);
+        lanes[nl++] = (struct timeline_lane){TL_TASK, vis[i], ry, thick};
         for (int r = 0; r < thick && a->rows_n < APP_MAX_LANE_ROWS; r++)
             a->lane_task[a->rows_n++] = vis[i];
     }
     free(vis);
-    if (qrows) {
-        draw_queue(c, a, &g, qm, nq, ry, qrows);
-        ry += qrows;
+    if (p.qrows) {
+        draw_queue(c, a, &g, qm, nq, ry, p.qrows);
+        lanes[nl++] = (struct timeline_lane){TL_QUEUE, 0, ry, p.qrows};
+        ry += p.qrows;
     }
-    if (brow) draw_balance(c, a, &g, ry++);
-    if (m->real && ncpu)
+    if (p.brow) {
+        timeline_draw_balance(c, a, &g, ry);
+        lanes[nl++] = (struct timeline_lane){TL_BALANCE, 0, ry++, 1};
+    }
+    if (m->real && p.ncpu)
         canvas_put(c, x + 1, ry++, THEME_DIM,
                    "real run: the OS places its threads on CPUs and does not say where (what "
                    "it saw per thread is in the totals)",
                    w - 1);
     else
-        for (int ci = 0; ci < ncpu; ci++, ry++)
+        for (int ci = 0; ci < p.ncpu; ci++, ry++) {
             draw_cpu_lane(c, a, &g, ci, ry);
-    if (legend) draw_legend(c, a, x + 1, y + h - 1, w - 1, 1);
+            lanes[nl++] = (struct timeline_lane){TL_CPU, ci, ry, 1};
+        }
+    a->timeline_y0 = y;
+    a->timeline_y1 = ry;
+    if (a->cursor_on) timeline_draw_cursor(c, a, &g, y, lanes, nl);
+    free(lanes);
+    if (p.legend) timeline_draw_legend(c, a, x + 1, y + h - 1, w - 1, 1);
 }

@@ -36,6 +36,8 @@ enum legend_entry {
     LEG_RACE,
     LEG_VAR_READ,
     LEG_VAR_WRITE,
+    LEG_VAR_WRITES,
+    LEG_VAR_READS,
     LEG_DEADLOCK,
     LEG_WARN,
     LEG_CPU_TAG,
@@ -43,6 +45,7 @@ enum legend_entry {
     LEG_SWITCH,
     LEG_LEVELS,
     LEG_CURSOR,
+    LEG_TCURSOR,
     LEG_SELECT,
     LEG_FAILED,
     LEG__COUNT

@@ -206,6 +206,9 @@ int tui_main(const struct tui_opts *opts)
     term_close();
     rc = t->app.exit_code;
     if (!rc) rc = app_watch_outcome(&t->app);
+    /* A recording that failed is said on stderr once the terminal is
+     * restored (the status line that said it is gone): exit 1. */
+    if (app_record_outcome(&t->app) && !rc) rc = 1;
     app_done(&t->app);
     uv_walk(&t->loop, close_handle, NULL);
     uv_run(&t->loop, UV_RUN_DEFAULT);

@@ -38,6 +38,13 @@ for scene in sleep count http household deadlock checkbook pi webserver; do
         legend_check "$tmp/d" "$scene $s: a glyph on screen is not in the legend"
     done
 done
+# ... with the time cursor on (i, then back two events): its line and
+# every glyph beside its readouts are in the legend too.
+for scene in sleep household deadlock checkbook webserver; do
+    JUGGLE_DUMP_KEYS='i,,' "$juggle" run "$scene" --dump-screen 200x60 --at 100000 >"$tmp/d"
+    grep -q '┃' "$tmp/d" && ok || bad "$scene: i draws no cursor"
+    legend_check "$tmp/d" "$scene, cursor on: a glyph on screen is not in the legend"
+done
 
 # Zoom: z twice at the end of the household leaves no axis past its end,
 # and switching strategy opens the next run fitted (as a fresh one).

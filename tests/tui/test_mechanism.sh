@@ -38,9 +38,25 @@ grep -q '^│ balance .*✗ D wrote 980, not 80.* 800 (expected -100)│' "$tmp/
 # ... and each read and write: both read 1000, C writes back, D's write is the lost update.
 grep -q '^│ balance       R───R 1000───W────✗ D wrote 980, not 80───' "$tmp/cb" && ok ||
     bad "checkbook: the reads and writes: $(grep balance "$tmp/cb")"
+# A coarse zoom: several reads and writes in one column draw what
+# teaches. Under loop each update writes and the next one reads at the same
+# instant: the write wins, in the glyph for "several" (Ŵ), with the value
+# written; the legend says what Ŵ is.
 "$juggle" run checkbook -s loop --dump-screen 120x30 --at 100 >"$tmp/cb"
-grep -q '^│ balance       R 1000───R 100────R 80' "$tmp/cb" && ok ||
-    bad "checkbook loop: D reads what C wrote: $(grep balance "$tmp/cb")"
+grep -q '^│ balance       R 1000───Ŵ 100────Ŵ 80─────Ŵ 60' "$tmp/cb" && ok ||
+    bad "checkbook loop: each write with the next read: $(grep balance "$tmp/cb")"
+grep -q '^│ █ running .* Ŵ several, a write ' "$tmp/cb" && ok ||
+    bad "checkbook loop: Ŵ not in the legend: $(grep '█ running' "$tmp/cb")"
+LC_ALL=C "$juggle" run checkbook -s loop --dump-screen 120x30 --at 100 >"$tmp/cba"
+grep -q '^| balance       R 1000---w 100----w 80' "$tmp/cba" && ok ||
+    bad "checkbook loop, ASCII: $(grep balance "$tmp/cba")"
+# Threads switching every 0.01: both reads of 1000 share a column (Ȓ:
+# several reads), and the lost update wins over C's write in its column.
+sed 's/^quantum = 0.5/quantum = 0.01/' scenes/checkbook.ini >"$tmp/cbq.ini"
+"$juggle" run "$tmp/cbq.ini" -s threads --dump-screen 120x30 --at 100 >"$tmp/cbq"
+grep -q '^│ balance       Ȓ 1000────────────✗ D wrote 980, not 80───────Ŵ 920' "$tmp/cbq" && ok ||
+    bad "checkbook threads, quantum 0.01: $(grep balance "$tmp/cbq")"
+grep -q ' Ȓ several reads ' "$tmp/cbq" && ok || bad "Ȓ not in the legend: $(grep '█ running' "$tmp/cbq")"
 "$juggle" run checkbook -s sync --dump-screen 120x30 --at 100 >"$tmp/cb"
 grep -q '✗' "$tmp/cb" && bad "checkbook sync: a lost update drawn" || ok
 
@@ -64,6 +80,31 @@ status=$(tail -1 "$tmp/step")
 echo "$status" | grep -qE "^ event [0-9]+/$total t [0-9.]+: $want\$" && ok || bad "step: '$status', want '... $want'"
 JUGGLE_DUMP_KEYS="$keys," "$juggle" run household -s coop --dump-screen 120x40 --at "$at" >"$tmp/back"
 tail -1 "$tmp/back" | grep -qE '^ event [0-9]+/[0-9]+ t ' && ok || bad "step back: $(tail -1 "$tmp/back")"
+# The time cursor (i, then ten columns back with h): the lanes follow it
+# (the web server's requests in progress then, not at the play head), and
+# each says what it waited for then and since when, as the trace has it.
+JUGGLE_DUMP_KEYS=ihhhhhhhhhh "$juggle" run webserver -s loop --dump-screen 120x30 --at 25 >"$tmp/cur"
+"$juggle" run webserver -s loop --headless --record "$tmp/ws.jsonl" >/dev/null
+python3 - "$tmp/cur" "$tmp/ws.jsonl" <<'PY' && ok || bad "cursor on the web server: $(grep -E 'cursor|req8' "$tmp/cur" | head -5)"
+import json, re, sys
+screen = open(sys.argv[1], encoding="utf-8").read()
+t = float(re.search(r"cursor (\d+\.\d\d) ", screen).group(1))
+ev = [json.loads(l) for l in open(sys.argv[2]).read().splitlines()[1:-1]]
+names = {e[3]: e[9] for e in ev if e[2] == "task_new"}
+# Requests blocked in I/O at the cursor: each must have a lane saying so.
+want = 0
+for i, e in enumerate(ev):
+    if e[2] != "block" or e[6] != 1 or e[1] / 1e9 > t:
+        continue
+    wake = next((x for x in ev[i + 1:] if x[3] == e[3] and x[2] == "wake"), None)
+    if wake and wake[1] / 1e9 <= t:
+        continue
+    line = "waiting for I/O until %.1f, since %.1f" % (e[7] / 1e9, e[1] / 1e9)
+    row = re.search(r"^│ %s +.*┃ (.*?) +│$" % names[e[3]], screen, re.M)
+    assert row and row.group(1) == line, (names[e[3]], row and row.group(1), line)
+    want += 1
+assert want >= 3, want
+PY
 # A real run's CPU lanes are not drawn (the OS does not say which CPU ran
 # a thread): a note stands in. The trace is a simulated one marked real.
 "$juggle" run pi -s threads --headless --record "$tmp/pi.jsonl" >/dev/null
