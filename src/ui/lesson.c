@@ -94,20 +94,27 @@ void lesson_columns(int kind, const struct stats *st, struct lesson *out)
     }
 }
 
+/* 1 when resource r is the one thread of a coop/poll run (the engine names
+ * it "thread" when a deadlock needs it). */
+static int is_thread(const struct stats *st, int r)
+{
+    return r >= 0 && strcmp(stats_resource(st, r), "thread") == 0;
+}
+
 int lesson_cycle_holder(const struct stats *st, size_t i)
 {
     if (i >= st->ncycle) return -1;
     const struct stats_cycle *cy = &st->cycle[i];
-    if (cy->waits >= 0) {
+    if (cy->waits >= 0 && !is_thread(st, cy->waits)) {
         for (size_t k = 0; k < st->ncycle; k++)
             if (k != i && st->cycle[k].holds == cy->waits) return st->cycle[k].task;
         return -1;
     }
-    /* Waits for no resource: it is ready, but the thread is kept by the
-     * member blocked on a lock (coop, poll: one thread for all). */
+    /* Waits for the thread (or, in an old trace, for no resource): the
+     * member blocked on a lock keeps it (coop, poll: one thread for all). */
     for (size_t k = 1; k < st->ncycle; k++) {
         size_t j = (i + k) % st->ncycle;
-        if (st->cycle[j].waits >= 0) return st->cycle[j].task;
+        if (st->cycle[j].waits >= 0 && !is_thread(st, st->cycle[j].waits)) return st->cycle[j].task;
     }
     return -1;
 }
@@ -128,7 +135,7 @@ static int line_deadlock(const struct stats *st, char (*out)[LESSON_LINE], int *
             snprintf(holds, sizeof holds, "holds the %s", stats_resource(st, cy->holds));
         else
             snprintf(holds, sizeof holds, "holds nothing");
-        if (cy->waits >= 0)
+        if (cy->waits >= 0 && !is_thread(st, cy->waits))
             snprintf(out[n], LESSON_LINE, "  %s %s, waits for the %s", who, holds,
                      stats_resource(st, cy->waits));
         else

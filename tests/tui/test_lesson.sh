@@ -71,7 +71,7 @@ for size in 80x24 120x40 200x60; do
         if grep -q "waits for the ?" "$tmp/t"; then bad "deadlock $s $size: a wait unnamed"; else ok; fi
     done
 done
-totals_has deadlock coop 120x40 "B holds the washer, waits for the thread"
+totals_has deadlock coop 120x40 "B holds the washer, waits for the thread A keeps"
 totals_has deadlock threads 120x40 "B holds the washer, waits for the dryer"
 
 finish
