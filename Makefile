@@ -34,6 +34,7 @@ LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 MAIN_OBJ  := $(patsubst %.c,$(BUILD)/obj/%.o,src/main.c $(wildcard src/cmd_*.c))
 LIB       := $(BUILD)/libjuggle.a
 BIN       := $(BUILD)/juggle
+TRACER    := $(BUILD)/python/juggle_tracer.py
 
 TEST_SRCS := $(wildcard tests/*/test_*.c)
 TEST_BINS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
@@ -52,7 +53,7 @@ TOOLS             := pkg-config:pkg-config tmux:tmux python3:python3 rsvg-conver
 
 .PHONY: all run test check bench lint deps clean golden-update install
 
-all: $(BIN)
+all: $(BIN) $(TRACER)
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -66,6 +67,16 @@ $(LIB): $(LIB_OBJS)
 $(BIN): $(MAIN_OBJ) $(LIB)
 	@echo "  LINK    $@"
 	@$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(MAIN_OBJ) $(LIB) $(LDLIBS)
+
+# The tracer with its byte-code beside it: juggle watch loads this copy
+# unless assets/ holds a newer source (where PYTHONDONTWRITEBYTECODE is set,
+# Python would compile the source again on every run). No python3: the copy
+# alone, compiled on each run.
+$(TRACER): assets/juggle_tracer.py
+	@mkdir -p $(dir $@)
+	@echo "  PYC     $@"
+	@cp $< $@
+	@-python3 -m py_compile $@ 2>/dev/null
 
 $(BUILD)/tests/%: tests/%.c $(LIB)
 	@mkdir -p $(dir $@)

@@ -20,18 +20,18 @@ What becomes a task, and when it runs:
     innermost await is (asyncio.sleep, a queue, a lock, streams or socket
     I/O, another future); the loop's thread waits while the loop runs;
   - every generator of the program's own code resumed from the program's
-    own code (sys.setprofile 'call'/'return' on generator frames): running
-    from resume to yield, its driver ready meanwhile;
+    own code (sys.settrace 'call' and 'return' on generator frames):
+    running from resume to yield, its driver ready meanwhile;
   - lines written to sys.stdout go through unchanged and become log events.
 The GIL is invisible: two threads may both look running while only one of
 them executes Python at a time.
 """
 
+import _thread
+import io
 import itertools
-import opcode
 import os
 import sys
-import threading
 import time
 
 try:  # the C encoder alone: the json package compiles regular expressions
@@ -43,8 +43,8 @@ _monotonic_ns = time.monotonic_ns
 _real_sleep = time.sleep
 _real_write = os.write
 _real_read = os.read
-_alloc_lock = threading._allocate_lock
-_get_ident = threading.get_ident
+_alloc_lock = _thread.allocate_lock
+_get_ident = _thread.get_ident
 
 _fd = -1
 _t0 = 0
@@ -55,6 +55,7 @@ _last_flush = 0
 _FLUSH_NS = 20_000_000
 _ntasks = itertools.count(0)
 _ncpus = itertools.count(0)
+_ndummies = itertools.count(1)  # threads started with _thread alone
 _threads = {}  # thread ident -> _Thread
 _exit_code = 0
 
@@ -177,7 +178,9 @@ def _label(qualname, first):
 def _me():
     th = _threads.get(_get_ident())
     if th is None:
-        th = _threads[_get_ident()] = _Thread(_thread_name(threading.current_thread()))
+        threading = sys.modules.get("threading")  # None: a bare _thread thread
+        name = _thread_name(threading.current_thread()) if threading else f"Dummy-{next(_ndummies)}"
+        th = _threads[_get_ident()] = _Thread(name)
     return th
 
 
@@ -276,11 +279,10 @@ class _Lock:
 
 class _RLock(_Lock):
     __slots__ = ()
-    _factory = staticmethod(threading._CRLock or threading._PyRLock)
+    _factory = staticmethod(_thread.RLock)
 
 
-def _patch_threads():
-    time.sleep = _sleep
+def _patch_threading(threading):
     threading.Lock = _Lock
     threading.RLock = _RLock
     cond_wait = threading.Condition.wait
@@ -292,7 +294,6 @@ def _patch_threads():
     threading.Condition.wait = wait
     _wrap_blocking(threading.Event, "wait", EXTERNAL, lambda self, *a, **k: not self.is_set())
     _wrap_blocking(threading.Thread, "join", EXTERNAL)
-    _wrap_blocking(os, "read", IO)
     boot = threading.Thread._bootstrap_inner
 
     def bootstrap_inner(self):
@@ -307,6 +308,8 @@ def _patch_threads():
             _threads.pop(_get_ident(), None)
 
     threading.Thread._bootstrap_inner = bootstrap_inner
+    if _generators:
+        threading.settrace(_trace)
 
 
 def _is_blocking_socket(sock, *args, **kwargs):
@@ -445,7 +448,8 @@ def _patch_asyncio_base(mod):
 # ---- generators ----
 
 _CO_GENERATOR = 0x20
-_YIELD_VALUE = opcode.opmap["YIELD_VALUE"]
+_YIELD_VALUE = -1  # the YIELD_VALUE opcode, once generators are traced
+_generators = False
 _gen_tasks = {}  # frame -> task id, or -1 for a generator that is not a task
 _user_code = {}  # code -> is it the program's own?
 _lib_dirs = ()
@@ -455,39 +459,60 @@ def _is_user_file(path):
     return not (path.startswith("<") or path.startswith(_lib_dirs) or path == __file__)
 
 
-def _profile(frame, event, arg):
-    if event == "call":
-        code = frame.f_code
-        if not code.co_flags & _CO_GENERATOR:
-            return
-        tid = _gen_tasks.get(frame)
-        if tid is None:
-            user = _user_code.get(code)
-            if user is None:
-                user = _user_code[code] = code.co_name != "<genexpr>" and _is_user_file(code.co_filename)
-            caller = frame.f_back
-            if user and caller is not None and _is_user_file(caller.f_code.co_filename):
-                name = _label(code.co_qualname, frame.f_locals.get(code.co_varnames[0]) if code.co_argcount else None)
-                tid = _new_task(name)
-            else:
-                tid = -1
-            _gen_tasks[frame] = tid
-        if tid >= 0 and _fd >= 0:
-            _me().push(tid)
-    elif event == "return":
-        code = frame.f_code
-        if not code.co_flags & _CO_GENERATOR:
-            return
-        tid = _gen_tasks.get(frame)
-        if tid is None:
-            return
-        yielded = code.co_code[frame.f_lasti] == _YIELD_VALUE if frame.f_lasti >= 0 else False
-        if not yielded:
-            del _gen_tasks[frame]
-        if tid >= 0 and _fd >= 0:
-            th = _me()
-            if th.stack[-1] == tid:
-                th.pop(READY if yielded else DONE)
+def _trace(frame, event, arg):
+    """sys.settrace's function, called as each Python frame starts or a
+    generator resumes (not on C calls, not on returns: far fewer calls
+    than a profile hook). A generator's frame gets _gen_event for its
+    yield or return; every other frame runs untraced."""
+    code = frame.f_code
+    if not code.co_flags & _CO_GENERATOR:
+        return None
+    tid = _gen_tasks.get(frame)
+    if tid is None:
+        user = _user_code.get(code)
+        if user is None:
+            user = _user_code[code] = code.co_name != "<genexpr>" and _is_user_file(code.co_filename)
+        caller = frame.f_back
+        if user and caller is not None and _is_user_file(caller.f_code.co_filename):
+            name = _label(code.co_qualname, frame.f_locals.get(code.co_varnames[0]) if code.co_argcount else None)
+            tid = _new_task(name)
+        else:
+            tid = -1
+        _gen_tasks[frame] = tid
+        frame.f_trace_lines = False  # its yield and return, not each line
+    if tid >= 0 and _fd >= 0:
+        _me().push(tid)
+    return _gen_event
+
+
+def _gen_event(frame, event, arg):
+    """A generator's frame: it yielded (it is ready again) or returned."""
+    if event != "return":
+        return _gen_event
+    tid = _gen_tasks.get(frame)
+    if tid is None:
+        return None
+    code = frame.f_code
+    yielded = code.co_code[frame.f_lasti] == _YIELD_VALUE if frame.f_lasti >= 0 else False
+    if not yielded:
+        del _gen_tasks[frame]
+    if tid >= 0 and _fd >= 0:
+        th = _me()
+        if th.stack[-1] == tid:
+            th.pop(READY if yielded else DONE)
+    return None
+
+
+def _yield_opcode():
+    """YIELD_VALUE's number, read where _gen_event reads it (no opcode
+    module to import)."""
+
+    def gen():
+        yield
+
+    it = gen()
+    next(it)
+    return it.gi_code.co_code[it.gi_frame.f_lasti]
 
 
 # ---- stdout ----
@@ -500,7 +525,7 @@ class _Stdout:
     def __init__(self, real):
         self._real = real
         self._part = ""
-        self._lock = (threading._CRLock or threading._PyRLock)()
+        self._lock = _thread.RLock()
 
     def write(self, s):
         # One lock around the write and its log events: the lines reach
@@ -529,6 +554,7 @@ class _Stdout:
 # ---- start and end ----
 
 _PATCHES = {
+    "threading": _patch_threading,
     "socket": _patch_socket,
     "select": _patch_select,
     "selectors": _patch_selectors,
@@ -601,18 +627,25 @@ def _at_exit():
 def _off_in_child():
     global _fd
     _fd = -1
-    sys.setprofile(None)
+    sys.settrace(None)
 
 
-def _defines_generators(path):
-    """Whether the program's own file defines a generator function (the
-    profile hook costs every Python call: programs without generators of
-    their own, asyncio's and threads', do not pay for it)."""
+def _compile(prog):
+    """PROG.py's code, compiled once for both the generator check and the
+    run; None for what runpy.run_path must run (a folder, a zip, a .pyc)
+    or report (a syntax error), as it did before."""
     try:
-        with open(path, "rb") as f:
-            todo = [compile(f.read(), path, "exec", dont_inherit=True)]
+        with io.open_code(os.path.abspath(prog)) as f:
+            return compile(f.read(), prog, "exec", dont_inherit=True)
     except (OSError, SyntaxError, ValueError):
-        return False
+        return None
+
+
+def _defines_generators(code):
+    """Whether the program's own file defines a generator function (the
+    trace hook costs every Python call: programs without generators of
+    their own, asyncio's and threads', do not pay for it)."""
+    todo = [code] if code is not None else []
     while todo:
         code = todo.pop()
         if code.co_flags & _CO_GENERATOR and code.co_name != "<genexpr>":
@@ -622,9 +655,10 @@ def _defines_generators(path):
 
 
 def start(fd, generators=True):
-    """Starts tracing to fd: patches, the profile hook (when generators),
-    stdout, the first events."""
-    global _fd, _t0, _last_flush, _lib_dirs
+    """Starts tracing to fd: patches (now for what is imported, on import
+    for the rest), the trace hook (when generators), stdout, the first
+    events."""
+    global _fd, _t0, _last_flush, _lib_dirs, _generators, _YIELD_VALUE
     import atexit
 
     _fd = fd
@@ -640,7 +674,11 @@ def start(fd, generators=True):
     _emit("run_start", value=1, value2=1, text="python")
     _threads[_get_ident()] = _Thread("main thread")
     _flush_now()  # a program that crashes at once has still started
-    _patch_threads()
+    if generators:
+        _YIELD_VALUE = _yield_opcode()
+        _generators = True
+    time.sleep = _sleep
+    _wrap_blocking(os, "read", IO)
     for name, patch in _PATCHES.items():
         if name in sys.modules:
             patch(sys.modules[name])
@@ -649,12 +687,32 @@ def start(fd, generators=True):
     os.register_at_fork(after_in_child=_off_in_child)
     atexit.register(_at_exit)
     if generators:
-        sys.setprofile(_profile)
-        threading.setprofile(_profile)
+        sys.settrace(_trace)
 
 
-def main(argv):
+def _run(prog, code):
+    """Runs code as __main__, as runpy.run_path does (the same globals),
+    without the imports runpy.run_path costs."""
+    if code is None:
+        import runpy
+
+        return runpy.run_path(prog, run_name="__main__")
+    module = type(sys)("__main__")
+    module.__dict__.update(__file__=prog, __cached__=None, __package__="")
+    saved = sys.modules.get("__main__")
+    sys.modules["__main__"] = module
+    try:
+        exec(code, module.__dict__)
+    finally:
+        sys.modules["__main__"] = saved
+
+
+def main(argv=None):
+    """python3 -m juggle_tracer PROG.py ARGS, or juggle's own start,
+    python3 -c 'import juggle_tracer; juggle_tracer.main()' PROG.py ARGS
+    (no runpy: Python starts faster without it)."""
     global _exit_code
+    argv = sys.argv if argv is None else argv
     if len(argv) < 2:
         sys.stderr.write("usage: python3 -m juggle_tracer PROG.py [ARGS...]\n")
         return 2
@@ -662,15 +720,14 @@ def main(argv):
     if not os.path.exists(prog):
         sys.stderr.write(f"juggle_tracer: {prog}: no such file\n")
         return 2
-    import runpy
-
     sys.argv = argv[1:]
     sys.path[0] = os.path.dirname(os.path.abspath(prog))
+    code = _compile(prog)
     fd = os.environ.pop("JUGGLE_TRACE_FD", None)
     if fd is not None:
-        start(int(fd), _defines_generators(prog))
+        start(int(fd), _defines_generators(code))
     try:
-        runpy.run_path(prog, run_name="__main__")
+        _run(prog, code)
     except SystemExit as e:
         code = e.code
         _exit_code = code if isinstance(code, int) else (0 if code is None else 1)

@@ -14,6 +14,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/trace.h"
@@ -23,6 +24,9 @@
 #define STDERR_KEEP   (64 * 1024)
 #define TRACER_MODULE "juggle_tracer"
 #define TRACER_FILE   TRACER_MODULE ".py"
+/* python3 -c this rather than -m juggle_tracer: -m imports runpy (and with
+ * it importlib.util, contextlib, collections), a few ms of every start. */
+#define TRACER_BOOT "import juggle_tracer, sys; sys.exit(juggle_tracer.main())"
 
 extern char **environ;
 
@@ -55,27 +59,45 @@ struct watch {
     size_t errlen;
 };
 
-/* The folder holding juggle_tracer.py: beside the binary (build/../assets
- * or PREFIX/bin/../share/juggle), then the configured data folder. */
+/* The modification time of dir/juggle_tracer.py, or -1 if unreadable. */
+static int64_t tracer_mtime(const char *dir)
+{
+    char *file = xasprintf("%s/" TRACER_FILE, dir);
+    struct stat st;
+    int64_t t = access(file, R_OK) == 0 && stat(file, &st) == 0
+                    ? (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec
+                    : -1;
+    free(file);
+    return t;
+}
+
+/* The folder holding juggle_tracer.py: beside the binary, make's
+ * byte-compiled copy (build/python) unless the source in build/../assets
+ * is newer, then that source, or PREFIX/bin/../share/juggle; then the
+ * configured data folder. */
 static char *tracer_dir(void)
 {
     const char *env = getenv("JUGGLE_TRACER_DIR");
     if (env && *env) return xstrdup(env);
     char exe[2048];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    const char *rel[] = {"/../assets", "/../share/juggle"};
     if (n > 0) {
         exe[n] = '\0';
         char *slash = strrchr(exe, '/');
         if (slash) *slash = '\0';
-        for (size_t i = 0; i < sizeof rel / sizeof *rel; i++) {
-            char *dir = xasprintf("%s%s", exe, rel[i]);
-            char *file = xasprintf("%s/" TRACER_FILE, dir);
-            int ok = access(file, R_OK) == 0;
-            free(file);
-            if (ok) return dir;
-            free(dir);
+        char *copy = xasprintf("%s/python", exe);
+        char *assets = xasprintf("%s/../assets", exe);
+        int64_t tc = tracer_mtime(copy), ta = tracer_mtime(assets);
+        if (tc >= 0 && tc >= ta) {
+            free(assets);
+            return copy;
         }
+        free(copy);
+        if (ta >= 0) return assets;
+        free(assets);
+        char *share = xasprintf("%s/../share/juggle", exe);
+        if (tracer_mtime(share) >= 0) return share;
+        free(share);
     }
 #ifdef JUGGLE_DATADIR
     if (access(JUGGLE_DATADIR "/" TRACER_FILE, R_OK) == 0) return xstrdup(JUGGLE_DATADIR);
@@ -365,8 +387,8 @@ struct watch *watch_start(char *const argv[], int quiet, int discard_stdout, str
     char **args = xcalloc(argc + 3, sizeof *args);
     for (int i = 0, k = 0; argv[i]; i++) {
         if (i == si) {
-            args[k++] = "-m";
-            args[k++] = TRACER_MODULE;
+            args[k++] = "-c";
+            args[k++] = TRACER_BOOT;
         }
         args[k++] = argv[i];
     }

@@ -2,8 +2,9 @@
  * watch: runs a real Python program under juggle's tracer (issue 14) and
  * turns what the tracer writes into the event stream every view reads.
  *
- * `juggle watch -- python3 PROG.py ARGS` becomes `python3 -m juggle_tracer
- * PROG.py ARGS` with the tracer's folder on PYTHONPATH and a pipe on fd 3
+ * `juggle watch -- python3 PROG.py ARGS` becomes `python3 -c 'import
+ * juggle_tracer; ...' PROG.py ARGS` with the tracer's folder (make's
+ * byte-compiled copy when it is current) on PYTHONPATH and a pipe on fd 3
  * (JUGGLE_TRACE_FD=3). Events arrive as trace lines on that pipe; each is
  * parsed by the trace reader's own line parser, checked (tasks created in
  * order, time never going back) and emitted on the caller's bus from the

@@ -193,6 +193,22 @@ for sig in TERM HUP; do
 done
 expect_line 2 "never started juggle's tracer" env JUGGLE_TRACER_DIR="$tmp/empty" \
     "$juggle" watch --headless -- python3 hello.py
+# Which tracer: make's copy beside the binary (python/, byte-compiled, so
+# Python does not compile it on every run), unless the source in ../assets
+# is newer; then the source.
+"$juggle" watch --headless -- python3 -v hello.py >verbose.out 2>verbose.err
+grep -qE "^# code object from '.*/python/__pycache__/juggle_tracer\.[^/]*\.pyc'$" verbose.err &&
+    [ "$(cat verbose.out)" = hello ] && ok || bad "the byte-compiled tracer: $(grep tracer verbose.err)"
+mkdir -p pick/bin/python pick/assets
+cp "$juggle" pick/bin/juggle
+printf 'def main():\n    print("the copy")\n' >pick/bin/python/juggle_tracer.py
+printf 'def main():\n    print("the source")\n' >pick/assets/juggle_tracer.py
+touch -d '-1 hour' pick/assets/juggle_tracer.py
+for want in copy source; do
+    env -u JUGGLE_TRACER_DIR pick/bin/juggle watch --headless -- python3 hello.py >pick.out 2>&1
+    [ "$(head -1 pick.out)" = "the $want" ] && ok || bad "the $want should load: $(cat pick.out)"
+    touch -d '+1 hour' pick/assets/juggle_tracer.py
+done
 expect_line 2 'watch runs a Python program' "$juggle" watch --headless -- ls
 expect_line 2 'watch needs a program' "$juggle" watch --headless --
 expect_line 2 'watch takes --record FILE' "$juggle" watch -s loop -- python3 hello.py
