@@ -503,6 +503,27 @@ def _gen_event(frame, event, arg):
     return None
 
 
+def _untraced_imports():
+    """Imports run without the trace hook (a module's first import runs
+    thousands of Python calls in importlib and the module's own body,
+    each a call to _trace). Generators run at import time are not seen."""
+    bootstrap = sys.modules.get("_frozen_importlib")
+    find_and_load = getattr(bootstrap, "_find_and_load", None)
+    if find_and_load is None:
+        return
+
+    def untraced(name, import_):
+        if sys.gettrace() is not _trace:
+            return find_and_load(name, import_)
+        sys.settrace(None)
+        try:
+            return find_and_load(name, import_)
+        finally:
+            sys.settrace(_trace)
+
+    bootstrap._find_and_load = untraced
+
+
 def _yield_opcode():
     """YIELD_VALUE's number, read where _gen_event reads it (no opcode
     module to import)."""
@@ -687,6 +708,7 @@ def start(fd, generators=True):
     os.register_at_fork(after_in_child=_off_in_child)
     atexit.register(_at_exit)
     if generators:
+        _untraced_imports()
         sys.settrace(_trace)
 
 
