@@ -28,6 +28,14 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 TEST_CFLAGS = $(shell pkg-config --cflags $(TEST_PKGS) 2>/dev/null)
 TEST_LIBS   = $(shell pkg-config --libs $(TEST_PKGS) 2>/dev/null)
 LDLIBS   += $(PKG_LIBS) -lpthread -lm
+# juggle itself loads libcurl and libmicrohttpd when first used
+# (src/exec/dynlib.c): linked in, they cost every start about 4 ms. Their
+# sonames, as the libraries built against say; tests link them as usual.
+LAZY_LIBS := libcurl libmicrohttpd
+BIN_LIBS   = $(filter-out $(shell pkg-config --libs-only-l $(LAZY_LIBS) 2>/dev/null),$(PKG_LIBS)) \
+             -lpthread -lm -ldl
+soname     = $(shell objdump -p "$$(pkg-config --variable=libdir $(1))/$(1).so" 2>/dev/null | \
+                 awk '$$1 == "SONAME" {print $$2}')
 
 LIB_SRCS  := $(wildcard src/core/*.c src/headless/*.c src/exec/*.c src/ui/*.c)
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
@@ -66,7 +74,10 @@ $(LIB): $(LIB_OBJS)
 
 $(BIN): $(MAIN_OBJ) $(LIB)
 	@echo "  LINK    $@"
-	@$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(MAIN_OBJ) $(LIB) $(LDLIBS)
+	@$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(MAIN_OBJ) $(LIB) $(BIN_LIBS)
+
+$(BUILD)/obj/src/exec/dynlib.o: CPPFLAGS += -DJUGGLE_CURL_SO='"$(or $(call soname,libcurl),libcurl.so.4)"' \
+    -DJUGGLE_MHD_SO='"$(or $(call soname,libmicrohttpd),libmicrohttpd.so.12)"'
 
 # The tracer with its byte-code beside it: juggle watch loads this copy
 # unless assets/ holds a newer source (where PYTHONDONTWRITEBYTECODE is set,

@@ -45,6 +45,7 @@
 #include <time.h>
 
 #include "core/xalloc.h"
+#include "exec/dynlib.h" /* libmicrohttpd, loaded when first used */
 
 #define MAX_DELAY_MS 3600000
 #define MAX_BYTES    (INT64_C(1) << 32)

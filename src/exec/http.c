@@ -27,6 +27,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "exec/dynlib.h" /* libcurl, loaded when first used */
+
 #ifndef JUGGLE_VERSION
 #error "JUGGLE_VERSION comes from the Makefile's VERSION"
 #endif

@@ -37,6 +37,7 @@
 #include <unistd.h>
 
 #include "core/xalloc.h"
+#include "exec/dynlib.h" /* libcurl, loaded when first used */
 
 struct xfer {
     CURL *easy;
