@@ -34,10 +34,22 @@ import os
 import sys
 import time
 
-try:  # the C encoder alone: the json package compiles regular expressions
-    from _json import encode_basestring_ascii as _quote
-except ImportError:
-    from json import dumps as _quote
+_json_quote = None
+
+
+def _quote(text):
+    """text as a JSON string, as json.dumps writes it. Plain ASCII (task
+    names, most printed lines) needs no escaping and no encoder: the C one
+    is a shared library to load, the json package compiles regexes."""
+    global _json_quote
+    if text.isascii() and text.isprintable() and '"' not in text and "\\" not in text:
+        return f'"{text}"'
+    if _json_quote is None:
+        try:
+            from _json import encode_basestring_ascii as _json_quote
+        except ImportError:
+            from json import dumps as _json_quote
+    return _json_quote(text)
 
 _monotonic_ns = time.monotonic_ns
 _real_sleep = time.sleep
