@@ -1,15 +1,22 @@
 #!/usr/bin/env bash
 # The tracer's overhead (issue 14: the article's examples at most 20 %
-# slower): each of the article's programs in tests/watch/ run as
-# `python3 PROG` and as `juggle watch --headless -- python3 PROG`, median
-# wall time of 5 runs each, whole process (interpreter start included).
+# slower): each of the article's programs in tests/watch/ run as the user
+# runs it, `juggle watch --headless -- python3 PROG`, against plain
+# `python3 PROG`, whole process (juggle's and the interpreter's start
+# included). Plain and traced runs alternate, RUNS times each (default 15,
+# 5 for programs over a second); each side's best run counts (the least
+# disturbed by other load): CPU time (user + sys of the process and its
+# children) and wall time.
 # Examples 1 and 2 as the article has them (SCALE 0: no CPU cost per step),
 # 3 and 4 at SCALE 0.1, 5 and 6 at 0.2 against `juggle serve`. For scale,
-# an empty program (the fixed cost: juggle, the tracer's start) and a
-# call-heavy one (fib(24), 75,000 Python calls; no generators of its own,
-# so no profile hook). Usage: bench_watch.sh [BUILD_DIR].
+# juggle's own start (`juggle --version` against /bin/true), an empty
+# program (the fixed cost) and a call-heavy one (fib(24), 75,000 Python
+# calls; no generators of its own, so no trace hook).
+# Usage: [PY=python3] [RUNS=15] bench_watch.sh [BUILD_DIR].
 set -u
 build=${1:-build}
+py=${PY:-python3}
+runs=${RUNS:-15}
 juggle=$(cd "$build" && pwd)/juggle
 here=$(cd "$(dirname "$0")" && pwd)
 progs=$here/../watch
@@ -26,34 +33,47 @@ done
 printf 'pass\n' >"$tmp/empty.py"
 printf 'def fib(n):\n    return n if n < 2 else fib(n - 1) + fib(n - 2)\nprint(fib(24))\n' >"$tmp/fib.py"
 
-best_ms() { # COMMAND...: the shortest wall time of 9 runs, in ms (the least disturbed by load)
-    python3 - "$@" <<'PY'
-import subprocess, sys, time
-times = []
-for _ in range(9):
-    t = time.perf_counter()
-    subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-    times.append((time.perf_counter() - t) * 1000)
-print(f"{min(times):.0f}")
+# row LABEL BASE... -- COMMAND...: BASE and COMMAND alternately, RUNS times
+# each; the best CPU and wall time of each, COMMAND's relative to BASE's.
+row() {
+    python3 - "$runs" "$@" <<'PY'
+import resource, subprocess, sys, time
+runs, label = int(sys.argv[1]), sys.argv[2]
+cut = sys.argv.index("--")
+cmds = (sys.argv[3:cut], sys.argv[cut + 1:])
+cpu, wall = ([], []), ([], [])
+n = 0
+while n < runs:
+    n += 1
+    for i, cmd in enumerate(cmds):
+        r0, t = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        wall[i].append((time.perf_counter() - t) * 1000)
+        r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu[i].append((r1.ru_utime - r0.ru_utime + r1.ru_stime - r0.ru_stime) * 1000)
+    if wall[0][0] > 1000:  # a long program: noise weighs less, 5 runs do
+        runs = min(runs, 5)
+(cb, cc), (wb, wc) = (min(x) for x in cpu), (min(x) for x in wall)
+print(f"watch    {label:<40} cpu {cc:5.1f} vs {cb:5.1f} ms {(cc / cb - 1) * 100:+4.0f}%"
+      f"  wall {wc:5.0f} vs {wb:5.0f} ms {(wc / wb - 1) * 100:+4.0f}%")
 PY
 }
 
-row() { # LABEL PROG ARGS...
+# example LABEL PROG ARGS...: traced against plain, in tests/watch.
+example() {
     local label=$1
     shift
-    local plain traced
-    plain=$(cd "$progs" && best_ms python3 "$@")
-    traced=$(cd "$progs" && best_ms "$juggle" watch --headless -- python3 "$@")
-    printf 'watch    %-45s %5s ms vs %5s ms %+4.0f%%   (<= +20%%)\n' "$label" "$traced" "$plain" \
-        "$(python3 -c "print(($traced / $plain - 1) * 100)")"
+    (cd "$progs" && row "$label" "$py" "$@" -- "$juggle" watch --headless -- "$py" "$@")
 }
 
-row "an empty program: the fixed cost" "$tmp/empty.py"
-row "example 1 (sync) traced vs plain" example_1.py 0
-row "example 2 (generators)" example_2.py 0
-row "example 3 (generators, time.sleep) x0.1" example_3.py 0.1
-row "example 4 (asyncio) x0.1" example_4.py 0.1
-row "example 5 (generators, urllib) x0.2" example_5.py "$server" 0.2
-row "example 5 (threads, urllib) x0.2" example_5_threads.py "$server" 0.2
-row "example 6 (asyncio streams) x0.2" example_6.py "$server" 0.2
-row "fib(24): 75,000 calls, not the article's" "$tmp/fib.py"
+echo "watch    (best of $runs, $py; traced vs plain, whole process; target <= +20%)"
+row "juggle's own start (--version, /bin/true)" /bin/true -- "$juggle" --version
+example "an empty program: the fixed cost" "$tmp/empty.py"
+example "example 1 (sync)" example_1.py 0
+example "example 2 (generators)" example_2.py 0
+example "example 3 (generators, time.sleep) x0.1" example_3.py 0.1
+example "example 4 (asyncio) x0.1" example_4.py 0.1
+example "example 5 (generators, urllib) x0.2" example_5.py "$server" 0.2
+example "example 5 (threads, urllib) x0.2" example_5_threads.py "$server" 0.2
+example "example 6 (asyncio streams) x0.2" example_6.py "$server" 0.2
+example "fib(24): 75,000 calls, not the article's" "$tmp/fib.py"
