@@ -180,7 +180,9 @@ expect_line 1 '^juggle: killed\.py: the program was killed by signal 9' \
 # marked incomplete, where --record said.
 printf 'import time\nfor i in range(600):\n    print("tick", i, flush=True)\n    time.sleep(0.1)\n' >slow.py
 for sig in TERM HUP; do
-    rm -f "slow-$sig.jsonl"
+    # slow.out goes too: the last round's "tick 2", read before the shell
+    # truncates the file for this one, would signal juggle as it starts.
+    rm -f "slow-$sig.jsonl" slow.out
     "$juggle" watch --headless --record "slow-$sig.jsonl" -- python3 slow.py >slow.out 2>slow.err &
     pid=$!
     for _ in $(seq 100); do grep -q "tick 2" slow.out 2>/dev/null && break; sleep 0.05; done
