@@ -195,6 +195,18 @@ for sig in TERM HUP; do
 done
 expect_line 2 "never started juggle's tracer" env JUGGLE_TRACER_DIR="$tmp/empty" \
     "$juggle" watch --headless -- python3 hello.py
+# The program runs as __main__ with its own globals and argv; an uncaught
+# exception prints the traceback Python prints, without the tracer's frames
+# (its paths as given on the command line).
+printf 'import sys\nprint(__name__, __file__, sys.argv, repr(__package__), __spec__)\n' >globs.py
+[ "$("$juggle" watch --headless -- python3 globs.py a b 2>&1)" = "__main__ globs.py ['globs.py', 'a', 'b'] '' None" ] &&
+    ok || bad "the program's globals: $("$juggle" watch --headless -- python3 globs.py a b 2>&1)"
+printf 'def f():\n    raise ValueError("boom")\nprint("x")\nf()\n' >boom.py
+python3 boom.py 2>&1 >/dev/null | sed "s|$PWD/||" >boom.want
+echo "juggle: boom.py: the program exited with status 1" >>boom.want
+"$juggle" watch --headless -- python3 boom.py >boom.out 2>boom.err
+[ $? = 1 ] && cmp -s boom.want boom.err && [ "$(cat boom.out)" = x ] && ok ||
+    bad "a traceback: $(diff boom.want boom.err)"
 # Which tracer: make's copy beside the binary (python/, byte-compiled, so
 # Python does not compile it on every run), unless the source in ../assets
 # is newer; then the source.
