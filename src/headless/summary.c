@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/textenc.h"
+#include "core/xalloc.h"
 
 static double u(int64_t ns)
 {
@@ -162,32 +163,71 @@ static json_t *header_json(const struct stats *st)
     return o;
 }
 
-/* One task's object in "tasks". */
-static json_t *task_json(const struct stats_task *t)
+/* Sets o[key] to a real, in place when it is one already (no allocation:
+ * the streamed summary reuses one object for every task). */
+static void set_real(json_t *o, const char *key, double v)
 {
-    json_t *j = json_object();
+    json_t *x = json_object_get(o, key);
+    if (x && json_is_real(x))
+        json_real_set(x, v);
+    else
+        json_object_set_new(o, key, json_real(v));
+}
+
+static void set_int(json_t *o, const char *key, json_int_t v)
+{
+    json_t *x = json_object_get(o, key);
+    if (x && json_is_integer(x))
+        json_integer_set(x, v);
+    else
+        json_object_set_new(o, key, json_integer(v));
+}
+
+/* Which optional members a task's object has (their order is fixed, so an
+ * object of one shape can be refilled for the next task of that shape). */
+static int task_shape(const struct stats_task *t)
+{
+    int64_t rmax, rsum;
+    uint64_t rn;
+    stats_task_response(t, &rmax, &rsum, &rn);
+    return (rn ? 1 : 0) | (t->has_os ? 2 : 0);
+}
+
+/* Fills j (empty, or an earlier task's object of the same shape) with t. */
+static void task_fill(json_t *j, const struct stats_task *t)
+{
     json_object_set_new(j, "name", textenc_json_escaped(t->name));
-    json_object_set_new(j, "items", json_integer((json_int_t)t->items));
-    json_object_set_new(j, "failed_items", json_integer((json_int_t)t->failed_items));
-    json_object_set_new(j, "running", json_real(u(t->running)));
-    json_object_set_new(j, "blocked", json_real(u(t->blocked)));
-    json_object_set_new(j, "ready", json_real(u(t->ready)));
-    json_object_set_new(j, "worst_wait", json_real(u(t->worst_ready)));
-    json_object_set_new(j, "done", t->end >= 0 ? json_real(u(t->end)) : json_null());
+    set_int(j, "items", (json_int_t)t->items);
+    set_int(j, "failed_items", (json_int_t)t->failed_items);
+    set_real(j, "running", u(t->running));
+    set_real(j, "blocked", u(t->blocked));
+    set_real(j, "ready", u(t->ready));
+    set_real(j, "worst_wait", u(t->worst_ready));
+    if (t->end >= 0)
+        set_real(j, "done", u(t->end));
+    else
+        json_object_set_new(j, "done", json_null());
     int64_t rmax, rsum;
     uint64_t rn;
     stats_task_response(t, &rmax, &rsum, &rn);
     if (rn) {
-        json_object_set_new(j, "response_max", json_real(u(rmax)));
-        json_object_set_new(j, "response_mean", json_real((double)rsum / (double)rn / 1e9));
+        set_real(j, "response_max", u(rmax));
+        set_real(j, "response_mean", (double)rsum / (double)rn / 1e9);
     }
     if (t->has_os) {
-        json_t *os = json_object();
-        json_object_set_new(os, "cpu", json_real((double)t->os_cpu_ns / 1e9));
-        json_object_set_new(os, "voluntary_switches", json_integer(t->os_vcsw));
-        json_object_set_new(os, "involuntary_switches", json_integer(t->os_ivcsw));
-        json_object_set_new(j, "os", os);
+        json_t *os = json_object_get(j, "os");
+        if (!os) json_object_set_new(j, "os", os = json_object());
+        set_real(os, "cpu", (double)t->os_cpu_ns / 1e9);
+        set_int(os, "voluntary_switches", t->os_vcsw);
+        set_int(os, "involuntary_switches", t->os_ivcsw);
     }
+}
+
+/* One task's object in "tasks". */
+static json_t *task_json(const struct stats_task *t)
+{
+    json_t *j = json_object();
+    task_fill(j, t);
     return j;
 }
 
@@ -216,29 +256,52 @@ static void indent(FILE *out, int depth)
         fputs("  ", out);
 }
 
-/* Writes n bytes of s, each line after the first shifted by depth. */
+/* Writes n bytes of s, each line after the first shifted by depth, with
+ * one fwrite for the whole (a task's object is a dozen lines). */
 static void put_shifted(FILE *out, const char *s, size_t n, int depth)
 {
+    size_t lines = 0;
+    for (const char *p = s; (p = memchr(p, '\n', (size_t)(s + n - p))); p++)
+        lines++;
+    size_t need = n + lines * 2 * (size_t)depth;
+    char small[4096];
+    char *buf = need <= sizeof small ? small : xmalloc(need);
+    char *o = buf;
     const char *end = s + n;
     while (s < end) {
         const char *nl = memchr(s, '\n', (size_t)(end - s));
         size_t len = nl ? (size_t)(nl - s) + 1 : (size_t)(end - s);
-        fwrite(s, 1, len, out);
-        if (nl) indent(out, depth);
+        memcpy(o, s, len);
+        o += len;
+        if (nl) {
+            memset(o, ' ', 2 * (size_t)depth);
+            o += 2 * depth;
+        }
         s += len;
     }
+    fwrite(buf, 1, (size_t)(o - buf), out);
+    if (buf != small) free(buf);
 }
 
 /* Dumps v as at depth (without a final newline). Returns 0 or -1. */
 static int dump_at(FILE *out, const json_t *v, int depth, int drop_close)
 {
-    char *s = json_dumps(v, JSON_FLAGS | JSON_ENCODE_ANY);
-    if (!s) return -1;
-    size_t n = strlen(s);
+    /* Most values fit a buffer on the stack; jansson says when not. */
+    char small[2048];
+    size_t n = json_dumpb(v, small, sizeof small, JSON_FLAGS | JSON_ENCODE_ANY);
+    if (n == 0) return -1;
+    char *s = small;
+    if (n > sizeof small) {
+        s = xmalloc(n);
+        if (json_dumpb(v, s, n, JSON_FLAGS | JSON_ENCODE_ANY) != n) {
+            free(s);
+            return -1;
+        }
+    }
     /* drop_close: leave the object open (its "\n}" is not written). */
     if (drop_close && n >= 2 && s[n - 1] == '}' && s[n - 2] == '\n') n -= 2;
     put_shifted(out, s, n, depth);
-    free(s);
+    if (s != small) free(s);
     return 0;
 }
 
@@ -251,14 +314,24 @@ int summary_write_json(FILE *out, const struct stats *st, int depth)
     fputs(",\n", out);
     indent(out, depth + 1);
     fputs("\"tasks\": [", out);
-    for (size_t i = 0; i < st->ntasks; i++) {
+    /* One object for every task, refilled in place while the tasks keep
+     * its shape: 100,000 tasks cost no tree and few allocations. */
+    json_t *j = NULL;
+    int shape = -1;
+    for (size_t i = 0; i < st->ntasks && !rc; i++) {
         fputs(i ? ",\n" : "\n", out);
         indent(out, depth + 2);
-        json_t *j = task_json(&st->tasks[i]);
+        const struct stats_task *t = &st->tasks[i];
+        if (task_shape(t) != shape) {
+            json_decref(j);
+            j = json_object();
+            shape = task_shape(t);
+        }
+        task_fill(j, t);
         rc = dump_at(out, j, depth + 2, 0);
-        json_decref(j);
-        if (rc) return -1;
     }
+    json_decref(j);
+    if (rc) return -1;
     if (st->ntasks) {
         fputc('\n', out);
         indent(out, depth + 1);
