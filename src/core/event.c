@@ -97,7 +97,14 @@ static void attach(struct bus *b, sink_fn fn, void *ctx, int logs)
     b->sinks[b->nsinks].fn = fn;
     b->sinks[b->nsinks].ctx = ctx;
     b->sinks[b->nsinks].logs = logs;
+    b->sinks[b->nsinks].prefetch = NULL;
     b->nsinks++;
+}
+
+void bus_attach_prefetch(struct bus *b, void *ctx, sink_prefetch_fn prefetch)
+{
+    for (int i = 0; i < b->nsinks; i++)
+        if (b->sinks[i].ctx == ctx) b->sinks[i].prefetch = prefetch;
 }
 
 void bus_attach(struct bus *b, sink_fn fn, void *ctx)

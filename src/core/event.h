@@ -182,6 +182,10 @@ int units_format(char *buf, size_t n, int64_t ns);
  * through the real runner's queue, which calls bus_emit on the UI thread.
  */
 typedef void (*sink_fn)(void *ctx, const struct event *ev);
+/* Optional: the sink will soon get events about task; it may start
+ * loading what it keeps for it (a producer with many tasks calls this a
+ * few tasks ahead, so the cache misses overlap). */
+typedef void (*sink_prefetch_fn)(void *ctx, int task);
 
 #define BUS_MAX_SINKS 8
 
@@ -190,6 +194,7 @@ struct bus {
         sink_fn fn;
         void *ctx;
         int logs; /* it reads LOG events */
+        sink_prefetch_fn prefetch;
     } sinks[BUS_MAX_SINKS];
     int nsinks;
     uint64_t seq;
@@ -201,6 +206,14 @@ void bus_attach(struct bus *b, sink_fn fn, void *ctx);
 /* The same for a sink that ignores LOG events (the stats): a source may
  * then skip making lines nobody reads (bus_wants_logs). */
 void bus_attach_nolog(struct bus *b, sink_fn fn, void *ctx);
+/* Gives the sink whose ctx is ctx a prefetch function. */
+void bus_attach_prefetch(struct bus *b, void *ctx, sink_prefetch_fn prefetch);
+/* Tells every sink that has one that task's events are coming. */
+static inline void bus_prefetch(const struct bus *b, int task)
+{
+    for (int i = 0; i < b->nsinks; i++)
+        if (b->sinks[i].prefetch) b->sinks[i].prefetch(b->sinks[i].ctx, task);
+}
 /* 1 if some sink reads LOG events. */
 int bus_wants_logs(const struct bus *b);
 /* Detaches every sink whose ctx is ctx. */

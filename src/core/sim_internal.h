@@ -138,6 +138,21 @@ static inline struct sim_task *sim_task(struct sim *s, int id)
 }
 
 /*
+ * A strategy that knows which task it serves a few turns from now says so:
+ * the task's records (the engine's, the workload's when fetch is set, and
+ * each sink's) start loading, so that with 100,000 tasks the cache misses
+ * overlap instead of coming one after the other.
+ */
+static inline void sim_prefetch(struct sim *s, int task, int fetch)
+{
+    const char *p = (const char *)&s->tasks[task];
+    __builtin_prefetch(p, 1);
+    __builtin_prefetch(p + 64, 1);
+    if (fetch && s->wl->ops->prefetch) s->wl->ops->prefetch(s->wl, task);
+    bus_prefetch(s->bus, task);
+}
+
+/*
  * One-thread blocking execution, shared by sync and coop: runs t's steps on
  * cpu 0 where every wait is a blocking call that stalls the thread. Returns
  * PROCEED_BUSY when it scheduled SIM_ACT_CPU or SIM_ACT_WAKE for t (the

@@ -3,6 +3,7 @@
  */
 #include "stats.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -269,6 +270,26 @@ static void on_other(struct stats *st, struct stats_task *tk, const struct event
         break;
     default: break;
     }
+}
+
+_Static_assert(sizeof(void *) != 8 || sizeof(struct stats_task) == 256,
+               "a stats_task is four cache lines");
+
+void stats_prefetch(void *ctx, int task)
+{
+    struct stats *st = ctx;
+    if (task < 0 || (size_t)task >= st->ntasks) return;
+    const char *p = (const char *)&st->tasks[task];
+    __builtin_prefetch(p, 1);
+    __builtin_prefetch(p + 64, 1);
+    __builtin_prefetch(p + 128, 1);
+    __builtin_prefetch(p + offsetof(struct stats_task, failed_items) - 1, 1);
+}
+
+void stats_attach(struct bus *bus, struct stats *st)
+{
+    bus_attach_nolog(bus, stats_sink, st);
+    bus_attach_prefetch(bus, st, stats_prefetch);
 }
 
 void stats_sink(void *ctx, const struct event *ev)

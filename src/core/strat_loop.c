@@ -134,10 +134,16 @@ static int take_urgent(struct sim *s)
     return -1;
 }
 
+/* How many callbacks ahead run_batch prefetches: with 100,000 tasks each
+ * one's records are cache misses; this many overlap. */
+enum { AHEAD = 8 };
+
 /* Runs the rest of the current turn's callbacks. */
 static void run_batch(struct sim *s)
 {
     struct loop_data *d = s->sd;
+    for (size_t i = d->pos; i < d->pos + AHEAD && i < d->ncur; i++)
+        sim_prefetch(s, d->cur[i].task, d->cur[i].kind == CB_STEP);
     while (!s->finished) {
         int urgent = take_urgent(s);
         if (urgent >= 0) {
@@ -150,6 +156,10 @@ static void run_batch(struct sim *s)
             continue;
         }
         if (d->pos >= d->ncur) break;
+        if (d->pos + AHEAD < d->ncur) {
+            const struct cb *ahead = &d->cur[d->pos + AHEAD];
+            sim_prefetch(s, ahead->task, ahead->kind == CB_STEP);
+        }
         struct cb c = d->cur[d->pos++];
         struct sim_task *t = sim_task(s, c.task);
         if (c.kind == CB_WAKE) {

@@ -253,6 +253,13 @@ static void wq_next(struct workload *base, int task, int64_t now, const struct s
     }
 }
 
+static void wq_prefetch(struct workload *base, int task)
+{
+    const char *p = (const char *)&((struct work_queue *)base)->t[task];
+    __builtin_prefetch(p, 1);
+    __builtin_prefetch(p + sizeof(struct qtask) - 1, 1);
+}
+
 static void wq_finish(struct workload *base, int64_t now)
 {
     struct work_queue *w = (struct work_queue *)base;
@@ -305,4 +312,5 @@ const struct workload_ops work_queue_ops = {
     .finish = wq_finish,
     .failures = wq_failures,
     .free = wq_free,
+    .prefetch = wq_prefetch,
 };

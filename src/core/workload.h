@@ -73,6 +73,9 @@ struct workload_ops {
     /* Number of items that failed so far. */
     int (*failures)(const struct workload *w);
     void (*free)(struct workload *w);
+    /* Optional: next will soon be called for task; start loading what it
+     * keeps for it (see sim_prefetch). */
+    void (*prefetch)(struct workload *w, int task);
 };
 
 /* A task as the workload defines it. */

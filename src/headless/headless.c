@@ -45,7 +45,7 @@ void headless_attach(struct bus *bus, struct stats *st, int format, FILE *out)
 {
     bus_init(bus);
     stats_init(st);
-    bus_attach_nolog(bus, stats_sink, st);
+    stats_attach(bus, st);
     if (format != HEADLESS_JSON && out) bus_attach(bus, printer_sink, out);
 }
 
@@ -325,7 +325,7 @@ int headless_compare(const struct scene *sc, int json, FILE *out)
         struct bus bus;
         bus_init(&bus);
         stats_init(&runs[i]);
-        bus_attach_nolog(&bus, stats_sink, &runs[i]);
+        stats_attach(&bus, &runs[i]);
         struct sim *s = sim_new(sc, i, &bus);
         failed |= sim_run(s);
         sim_free(s);

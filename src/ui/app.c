@@ -52,7 +52,7 @@ void app_compute_compare(struct app *a)
         struct bus bus;
         bus_init(&bus);
         stats_init(&a->compare[i]);
-        bus_attach_nolog(&bus, stats_sink, &a->compare[i]); /* numbers only */
+        stats_attach(&bus, &a->compare[i]); /* numbers only */
         struct sim *s = sim_new(a->sc, i, &bus);
         sim_run(s);
         sim_free(s);

@@ -40,7 +40,7 @@ static int one(long workers, long items, const char *strategy, int with_stats)
     struct stats st;
     bus_init(&bus);
     stats_init(&st);
-    if (with_stats) bus_attach(&bus, stats_sink, &st);
+    if (with_stats) stats_attach(&bus, &st);
     double t0 = now_s();
     struct sim *s = sim_new(sc, strategy_find(strategy), &bus);
     sim_run(s);
