@@ -373,7 +373,6 @@ struct sim *sim_new_on(const struct scene *sc, int strategy, struct bus *bus,
     for (int c = 0; c < s->ncpu; c++)
         s->cpu_task[c] = s->cpu_last[c] = -1;
     s->tasks = xaligned(64, (size_t)s->ntasks * sizeof *s->tasks);
-    xadvise_huge(s->tasks, (size_t)s->ntasks * sizeof *s->tasks);
     memset(s->tasks, 0, (size_t)s->ntasks * sizeof *s->tasks);
 
     s->nlocks = s->wl->nres;

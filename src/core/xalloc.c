@@ -81,25 +81,17 @@ char *xasprintf(const char *fmt, ...)
     return s;
 }
 
-void xadvise_huge(void *p, size_t n)
+void *xmalloc_large(size_t n)
 {
+    void *p = xmalloc(n);
 #ifdef MADV_HUGEPAGE
     enum { HUGE = 2 * 1024 * 1024 };
-    if (p && n >= 4 * (size_t)HUGE) {
+    if (n >= 4 * (size_t)HUGE) {
         uintptr_t from = ((uintptr_t)p + HUGE - 1) & ~(uintptr_t)(HUGE - 1);
         uintptr_t to = ((uintptr_t)p + n) & ~(uintptr_t)(HUGE - 1);
         if (to > from) madvise((void *)from, to - from, MADV_HUGEPAGE); /* advice only */
     }
-#else
-    (void)p;
-    (void)n;
 #endif
-}
-
-void *xmalloc_large(size_t n)
-{
-    void *p = xmalloc(n);
-    xadvise_huge(p, n);
     return p;
 }
 

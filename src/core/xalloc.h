@@ -19,10 +19,6 @@ void *xgrow(void *p, size_t *cap, size_t need, size_t size);
  * offers them on request, which saves most of the page faults. Free with
  * free(). */
 void *xmalloc_large(size_t n);
-/* The same advice for n bytes at p that are not touched yet (a table of
- * 100,000 tasks): fewer page faults, and fewer TLB misses when it is then
- * read in random order. Does nothing for less than a few megabytes. */
-void xadvise_huge(void *p, size_t n);
 /* xmalloc aligned to align bytes (a power of two, a multiple of
  * sizeof(void *)); free with free(). */
 void *xaligned(size_t align, size_t n);
