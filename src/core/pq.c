@@ -1,6 +1,6 @@
 /*
- * pq: a radix heap on the time, first-in first-out among equal times. See
- * pq.h.
+ * pq: a calendar of whole units and a radix heap on the time, each first-in
+ * first-out among equal times. See pq.h.
  */
 #include "pq.h"
 
@@ -8,26 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "event.h"
 #include "xalloc.h"
 
-static uint64_t key_of(int64_t t)
+static void put(struct pq_fifo *f, const struct pending *p)
 {
-    /* Flip the sign bit so that signed times order as unsigned. */
-    return (uint64_t)t ^ UINT64_C(0x8000000000000000);
-}
-
-/* The bucket of key k when the last key popped is last (k > last). */
-static int bucket_of(uint64_t k, uint64_t last)
-{
-    return 64 - __builtin_clzll(k ^ last);
-}
-
-static void put(struct pq *q, int b, const struct pending *p)
-{
-    if (q->b[b].n == q->b[b].cap)
-        q->b[b].v = xgrow(q->b[b].v, &q->b[b].cap, q->b[b].n + 1, sizeof *q->b[b].v);
-    q->b[b].v[q->b[b].n++] = *p;
-    if (b) q->nonempty |= UINT64_C(1) << (b - 1);
+    if (f->n == f->cap) f->v = xgrow(f->v, &f->cap, f->n + 1, sizeof *f->v);
+    f->v[f->n++] = *p;
 }
 
 void pq_init(struct pq *q)
@@ -39,30 +26,52 @@ void pq_free(struct pq *q)
 {
     for (int i = 0; i < PQ_BUCKETS; i++)
         free(q->b[i].v);
+    for (int i = 0; i < PQ_SLOTS; i++)
+        free(q->slot[i].v);
     memset(q, 0, sizeof *q);
 }
 
-void pq_push(struct pq *q, const struct pending *p)
+/* ---- the radix heap ---- */
+
+static uint64_t key_of(int64_t t)
 {
-    uint64_t k = key_of(p->t);
-    q->top = NULL; /* the arrays may move */
-    q->size++;
-    if (k > q->last) {
-        put(q, bucket_of(k, q->last), p);
-        return;
-    }
-    /* Due at the last time popped: after the others due then. Before it
-     * (a real run's completion after a look): bucket 0 must be searched. */
-    if (k < q->last) q->mixed = 1;
-    put(q, 0, p);
+    /* Flip the sign bit so that signed times order as unsigned. */
+    return (uint64_t)t ^ UINT64_C(0x8000000000000000);
 }
 
-/* Makes bucket 0 hold the earliest actions; returns the index there of the
- * earliest (bucket 0 must not be empty after). */
+/* The bucket of key k when the last key is last (k > last). */
+static int bucket_of(uint64_t k, uint64_t last)
+{
+    return 64 - __builtin_clzll(k ^ last);
+}
+
+static void heap_put(struct pq *q, int b, const struct pending *p)
+{
+    put(&q->b[b], p);
+    if (b) q->nonempty |= UINT64_C(1) << (b - 1);
+}
+
+static void heap_push(struct pq *q, const struct pending *p)
+{
+    uint64_t k = key_of(p->t);
+    q->nheap++;
+    if (k > q->last) {
+        heap_put(q, bucket_of(k, q->last), p);
+        return;
+    }
+    /* Due at the last time: after the others due then. Before it (a real
+     * run's completion after a look): bucket 0 must be searched. */
+    if (k < q->last) q->mixed = 1;
+    heap_put(q, 0, p);
+}
+
+/* Makes bucket 0 hold the heap's earliest actions; returns the index
+ * there of the earliest. The heap must not be empty. */
 static size_t settle(struct pq *q)
 {
-    if (q->head == q->b[0].n) {
-        q->head = q->b[0].n = 0;
+    struct pq_fifo *b0 = &q->b[0];
+    if (b0->head == b0->n) {
+        b0->head = b0->n = 0;
         q->mixed = 0;
         assert(q->nonempty);
         int i = __builtin_ctzll(q->nonempty) + 1;
@@ -81,40 +90,101 @@ static size_t settle(struct pq *q)
         q->nonempty &= ~(UINT64_C(1) << (i - 1));
         for (size_t j = 0; j < n; j++) {
             uint64_t k = key_of(v[j].t);
-            put(q, k == min ? 0 : bucket_of(k, min), &v[j]);
+            heap_put(q, k == min ? 0 : bucket_of(k, min), &v[j]);
         }
     }
-    if (!q->mixed) return q->head;
-    size_t best = q->head;
-    const struct pending *v = q->b[0].v;
-    for (size_t j = q->head + 1; j < q->b[0].n; j++)
+    if (!q->mixed) return b0->head;
+    size_t best = b0->head;
+    const struct pending *v = b0->v;
+    for (size_t j = b0->head + 1; j < b0->n; j++)
         if (v[j].t < v[best].t || (v[j].t == v[best].t && v[j].seq < v[best].seq)) best = j;
     return best;
 }
 
+static void heap_remove(struct pq *q, size_t at)
+{
+    struct pq_fifo *b0 = &q->b[0];
+    if (at == b0->head) {
+        b0->head++;
+    } else { /* searched: keep the rest in order */
+        memmove(b0->v + at, b0->v + at + 1, (b0->n - at - 1) * sizeof *b0->v);
+        b0->n--;
+    }
+    q->nheap--;
+}
+
+/* ---- the calendar ---- */
+
+/* The calendar's slot for time t, or -1 when t is not a whole unit within
+ * PQ_SLOTS units of the last time popped. */
+static int slot_of(const struct pq *q, int64_t t)
+{
+    if (t < 0 || t % UNIT_NS) return -1;
+    int64_t u = t / UNIT_NS;
+    if (u < q->unit || u >= q->unit + PQ_SLOTS) return -1;
+    return (int)(u % PQ_SLOTS);
+}
+
+/* The slot holding the calendar's earliest actions (it must hold some). */
+static int first_slot(const struct pq *q)
+{
+    int from = (int)(q->unit % PQ_SLOTS);
+    uint64_t rot = from ? (q->used >> from) | (q->used << (PQ_SLOTS - from)) : q->used;
+    return (from + __builtin_ctzll(rot)) % PQ_SLOTS;
+}
+
+/* ---- both ---- */
+
+void pq_push(struct pq *q, const struct pending *p)
+{
+    q->top = NULL; /* the arrays may move */
+    int s = slot_of(q, p->t);
+    if (s < 0) {
+        heap_push(q, p);
+        return;
+    }
+    put(&q->slot[s], p);
+    q->used |= UINT64_C(1) << s;
+    q->ncal++;
+}
+
 const struct pending *pq_top(struct pq *q)
 {
-    if (q->size == 0) return NULL;
-    if (!q->top) {
-        size_t at = settle(q); /* first: it may move bucket 0 */
-        q->top = &q->b[0].v[at];
+    if (q->top) return q->top;
+    const struct pending *h = NULL, *c = NULL;
+    if (q->nheap) {
+        size_t at = settle(q);
+        h = &q->b[0].v[at];
     }
+    if (q->ncal) {
+        struct pq_fifo *f = &q->slot[first_slot(q)];
+        c = &f->v[f->head];
+    }
+    q->top_cal = c && (!h || c->t < h->t || (c->t == h->t && c->seq < h->seq));
+    q->top = q->top_cal ? c : h;
     return q->top;
 }
 
 struct pending pq_pop(struct pq *q)
 {
-    assert(q->size > 0);
-    size_t at = settle(q);
-    struct pending *v = q->b[0].v;
-    struct pending p = v[at];
-    if (at == q->head) {
-        q->head++;
-    } else { /* searched: keep the rest in order */
-        memmove(v + at, v + at + 1, (q->b[0].n - at - 1) * sizeof *v);
-        q->b[0].n--;
+    assert(pq_size(q) > 0);
+    const struct pending *top = pq_top(q);
+    struct pending p = *top;
+    if (q->top_cal) {
+        int s = first_slot(q);
+        struct pq_fifo *f = &q->slot[s];
+        if (++f->head == f->n) {
+            f->head = f->n = 0;
+            q->used &= ~(UINT64_C(1) << s);
+        }
+        q->ncal--;
+    } else {
+        heap_remove(q, (size_t)(top - q->b[0].v));
     }
-    q->size--;
     q->top = NULL;
+    /* The calendar moves on to this unit (a real run's early push can be
+     * below the last time popped: the calendar never moves back). */
+    int64_t u = p.t >= 0 ? p.t / UNIT_NS : 0;
+    if (u > q->unit) q->unit = u;
     return p;
 }

@@ -458,7 +458,7 @@ int sim_advance(struct sim *s, int64_t t)
         s->now = p.t;
         s->ops->fire(s, &p);
     }
-    if (!s->finished && !s->pq.size) stalled(s);
+    if (!s->finished && !pq_size(&s->pq)) stalled(s);
     if (!s->finished && t > s->now) s->now = t;
     return s->finished;
 }

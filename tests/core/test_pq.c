@@ -2,7 +2,8 @@
  * The engine's queue of pending actions (src/core/pq.c): pops come out in
  * (time, sequence) order, the order a sorted reference gives, for random
  * mixes of pushes and pops where many actions share a time (whole-unit
- * clocks), where none do, across the sign of the time and the full range
+ * clocks), where none do, where whole units mix with other times and
+ * reach beyond the calendar, across the sign of the time and the full range
  * of a 64-bit time, and after a look (pq_top) that a real run follows
  * with a push before the time it saw.
  */
@@ -91,7 +92,10 @@ static void mix(int64_t start, int64_t span, int64_t scale, int early, uint64_t 
 static void pq__pops_in_time_then_push_order(void **state)
 {
     (void)state;
-    mix(0, 20, 1000000000, 0, 1);                        /* whole units: many ties */
+    mix(0, 20, 1000000000, 0, 1); /* whole units: many ties */
+    /* Half units over 200 units: whole times in the calendar, beyond it and
+     * in between, with ties between the two. */
+    mix(0, 400, 500000000, 0, 9);
     mix(0, 0, 1, 0, 2);                                  /* everything at one time */
     mix(0, 1 << 30, 1, 0, 3);                            /* almost no ties */
     mix(-5000, 10000, 1, 0, 4);                          /* across zero */
@@ -102,6 +106,7 @@ static void pq__takes_a_push_before_the_time_it_showed(void **state)
 {
     (void)state;
     mix(0, 20, 1000000000, 1, 6);
+    mix(0, 400, 500000000, 1, 10);
     mix(0, 1 << 20, 1, 1, 7);
     mix(0, 3, 1, 1, 8);
 }
