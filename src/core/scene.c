@@ -46,6 +46,7 @@ struct parse {
     int line_workers_section, line_queue_section;
     char last_key[64];
     char last_section[64];
+    const struct key *last_list; /* the key set last, when it is a list */
     unsigned seen[8];       /* bitmap of keys seen, by table index */
     int key_line[64];       /* line of each key seen, by the same index */
     int section_line_of[8]; /* first line of each section, by sections[] index */
@@ -107,8 +108,34 @@ static int fail(struct parse *p, const char *fmt, ...)
     return -1;
 }
 
+/* Plain decimals (up to 6 digits, a point and up to 9 more: every listed
+ * item in practice) without strtod, or -1. The value is exact, and so is
+ * llround(strtod(s) * 1e9) below 2^51 ns, so both agree. */
+static int64_t plain_units(const char *s)
+{
+    int64_t whole = 0, frac = 0;
+    int nw = 0, nf = 0;
+    for (; *s >= '0' && *s <= '9'; s++, nw++)
+        whole = whole * 10 + (*s - '0');
+    if (nw == 0 || nw > 6) return -1;
+    if (*s == '.') {
+        for (s++; *s >= '0' && *s <= '9'; s++, nf++)
+            frac = frac * 10 + (*s - '0');
+        if (nf == 0 || nf > 9) return -1;
+    }
+    if (*s) return -1;
+    for (int i = nf; i < 9; i++)
+        frac *= 10;
+    return whole * UNIT_NS + frac;
+}
+
 int scene_parse_units(const char *s, int64_t *ns)
 {
+    int64_t plain = plain_units(s);
+    if (plain >= 0) {
+        *ns = plain;
+        return 0;
+    }
     char *end;
     errno = 0;
     double v = strtod(s, &end);
@@ -556,6 +583,13 @@ static int handler(void *user, const char *section, const char *name, const char
     struct parse *p = user;
     if (p->failed) return 1; /* report only the first problem */
     p->any_key = 1;
+    /* An indented line that continues the list set just before (a listed
+     * scene's thousands of lines) needs none of the checks below. */
+    if (p->indented && p->last_list && strcmp(p->last_key, name) == 0 &&
+        strcmp(p->last_section, section) == 0) {
+        p->last_list->set(p, value);
+        return 1;
+    }
     int known_section = 0;
     for (size_t i = 0; i < sizeof sections / sizeof *sections; i++)
         if (strcmp(sections[i], section) == 0) {
@@ -592,6 +626,7 @@ static int handler(void *user, const char *section, const char *name, const char
         p->seen[i / 32] |= 1u << (i % 32);
         snprintf(p->last_key, sizeof p->last_key, "%s", name);
         snprintf(p->last_section, sizeof p->last_section, "%s", section);
+        p->last_list = k->list ? k : NULL;
         if (!*value && !k->list) {
             fail(p, "'%s' has no value", name);
             return 1;
@@ -615,6 +650,7 @@ static int handler(void *user, const char *section, const char *name, const char
         p->key_line[bit] = p->line;
         snprintf(p->last_key, sizeof p->last_key, "%s", name);
         snprintf(p->last_section, sizeof p->last_section, "%s", section);
+        p->last_list = NULL;
         set_pkey(p, k, value);
         return 1;
     }

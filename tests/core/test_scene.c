@@ -3,6 +3,7 @@
  * comments, generators, defaults) and its units. Error messages are tested
  * end to end by tests/cli/test_bad_input.sh.
  */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -112,6 +113,56 @@ static void scene__units_parse_and_print_like_the_timer(void **state)
     assert_string_equal(buf, "0.2"); /* round half to even, as Python's format */
 }
 
+/* Numbers as strtod reads them: plain decimals of every length around the
+ * parser's own path (6 digits, a point, 9 more) and the forms it leaves to
+ * strtod give llround(strtod(s) * 1e9). */
+static void scene__units_are_what_strtod_reads(void **state)
+{
+    (void)state;
+    static const char *const forms[] = {"0",
+                                        "7",
+                                        "00012",
+                                        "999999",
+                                        "1000000",
+                                        "12345678",
+                                        "0.5",
+                                        "1.",
+                                        ".5",
+                                        "3.25",
+                                        "0.000000001",
+                                        "0.0000000015",
+                                        "2.1e3",
+                                        "999999.999999999",
+                                        "123456.7890123456",
+                                        "4.100",
+                                        "0x10",
+                                        "1e-9",
+                                        " 5"};
+    for (size_t i = 0; i < sizeof forms / sizeof *forms; i++) {
+        int64_t ns = -1;
+        assert_int_equal(scene_parse_units(forms[i], &ns), 0);
+        assert_int_equal(ns, llround(strtod(forms[i], NULL) * 1e9));
+    }
+    uint64_t x = 7;
+    char buf[32];
+    for (int i = 0; i < 20000; i++) {
+        x = x * 6364136223846793005u + 1442695040888963407u;
+        int whole = (int)(x >> 60) % 8, frac = (int)(x >> 56) % 12;
+        snprintf(buf, sizeof buf, "%.*llu", whole ? whole : 1,
+                 (unsigned long long)(x >> 8) % 10000000ull);
+        size_t n = strlen(buf);
+        if (frac) {
+            buf[n++] = '.';
+            for (int k = 0; k < frac; k++, x /= 10)
+                buf[n++] = (char)('0' + x % 10);
+            buf[n] = '\0';
+        }
+        int64_t ns;
+        assert_int_equal(scene_parse_units(buf, &ns), 0);
+        assert_int_equal(ns, llround(strtod(buf, NULL) * 1e9));
+    }
+}
+
 static void scene__http_lists_urls_and_latencies(void **state)
 {
     (void)state;
@@ -197,6 +248,7 @@ int main(void)
         cmocka_unit_test(scene__lists_continue_on_indented_lines),
         cmocka_unit_test(scene__reads_the_issue_example_with_inline_comments),
         cmocka_unit_test(scene__counts_are_whole_numbers),
+        cmocka_unit_test(scene__units_are_what_strtod_reads),
         cmocka_unit_test(scene__defaults_apply_when_keys_are_absent),
         cmocka_unit_test(scene__generators_describe_huge_workloads),
         cmocka_unit_test(scene__units_parse_and_print_like_the_timer),
