@@ -28,6 +28,8 @@ void pq_free(struct pq *q)
         free(q->b[i].v);
     for (int i = 0; i < PQ_SLOTS; i++)
         free(q->slot[i].v);
+    for (int i = 0; i < q->nspare; i++)
+        free(q->spare[i].v);
     memset(q, 0, sizeof *q);
 }
 
@@ -143,7 +145,9 @@ void pq_push(struct pq *q, const struct pending *p)
         heap_push(q, p);
         return;
     }
-    put(&q->slot[s], p);
+    struct pq_fifo *f = &q->slot[s];
+    if (!f->v && q->nspare) f[0] = q->spare[--q->nspare];
+    put(f, p);
     q->used |= UINT64_C(1) << s;
     q->ncal++;
 }
@@ -176,6 +180,8 @@ struct pending pq_pop(struct pq *q)
         if (++f->head == f->n) {
             f->head = f->n = 0;
             q->used &= ~(UINT64_C(1) << s);
+            q->spare[q->nspare++] = *f; /* the slot's next unit is far off */
+            memset(f, 0, sizeof *f);
         }
         q->ncal--;
     } else {

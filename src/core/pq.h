@@ -62,7 +62,11 @@ struct pq {
     /* The calendar: unit u (from `unit` on) in slot u % PQ_SLOTS. */
     struct pq_fifo slot[PQ_SLOTS];
     uint64_t used; /* bit s: slot s holds something */
-    int64_t unit;  /* the unit of the last time popped */
+    /* Arrays of slots that emptied, for the next slots to fill: only the
+     * units in flight hold memory, not every slot the most it ever held. */
+    struct pq_fifo spare[PQ_SLOTS];
+    int nspare;
+    int64_t unit; /* the unit of the last time popped */
     size_t ncal;
     const struct pending *top; /* the earliest, once found; NULL: not known */
     int top_cal;               /* ... and it is the calendar's */
