@@ -10,6 +10,7 @@
 #include "sim.h"
 
 #include <assert.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,8 @@
 #include "sim_internal.h"
 #include "waitfor.h"
 #include "xalloc.h"
+
+_Static_assert(offsetof(struct sim_task, cpu_left) == 64, "a step's fields fit one cache line");
 
 void sim_at(struct sim *s, int64_t t, int what, int task, int64_t arg)
 {
@@ -106,7 +109,7 @@ void sim_fetch(struct sim *s, struct sim_task *t)
     workload_next(s->wl, t->id, s->now, t->has_result ? &t->result : NULL, &t->cur);
     t->has_result = 0;
     t->has_step = 1;
-    t->cpu_left = t->cur.kind == STEP_CPU ? t->cur.dur : 0;
+    if (t->cur.kind == STEP_CPU) t->cpu_left = t->cur.dur; /* no other step reads it */
 }
 
 void sim_run_on(struct sim *s, struct sim_task *t, int cpu)
@@ -373,6 +376,7 @@ struct sim *sim_new_on(const struct scene *sc, int strategy, struct bus *bus,
     for (int c = 0; c < s->ncpu; c++)
         s->cpu_task[c] = s->cpu_last[c] = -1;
     s->tasks = xaligned(64, (size_t)s->ntasks * sizeof *s->tasks);
+    xprefault(s->tasks, (size_t)s->ntasks * sizeof *s->tasks);
     memset(s->tasks, 0, (size_t)s->ntasks * sizeof *s->tasks);
 
     s->nlocks = s->wl->nres;

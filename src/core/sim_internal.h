@@ -24,22 +24,23 @@
 
 /*
  * A task as the engine keeps it, aligned to a cache line: the first 64
- * bytes are what every step touches. With 100,000 tasks each task is a
- * cache miss, so a step should cost one line, not three.
+ * bytes are what a step touches (a sleep: fetch, block, wake, run). With
+ * 100,000 tasks each task is a cache miss, so a step should cost one line,
+ * not two.
  */
 struct sim_task {
     _Alignas(64) struct step cur; /* the step it is on */
     int state;                    /* enum task_state */
-    int cpu;                      /* CPU it runs on, or -1 */
     int id;
-    int has_step;   /* cur is fetched and not finished */
-    uint32_t gen;   /* bumped to make pending actions for it stale */
-    int has_result; /* result holds the last wait's outcome */
+    uint32_t gen;       /* bumped to make pending actions for it stale */
+    int16_t cpu;        /* CPU it runs on, or -1 (a scene has at most 1024) */
+    uint8_t has_step;   /* cur is fetched and not finished */
+    uint8_t has_result; /* result holds the last wait's outcome */
+    int64_t wait_done;  /* when the current wait completes (INT64_MAX: not known yet) */
     /* Second line and on. */
-    int64_t cpu_left;  /* ns of CPU still needed by cur (STEP_CPU) */
-    int64_t used;      /* ns of CPU the last sim_cpu chunk used */
-    int64_t wait_done; /* when the current wait completes (INT64_MAX: not known yet) */
-    int64_t wake_arg;  /* the action sim_complete fires, and its arg */
+    int64_t cpu_left; /* ns of CPU still needed by cur (STEP_CPU only) */
+    int64_t used;     /* ns of CPU the last sim_cpu chunk used */
+    int64_t wake_arg; /* the action sim_complete fires, and its arg */
     int wake_what;
     int priority;
     int lock_wait; /* resource it waits for, or -1 */
@@ -145,9 +146,7 @@ static inline struct sim_task *sim_task(struct sim *s, int id)
  */
 static inline void sim_prefetch(struct sim *s, int task, int fetch)
 {
-    const char *p = (const char *)&s->tasks[task];
-    __builtin_prefetch(p, 1);
-    __builtin_prefetch(p + 64, 1);
+    __builtin_prefetch(&s->tasks[task], 1); /* the first line: see struct sim_task */
     if (fetch && s->wl->ops->prefetch) s->wl->ops->prefetch(s->wl, task);
     bus_prefetch(s->bus, task);
 }

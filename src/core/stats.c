@@ -4,6 +4,7 @@
 #include "stats.h"
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +21,7 @@ void stats_done(struct stats *st)
 {
     for (size_t i = 0; i < st->ntasks; i++)
         free(st->tasks[i].name);
-    free(st->tasks);
+    free(st->tasks_mem ? st->tasks_mem : st->tasks);
     free(st->deadlock);
     free(st->cycle);
     for (size_t i = 0; i < st->nresources; i++)
@@ -39,6 +40,7 @@ size_t stats_copy(struct stats *d, const struct stats *s)
     *d = *s;
     d->tasks = xdup_counted(s->tasks, s->ntasks, sizeof *s->tasks, &bytes);
     d->cap = d->tasks ? s->ntasks : 0;
+    d->tasks_mem = NULL;
     for (size_t i = 0; i < d->ntasks; i++)
         d->tasks[i].name = xstrdup_counted(s->tasks[i].name, &bytes);
     d->deadlock = xstrdup_counted(s->deadlock, &bytes);
@@ -67,12 +69,30 @@ static void enter(struct stats_task *tk, int state, int64_t t)
         break;
     case TASK_BLOCKED:
         tk->blocked += d;
-        tk->blocked_by[tk->reason] += d;
+        if (tk->reason != tk->acc_reason) {
+            tk->blocked_by[tk->acc_reason] += tk->acc;
+            tk->acc_reason = tk->reason;
+            tk->acc = 0;
+        }
+        tk->acc += d;
         break;
     default: break;
     }
     tk->state = state;
     tk->since = t;
+}
+
+int64_t stats_blocked_by(const struct stats_task *tk, int reason)
+{
+    if (reason < 0 || reason >= BLOCK__COUNT) return 0;
+    return tk->blocked_by[reason] + (reason == tk->acc_reason ? tk->acc : 0);
+}
+
+/* Moves what acc holds into blocked_by. */
+static void flush_acc(struct stats_task *tk)
+{
+    tk->blocked_by[tk->acc_reason] += tk->acc;
+    tk->acc = 0;
 }
 
 int stats_due_wait(int state, int reason, int64_t since, int64_t until, int64_t t)
@@ -88,6 +108,25 @@ static struct stats_task *task_of(struct stats *st, int id)
     return &st->tasks[id];
 }
 
+/* Makes room for need tasks, keeping the table aligned to cache lines
+ * (realloc keeps a large block's place in its page, so the memmove is
+ * rare). */
+static void grow_tasks(struct stats *st, size_t need)
+{
+    if (need <= st->cap) return;
+    size_t cap = st->cap ? st->cap : 8, size = sizeof *st->tasks;
+    while (cap < need)
+        cap *= 2;
+    char *old = st->tasks_mem ? st->tasks_mem : (char *)st->tasks;
+    size_t off = old ? (size_t)((char *)st->tasks - old) : 0;
+    char *mem = xrealloc(old, cap * size + 64);
+    char *at = (char *)(((uintptr_t)mem + 63) & ~(uintptr_t)63);
+    if ((size_t)(at - mem) != off) memmove(at, mem + off, st->ntasks * size);
+    st->tasks_mem = mem;
+    st->tasks = (struct stats_task *)(void *)at;
+    st->cap = cap;
+}
+
 /* Run start and end, tasks and resources coming to be. */
 static void on_run(struct stats *st, struct stats_task *tk, const struct event *ev)
 {
@@ -100,7 +139,7 @@ static void on_run(struct stats *st, struct stats_task *tk, const struct event *
     case EV_TASK_NEW:
         if (ev->task < 0) break;
         if ((size_t)ev->task >= st->ntasks) {
-            st->tasks = xgrow(st->tasks, &st->cap, (size_t)ev->task + 1, sizeof *st->tasks);
+            grow_tasks(st, (size_t)ev->task + 1);
             memset(st->tasks + st->ntasks, 0,
                    ((size_t)ev->task + 1 - st->ntasks) * sizeof *st->tasks);
             st->ntasks = (size_t)ev->task + 1;
@@ -134,8 +173,10 @@ static void on_run(struct stats *st, struct stats_task *tk, const struct event *
         }
         break;
     case EV_RUN_END:
-        for (size_t i = 0; i < st->ntasks; i++)
+        for (size_t i = 0; i < st->ntasks; i++) {
             if (st->tasks[i].state != TASK_DONE) enter(&st->tasks[i], st->tasks[i].state, ev->t);
+            flush_acc(&st->tasks[i]);
+        }
         st->total = ev->value;
         st->ended = 1;
         st->failed = ev->reason != 0;
@@ -274,6 +315,7 @@ static void on_other(struct stats *st, struct stats_task *tk, const struct event
 
 _Static_assert(sizeof(void *) != 8 || sizeof(struct stats_task) == 256,
                "a stats_task is four cache lines");
+_Static_assert(offsetof(struct stats_task, blocked_by) == 128, "the hot part is two lines");
 
 void stats_prefetch(void *ctx, int task)
 {
@@ -282,8 +324,6 @@ void stats_prefetch(void *ctx, int task)
     const char *p = (const char *)&st->tasks[task];
     __builtin_prefetch(p, 1);
     __builtin_prefetch(p + 64, 1);
-    __builtin_prefetch(p + 128, 1);
-    __builtin_prefetch(p + offsetof(struct stats_task, failed_items) - 1, 1);
 }
 
 void stats_attach(struct bus *bus, struct stats *st)

@@ -20,14 +20,17 @@
 #include "event.h"
 
 struct stats_task {
-    /* Hot: what a task's events touch, in the first 176 bytes (three cache
-     * lines), so that a run with 100,000 tasks misses the cache three
-     * times per burst of events, and the engine can prefetch them
-     * (stats_prefetch). */
-    int state;  /* enum task_state */
-    int reason; /* enum block_reason while blocked */
-    int stall;  /* while blocked: it holds its thread (blocking call) */
-    int role;   /* enum task_role */
+    /* Hot: what a task's events touch, in the first 128 bytes (two cache
+     * lines: the table is aligned to them), so that a run with 100,000
+     * tasks misses the cache twice per burst of a task's events, and the
+     * engine can prefetch them (stats_prefetch). */
+    int16_t state;      /* enum task_state */
+    int16_t reason;     /* enum block_reason while blocked */
+    int16_t acc_reason; /* the reason `acc` holds blocked time for */
+    int16_t stall;      /* while blocked: it holds its thread (blocking call) */
+    int16_t role;       /* enum task_role */
+    int16_t has_os;     /* what the OS saw (os_*, cold): real runs only */
+    int priority;
     int64_t since;
     int64_t until; /* while blocked: expected wake time, or -1 */
     /* Response: from the end of a wait (its known wake time) until the task
@@ -40,12 +43,14 @@ struct stats_task {
     uint64_t items;
     uint64_t switches_in; /* times a CPU switched to it */
     uint64_t resp_n;
+    /* Blocked time for acc_reason not yet in blocked_by (a task mostly
+     * blocks for one reason: its waits then stay in the hot lines). */
+    int64_t acc;
+    /* Cold. By reason: complete once the run has ended; while it runs, see
+     * stats_blocked_by. */
     int64_t blocked_by[BLOCK__COUNT];
-    /* Cold. */
     uint64_t failed_items;
     int64_t end; /* when it finished, or -1 */
-    int priority;
-    int has_os; /* what the OS saw (real runs only): */
     char *name;
     int64_t os_cpu_ns;
     int64_t os_vcsw, os_ivcsw;
@@ -53,8 +58,6 @@ struct stats_task {
      * until the parent started on it. */
     int64_t call_max, call_sum;
     uint64_t call_n;
-    /* 256 bytes in all: every record then starts at the same place in its
-     * cache line, so its hot part always spans three lines. */
 };
 
 struct stats {
@@ -65,8 +68,9 @@ struct stats {
      * work it did (a TASK_STATS event for task -1). */
     int has_thread_os;
     int64_t thread_cpu_ns, thread_vcsw, thread_ivcsw;
-    struct stats_task *tasks;
+    struct stats_task *tasks; /* aligned to 64 bytes, in tasks_mem */
     size_t ntasks, cap;
+    void *tasks_mem; /* what was allocated (NULL: tasks itself) */
     uint64_t switches;
     uint64_t polls_useful, polls_wasted;
     int64_t poll_cost; /* CPU spent checking */
@@ -141,6 +145,10 @@ const char *stats_resource(const struct stats *st, int id);
  * only waits for the CPU (the loop was blocked, the thread busy), and
  * counts as ready. A poll-wait, a lock or a queue is not a timed wait. */
 int stats_due_wait(int state, int reason, int64_t since, int64_t until, int64_t t);
+
+/* The time task tk has been blocked for reason (enum block_reason), in
+ * the spans that have ended. */
+int64_t stats_blocked_by(const struct stats_task *tk, int reason);
 
 /* A task's total in state (running/ready/blocked) including the open span
  * up to time t, for live views. */

@@ -81,6 +81,19 @@ char *xasprintf(const char *fmt, ...)
     return s;
 }
 
+void xprefault(void *p, size_t n)
+{
+#ifdef MADV_POPULATE_WRITE
+    enum { PAGE = 4096 };
+    uintptr_t from = ((uintptr_t)p + PAGE - 1) & ~(uintptr_t)(PAGE - 1);
+    uintptr_t to = ((uintptr_t)p + n) & ~(uintptr_t)(PAGE - 1);
+    if (n >= ((size_t)1 << 20) && to > from) madvise((void *)from, to - from, MADV_POPULATE_WRITE);
+#else
+    (void)p;
+    (void)n;
+#endif
+}
+
 void *xmalloc_large(size_t n)
 {
     void *p = xmalloc(n);

@@ -19,6 +19,10 @@ void *xgrow(void *p, size_t *cap, size_t need, size_t size);
  * offers them on request, which saves most of the page faults. Free with
  * free(). */
 void *xmalloc_large(size_t n);
+/* Maps the pages of n bytes at p, about to be written, in one call rather
+ * than one fault each (advice: does nothing below 1 MiB or where the
+ * kernel cannot). */
+void xprefault(void *p, size_t n);
 /* xmalloc aligned to align bytes (a power of two, a multiple of
  * sizeof(void *)); free with free(). */
 void *xaligned(size_t align, size_t n);
