@@ -28,8 +28,8 @@
 
 enum phase { P_START, P_GET, P_COUNT, P_COUNT_YIELD, P_COUNT_END, P_AFTER_WAIT, P_DONE };
 
+/* A task's state: 32 bytes, aligned, so one cache line. */
 struct qtask {
-    char *running; /* "Task NAME running", made once; NULL when quiet */
     int phase;
     int64_t item;  /* count, duration (ns) or URL index */
     int64_t start; /* Timer start */
@@ -46,7 +46,8 @@ struct work_queue {
     uint64_t rng;
     int failures;
     struct workload_task *tasks;
-    struct qtask t[];
+    struct qtask *t;
+    char **running; /* "Task NAME running" per task, made once; NULL when quiet */
 };
 
 static int64_t draw(struct work_queue *w)
@@ -83,6 +84,13 @@ static void emit(struct work_queue *w, int kind, int task, const char *text, int
 
 #define say(w, ...) work_say(&(w)->em, __VA_ARGS__)
 
+/* The worker's name, looked up only where a line needs it: with 100,000
+ * workers each lookup is a cache miss. */
+static const char *name_of(const struct work_queue *w, int task)
+{
+    return w->sc->workers[task];
+}
+
 static const char *url_of(const struct work_queue *w, int64_t i)
 {
     return w->sc->urls[i];
@@ -116,7 +124,6 @@ static struct step_result simulated_result(const struct work_queue *w, int64_t i
 static void start_item(struct work_queue *w, int task, int64_t now, struct step *out)
 {
     struct qtask *t = &w->t[task];
-    const char *name = w->sc->workers[task];
     char label[32];
     t->item = queue_get(w);
     t->start = now;
@@ -124,7 +131,7 @@ static void start_item(struct work_queue *w, int task, int64_t now, struct step 
     case WORK_COUNT:
         snprintf(label, sizeof label, "%lld", (long long)t->item);
         emit(w, EV_ITEM_START, task, label, t->item, 0);
-        emit(w, EV_LOG, task, t->running, 0, 0);
+        emit(w, EV_LOG, task, w->running ? w->running[task] : NULL, 0, 0);
         if (w->shape_coop) {
             t->left = t->item;
             t->phase = P_COUNT;
@@ -139,7 +146,7 @@ static void start_item(struct work_queue *w, int task, int64_t now, struct step 
     case WORK_SLEEP:
         units_format(label, sizeof label, t->item);
         emit(w, EV_ITEM_START, task, label, t->item, 0);
-        emit(w, EV_LOG, task, t->running, 0, 0);
+        emit(w, EV_LOG, task, w->running ? w->running[task] : NULL, 0, 0);
         t->phase = P_AFTER_WAIT;
         out->kind = STEP_WAIT;
         out->reason = BLOCK_SLEEP;
@@ -147,7 +154,7 @@ static void start_item(struct work_queue *w, int task, int64_t now, struct step 
         return;
     case WORK_HTTP:
         emit(w, EV_ITEM_START, task, url_of(w, t->item), t->item, 0);
-        say(w, task, "Task %s getting URL: %s", name, url_of(w, t->item));
+        say(w, task, "Task %s getting URL: %s", name_of(w, task), url_of(w, t->item));
         emit(w, EV_HTTP_START, task, url_of(w, t->item), 0, 0);
         t->phase = P_AFTER_WAIT;
         out->kind = STEP_WAIT;
@@ -162,16 +169,16 @@ static void start_item(struct work_queue *w, int task, int64_t now, struct step 
 static void end_wait(struct work_queue *w, int task, int64_t now, const struct step_result *last)
 {
     struct qtask *t = &w->t[task];
-    const char *name = w->sc->workers[task];
     int failed = 0;
     if (w->sc->work == WORK_HTTP) {
         struct step_result r = last ? *last : simulated_result(w, t->item);
         emit(w, EV_HTTP_DONE, task, r.error, r.status, r.bytes);
         if (r.error) {
-            say(w, task, "Task %s error: %s: %s", name, url_of(w, t->item), r.error);
+            say(w, task, "Task %s error: %s: %s", name_of(w, task), url_of(w, t->item), r.error);
             failed = 1;
         } else if (r.status >= 400) {
-            say(w, task, "Task %s error: %s: HTTP %d", name, url_of(w, t->item), r.status);
+            say(w, task, "Task %s error: %s: HTTP %d", name_of(w, task), url_of(w, t->item),
+                r.status);
             failed = 1;
         }
     }
@@ -179,6 +186,7 @@ static void end_wait(struct work_queue *w, int task, int64_t now, const struct s
         /* The Timer's line, built without printf: it is the engine's
          * hottest line (one per item), and the benchmark's. */
         char line[128], units[24];
+        const char *name = name_of(w, task);
         size_t nlen = strlen(name);
         int ulen = units_format(units, sizeof units, now - t->start);
         static const char mid[] = " elapsed time: ";
@@ -201,14 +209,13 @@ static void wq_next(struct workload *base, int task, int64_t now, const struct s
 {
     struct work_queue *w = (struct work_queue *)base;
     struct qtask *t = &w->t[task];
-    const char *name = w->sc->workers[task];
     memset(out, 0, sizeof *out);
     for (;;) {
         switch (t->phase) {
         case P_START:
             t->phase = P_GET;
             if (w->shape_sync && queue_empty(w)) {
-                say(w, task, "Task %s nothing to do", name);
+                say(w, task, "Task %s nothing to do", name_of(w, task));
                 t->phase = P_DONE;
             }
             continue;
@@ -236,7 +243,7 @@ static void wq_next(struct workload *base, int task, int64_t now, const struct s
             out->kind = STEP_YIELD;
             return;
         case P_COUNT_END:
-            say(w, task, "Task %s total: %lld", name, (long long)t->item);
+            say(w, task, "Task %s total: %lld", name_of(w, task), (long long)t->item);
             emit(w, EV_ITEM_END, task, NULL, t->item, 0);
             t->phase = P_GET;
             continue;
@@ -255,9 +262,7 @@ static void wq_next(struct workload *base, int task, int64_t now, const struct s
 
 static void wq_prefetch(struct workload *base, int task)
 {
-    const char *p = (const char *)&((struct work_queue *)base)->t[task];
-    __builtin_prefetch(p, 1);
-    __builtin_prefetch(p + sizeof(struct qtask) - 1, 1);
+    __builtin_prefetch(&((struct work_queue *)base)->t[task], 1);
 }
 
 static void wq_finish(struct workload *base, int64_t now)
@@ -276,15 +281,21 @@ static int wq_failures(const struct workload *base)
 static void wq_free(struct workload *base)
 {
     struct work_queue *w = (struct work_queue *)base;
-    for (size_t i = 0; i < w->sc->nworkers; i++)
-        free(w->t[i].running);
+    for (size_t i = 0; w->running && i < w->sc->nworkers; i++)
+        free(w->running[i]);
+    free(w->running);
+    free(w->t);
     free(((struct work_queue *)base)->tasks);
     free(base);
 }
 
+_Static_assert(sizeof(struct qtask) == 32, "a task's state is half a cache line");
+
 static struct workload *wq_create(const struct scene *sc, int strategy, const struct emitter *em)
 {
-    struct work_queue *w = xcalloc(1, sizeof *w + sc->nworkers * sizeof w->t[0]);
+    struct work_queue *w = xcalloc(1, sizeof *w);
+    w->t = xaligned(64, (sc->nworkers + 1) * sizeof *w->t);
+    memset(w->t, 0, (sc->nworkers + 1) * sizeof *w->t);
     w->base.ops = &work_queue_ops;
     w->sc = sc;
     w->em = *em;
@@ -292,10 +303,11 @@ static struct workload *wq_create(const struct scene *sc, int strategy, const st
     w->shape_coop = strategies[strategy]->cooperative;
     w->rng = sc->seed;
     w->tasks = xcalloc(sc->nworkers, sizeof *w->tasks);
+    if (!em->quiet) w->running = xcalloc(sc->nworkers, sizeof *w->running);
     for (size_t i = 0; i < sc->nworkers; i++) {
         w->tasks[i].name = sc->workers[i];
         /* Nobody reads the lines: 100,000 of them would cost 20 ms. */
-        if (!em->quiet) w->t[i].running = xasprintf("Task %s running", sc->workers[i]);
+        if (!em->quiet) w->running[i] = xasprintf("Task %s running", sc->workers[i]);
     }
     w->base.ntasks = (int)sc->nworkers;
     w->base.tasks = w->tasks;
