@@ -184,8 +184,9 @@ int units_format(char *buf, size_t n, int64_t ns);
 typedef void (*sink_fn)(void *ctx, const struct event *ev);
 /* Optional: the sink will soon get events about task; it may start
  * loading what it keeps for it (a producer with many tasks calls this a
- * few tasks ahead, so the cache misses overlap). */
-typedef void (*sink_prefetch_fn)(void *ctx, int task);
+ * few tasks ahead, so the cache misses overlap). deep: a step's worth of
+ * events is coming; else only a wake-up. */
+typedef void (*sink_prefetch_fn)(void *ctx, int task, int deep);
 
 #define BUS_MAX_SINKS 8
 
@@ -209,10 +210,10 @@ void bus_attach_nolog(struct bus *b, sink_fn fn, void *ctx);
 /* Gives the sink whose ctx is ctx a prefetch function. */
 void bus_attach_prefetch(struct bus *b, void *ctx, sink_prefetch_fn prefetch);
 /* Tells every sink that has one that task's events are coming. */
-static inline void bus_prefetch(const struct bus *b, int task)
+static inline void bus_prefetch(const struct bus *b, int task, int deep)
 {
     for (int i = 0; i < b->nsinks; i++)
-        if (b->sinks[i].prefetch) b->sinks[i].prefetch(b->sinks[i].ctx, task);
+        if (b->sinks[i].prefetch) b->sinks[i].prefetch(b->sinks[i].ctx, task, deep);
 }
 /* 1 if some sink reads LOG events. */
 int bus_wants_logs(const struct bus *b);

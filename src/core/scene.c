@@ -47,9 +47,9 @@ struct parse {
     char last_key[64];
     char last_section[64];
     const struct key *last_list; /* the key set last, when it is a list */
-    unsigned seen[8];       /* bitmap of keys seen, by table index */
-    int key_line[64];       /* line of each key seen, by the same index */
-    int section_line_of[8]; /* first line of each section, by sections[] index */
+    unsigned seen[8];            /* bitmap of keys seen, by table index */
+    int key_line[64];            /* line of each key seen, by the same index */
+    int section_line_of[8];      /* first line of each section, by sections[] index */
     size_t items_cap, workers_cap, urls_cap, latency_cap;
     /* Worker names seen, for the duplicate check: open addressing over
      * indices into sc->workers (+1; 0 is empty), at most half full. */

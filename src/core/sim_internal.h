@@ -140,15 +140,16 @@ static inline struct sim_task *sim_task(struct sim *s, int id)
 
 /*
  * A strategy that knows which task it serves a few turns from now says so:
- * the task's records (the engine's, the workload's when fetch is set, and
- * each sink's) start loading, so that with 100,000 tasks the cache misses
- * overlap instead of coming one after the other.
+ * the task's records (the engine's, the workload's and all of each sink's
+ * when fetch is set, for a step; else what a wake-up needs) start loading,
+ * so that with 100,000 tasks the cache misses overlap instead of coming
+ * one after the other.
  */
 static inline void sim_prefetch(struct sim *s, int task, int fetch)
 {
     __builtin_prefetch(&s->tasks[task], 1); /* the first line: see struct sim_task */
     if (fetch && s->wl->ops->prefetch) s->wl->ops->prefetch(s->wl, task);
-    bus_prefetch(s->bus, task);
+    bus_prefetch(s->bus, task, fetch);
 }
 
 /*

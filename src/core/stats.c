@@ -317,13 +317,15 @@ _Static_assert(sizeof(void *) != 8 || sizeof(struct stats_task) == 256,
                "a stats_task is four cache lines");
 _Static_assert(offsetof(struct stats_task, blocked_by) == 128, "the hot part is two lines");
 
-void stats_prefetch(void *ctx, int task)
+_Static_assert(offsetof(struct stats_task, running) == 64, "a wake-up touches one line");
+
+void stats_prefetch(void *ctx, int task, int deep)
 {
     struct stats *st = ctx;
     if (task < 0 || (size_t)task >= st->ntasks) return;
     const char *p = (const char *)&st->tasks[task];
     __builtin_prefetch(p, 1);
-    __builtin_prefetch(p + 64, 1);
+    if (deep) __builtin_prefetch(p + 64, 1);
 }
 
 void stats_attach(struct bus *bus, struct stats *st)

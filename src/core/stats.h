@@ -22,8 +22,9 @@
 struct stats_task {
     /* Hot: what a task's events touch, in the first 128 bytes (two cache
      * lines: the table is aligned to them), so that a run with 100,000
-     * tasks misses the cache twice per burst of a task's events, and the
-     * engine can prefetch them (stats_prefetch). */
+     * tasks misses the cache at most twice per burst of a task's events,
+     * and the engine can prefetch them (stats_prefetch). The first line
+     * holds all that a wake-up touches. */
     int16_t state;      /* enum task_state */
     int16_t reason;     /* enum block_reason while blocked */
     int16_t acc_reason; /* the reason `acc` holds blocked time for */
@@ -33,19 +34,21 @@ struct stats_task {
     int priority;
     int64_t since;
     int64_t until; /* while blocked: expected wake time, or -1 */
+    int64_t ready, blocked;
+    /* Blocked time for acc_reason not yet in blocked_by (a task mostly
+     * blocks for one reason: its waits then stay in the hot lines). */
+    int64_t acc;
+    int64_t worst_ready; /* longest single wait for a CPU */
+    /* Second line. */
+    int64_t running;
     /* Response: from the end of a wait (its known wake time) until the task
      * runs again: how long a finished machine or a calling kid waited. */
-    int64_t resp_until; /* pending wait end, or -1 */
-    int64_t running, ready, blocked;
-    int64_t worst_ready;  /* longest single wait for a CPU */
+    int64_t resp_until;   /* pending wait end, or -1 */
     int64_t item_arrival; /* request being served: its arrival, or -1 */
     int64_t resp_max, resp_sum;
     uint64_t items;
     uint64_t switches_in; /* times a CPU switched to it */
     uint64_t resp_n;
-    /* Blocked time for acc_reason not yet in blocked_by (a task mostly
-     * blocks for one reason: its waits then stay in the hot lines). */
-    int64_t acc;
     /* Cold. By reason: complete once the run has ended; while it runs, see
      * stats_blocked_by. */
     int64_t blocked_by[BLOCK__COUNT];
@@ -111,8 +114,9 @@ void stats_sink(void *ctx, const struct event *ev);
 /* Attaches st to bus as a sink that ignores LOG events, with its prefetch:
  * the faster way for a run with many tasks. */
 void stats_attach(struct bus *bus, struct stats *st);
-/* The sink's prefetch (sink_prefetch_fn): starts loading task's record. */
-void stats_prefetch(void *ctx, int task);
+/* The sink's prefetch (sink_prefetch_fn): starts loading task's record
+ * (its first line only when not deep: a wake-up). */
+void stats_prefetch(void *ctx, int task, int deep);
 
 /* Busy CPU time over available CPU time, 0..1 (up to `now` if not ended). */
 double stats_cpu_busy(const struct stats *st);
