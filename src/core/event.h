@@ -204,8 +204,9 @@ struct bus {
 void bus_init(struct bus *b);
 /* Attaches a sink; asserts there is room. */
 void bus_attach(struct bus *b, sink_fn fn, void *ctx);
-/* The same for a sink that ignores LOG events (the stats): a source may
- * then skip making lines nobody reads (bus_wants_logs). */
+/* The same for a sink that ignores LOG events and the labels (text) of
+ * ITEM_START events (the stats): a source may then skip making lines and
+ * labels nobody reads (bus_wants_logs); such labels are then NULL. */
 void bus_attach_nolog(struct bus *b, sink_fn fn, void *ctx);
 /* Gives the sink whose ctx is ctx a prefetch function. */
 void bus_attach_prefetch(struct bus *b, void *ctx, sink_prefetch_fn prefetch);
@@ -215,7 +216,7 @@ static inline void bus_prefetch(const struct bus *b, int task, int deep)
     for (int i = 0; i < b->nsinks; i++)
         if (b->sinks[i].prefetch) b->sinks[i].prefetch(b->sinks[i].ctx, task, deep);
 }
-/* 1 if some sink reads LOG events. */
+/* 1 if some sink reads LOG events (and item labels). */
 int bus_wants_logs(const struct bus *b);
 /* Detaches every sink whose ctx is ctx. */
 void bus_detach(struct bus *b, void *ctx);

@@ -129,8 +129,8 @@ static void start_item(struct work_queue *w, int task, int64_t now, struct step 
     t->start = now;
     switch (w->sc->work) {
     case WORK_COUNT:
-        snprintf(label, sizeof label, "%lld", (long long)t->item);
-        emit(w, EV_ITEM_START, task, label, t->item, 0);
+        if (!w->em.quiet) snprintf(label, sizeof label, "%lld", (long long)t->item);
+        emit(w, EV_ITEM_START, task, w->em.quiet ? NULL : label, t->item, 0);
         emit(w, EV_LOG, task, w->running ? w->running[task] : NULL, 0, 0);
         if (w->shape_coop) {
             t->left = t->item;
@@ -144,8 +144,8 @@ static void start_item(struct work_queue *w, int task, int64_t now, struct step 
         out->dur = t->item * w->sc->step;
         return;
     case WORK_SLEEP:
-        units_format(label, sizeof label, t->item);
-        emit(w, EV_ITEM_START, task, label, t->item, 0);
+        if (!w->em.quiet) units_format(label, sizeof label, t->item);
+        emit(w, EV_ITEM_START, task, w->em.quiet ? NULL : label, t->item, 0);
         emit(w, EV_LOG, task, w->running ? w->running[task] : NULL, 0, 0);
         t->phase = P_AFTER_WAIT;
         out->kind = STEP_WAIT;

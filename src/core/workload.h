@@ -56,7 +56,7 @@ struct step_result {
 struct emitter {
     void (*emit)(void *ctx, struct event *ev); /* ev->t is filled by the caller */
     void *ctx;
-    int quiet; /* nobody reads LOG lines: do not make them */
+    int quiet; /* nobody reads LOG lines or item labels: do not make them */
 };
 
 struct workload;
