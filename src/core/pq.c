@@ -11,9 +11,14 @@
 #include "event.h"
 #include "xalloc.h"
 
-static void put(struct pq_fifo *f, const struct pending *p)
+static void __attribute__((noinline)) grow(struct pq_fifo *f)
 {
-    if (f->n == f->cap) f->v = xgrow(f->v, &f->cap, f->n + 1, sizeof *f->v);
+    f->v = xgrow(f->v, &f->cap, f->n + 1, sizeof *f->v);
+}
+
+static inline void put(struct pq_fifo *f, const struct pending *p)
+{
+    if (f->n == f->cap) grow(f);
     f->v[f->n++] = *p;
 }
 
@@ -161,7 +166,8 @@ const struct pending *pq_top(struct pq *q)
         h = &q->b[0].v[at];
     }
     if (q->ncal) {
-        struct pq_fifo *f = &q->slot[first_slot(q)];
+        q->top_slot = first_slot(q);
+        struct pq_fifo *f = &q->slot[q->top_slot];
         c = &f->v[f->head];
     }
     q->top_cal = c && (!h || c->t < h->t || (c->t == h->t && c->seq < h->seq));
@@ -175,7 +181,7 @@ struct pending pq_pop(struct pq *q)
     const struct pending *top = pq_top(q);
     struct pending p = *top;
     if (q->top_cal) {
-        int s = first_slot(q);
+        int s = q->top_slot;
         struct pq_fifo *f = &q->slot[s];
         if (++f->head == f->n) {
             f->head = f->n = 0;

@@ -70,6 +70,7 @@ struct pq {
     size_t ncal;
     const struct pending *top; /* the earliest, once found; NULL: not known */
     int top_cal;               /* ... and it is the calendar's */
+    int top_slot;              /* ... in this slot */
 };
 
 void pq_init(struct pq *q);

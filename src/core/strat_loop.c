@@ -46,14 +46,15 @@ struct loop_data {
 static void push_ready(struct sim *s, int kind, int task)
 {
     struct loop_data *d = s->sd;
-    d->next = xgrow(d->next, &d->capnext, d->nnext + 1, sizeof *d->next);
+    if (d->nnext == d->capnext)
+        d->next = xgrow(d->next, &d->capnext, d->nnext + 1, sizeof *d->next);
     size_t at = d->nnext;
     if (s->prioritised) { /* else every priority is 0: FIFO */
         int prio = sim_task(s, task)->priority;
         while (at > 0 && sim_task(s, d->next[at - 1].task)->priority < prio)
             at--;
+        memmove(d->next + at + 1, d->next + at, (d->nnext - at) * sizeof *d->next);
     }
-    memmove(d->next + at + 1, d->next + at, (d->nnext - at) * sizeof *d->next);
     d->next[at] = (struct cb){kind, task};
     d->nnext++;
 }
