@@ -94,6 +94,10 @@ static size_t settle(struct pq *q)
         }
         q->last = min;
         q->b[i].n = 0;
+        /* A few: they are the next ones out, whichever bucket they fall to. */
+        if (q->soon && n <= PQ_SOON)
+            for (size_t j = 0; j < n; j++)
+                q->soon(q->soon_ctx, &v[j]);
         q->nonempty &= ~(UINT64_C(1) << (i - 1));
         for (size_t j = 0; j < n; j++) {
             uint64_t k = key_of(v[j].t);

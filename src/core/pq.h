@@ -44,6 +44,7 @@ struct pending {
 
 #define PQ_BUCKETS 65
 #define PQ_SLOTS   64
+#define PQ_SOON    64 /* the most actions of one bucket told to `soon` */
 
 /* An array read from head: a first-in first-out list. */
 struct pq_fifo {
@@ -70,7 +71,12 @@ struct pq {
     size_t ncal;
     const struct pending *top; /* the earliest, once found; NULL: not known */
     int top_cal;               /* ... and it is the calendar's */
-    int top_slot;              /* ... in this slot */
+    /* Optional: told of actions that are among the next few to be popped
+     * (those of a small heap bucket being spread out), so that what they
+     * will touch can start loading. */
+    void (*soon)(void *ctx, const struct pending *p);
+    void *soon_ctx;
+    int top_slot; /* ... in this slot */
 };
 
 void pq_init(struct pq *q);

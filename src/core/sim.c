@@ -34,6 +34,13 @@ void sim_emit(struct sim *s, struct event *ev)
     bus_emit(s->bus, ev);
 }
 
+/* The pq's hook: an action for a task is due soon; its records load. */
+static void soon(void *ctx, const struct pending *p)
+{
+    struct sim *s = ctx;
+    if (p->task >= 0 && p->task < s->ntasks) sim_prefetch(s, p->task, 1);
+}
+
 static void wl_emit(void *ctx, struct event *ev)
 {
     sim_emit(ctx, ev);
@@ -365,6 +372,8 @@ struct sim *sim_new_on(const struct scene *sc, int strategy, struct bus *bus,
     s->ops = strategies[strategy];
     s->bus = bus;
     s->be = be;
+    s->pq.soon = soon;
+    s->pq.soon_ctx = s;
     s->em.emit = wl_emit;
     s->em.ctx = s;
     s->em.quiet = !bus_wants_logs(bus);
