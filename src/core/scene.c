@@ -111,8 +111,10 @@ static int fail(struct parse *p, const char *fmt, ...)
 /* Plain decimals (up to 6 digits, a point and up to 9 more: every listed
  * item in practice) without strtod, or -1. The value is exact, and so is
  * llround(strtod(s) * 1e9) below 2^51 ns, so both agree. */
-static int64_t plain_units(const char *s)
+static int64_t plain_units_at(const char *s, const char **end)
 {
+    static const int64_t scale[10] = {1000000000, 100000000, 10000000, 1000000, 100000,
+                                      10000,      1000,      100,      10,      1};
     int64_t whole = 0, frac = 0;
     int nw = 0, nf = 0;
     for (; *s >= '0' && *s <= '9'; s++, nw++)
@@ -123,10 +125,15 @@ static int64_t plain_units(const char *s)
             frac = frac * 10 + (*s - '0');
         if (nf == 0 || nf > 9) return -1;
     }
-    if (*s) return -1;
-    for (int i = nf; i < 9; i++)
-        frac *= 10;
-    return whole * UNIT_NS + frac;
+    *end = s;
+    return whole * UNIT_NS + frac * scale[nf];
+}
+
+static int64_t plain_units(const char *s)
+{
+    const char *end;
+    int64_t ns = plain_units_at(s, &end);
+    return ns >= 0 && !*end ? ns : -1;
 }
 
 int scene_parse_units(const char *s, int64_t *ns)
@@ -373,9 +380,30 @@ static int add_item(struct parse *p, const char *s)
     return 0;
 }
 
+/* A line of plain decimals (a listed scene's hundreds of thousands) is
+ * read in place; any other line, and any problem to report, goes through
+ * each_item from its start. */
 static int set_items(struct parse *p, const char *v)
 {
     if (!p->line_items) p->line_items = p->line;
+    struct scene *sc = p->sc;
+    size_t before = sc->nitems;
+    for (const char *s = v;;) {
+        while (isspace((unsigned char)*s))
+            s++;
+        if (!*s) return 0; /* the end, or an empty last item after a comma */
+        const char *end;
+        int64_t ns = plain_units_at(s, &end);
+        while (ns >= 0 && isspace((unsigned char)*end))
+            end++;
+        if (ns < 0 || (*end != ',' && *end)) break;
+        if (sc->nitems == p->items_cap)
+            sc->items = xgrow(sc->items, &p->items_cap, sc->nitems + 1, sizeof *sc->items);
+        sc->items[sc->nitems++] = ns;
+        if (!*end) return 0;
+        s = end + 1;
+    }
+    sc->nitems = before;
     return each_item(p, v, add_item);
 }
 

@@ -39,6 +39,44 @@ static void scene__lists_continue_on_indented_lines(void **state)
     scene_free(sc);
 }
 
+/* Items lists, plain and not: a line with any item that is not a plain
+ * decimal is read as a whole the general way, so its plain items are not
+ * taken twice; odd spacing, a leading empty item and a trailing comma read
+ * as before, and two commas in a row are still an error. */
+static void scene__items_lists_read_the_same_every_way(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *list;
+        size_t n;
+        int64_t items[4];
+    } cases[] = {
+        {"1, 2.5,3 ,\t4", 4, {UNIT_NS, 2500000000, 3 * UNIT_NS, 4 * UNIT_NS}},
+        {"1, 2e0, 0.25", 3, {UNIT_NS, 2 * UNIT_NS, 250000000}},
+        {"7, .5", 2, {7 * UNIT_NS, 500000000}},
+        {", 1", 1, {UNIT_NS}},
+        {"1,\n    2,\n    3e-9", 3, {UNIT_NS, 2 * UNIT_NS, 3}},
+        {"0.000000001, 1234567", 2, {1, INT64_C(1234567) * UNIT_NS}},
+    };
+    char text[256];
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        snprintf(text, sizeof text, "[workers]\nnames = A\n[queue]\nwork = sleep\nitems = %s\n",
+                 cases[i].list);
+        struct scene *sc = parse_ok(text);
+        assert_int_equal(sc->nitems, cases[i].n);
+        for (size_t k = 0; k < cases[i].n; k++)
+            assert_int_equal(sc->items[k], cases[i].items[k]);
+        scene_free(sc);
+    }
+    struct err e;
+    assert_null(
+        scene_parse("t.ini", "[workers]\nnames = A\n[queue]\nwork = sleep\nitems = 1,, 2\n", &e));
+    assert_non_null(strstr(e.msg, "empty item"));
+    assert_null(
+        scene_parse("t.ini", "[workers]\nnames = A\n[queue]\nwork = sleep\nitems = 1, 2 3\n", &e));
+    assert_int_equal(e.line, 5);
+}
+
 static void scene__reads_the_issue_example_with_inline_comments(void **state)
 {
     (void)state;
@@ -246,6 +284,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(scene__lists_continue_on_indented_lines),
+        cmocka_unit_test(scene__items_lists_read_the_same_every_way),
         cmocka_unit_test(scene__reads_the_issue_example_with_inline_comments),
         cmocka_unit_test(scene__counts_are_whole_numbers),
         cmocka_unit_test(scene__units_are_what_strtod_reads),
