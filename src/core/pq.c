@@ -19,6 +19,9 @@ static void __attribute__((noinline)) grow(struct pq_fifo *f)
 static inline void put(struct pq_fifo *f, const struct pending *p)
 {
     if (f->n == f->cap) grow(f);
+    /* The line a few appends on, to be written: arrays of thousands of
+     * timers are not in the cache. */
+    __builtin_prefetch((const void *)((uintptr_t)(f->v + f->n) + 8 * sizeof *f->v), 1);
     f->v[f->n++] = *p;
 }
 

@@ -219,7 +219,8 @@ static void loop_fire(struct sim *s, const struct pending *p)
         turn(s);
         break;
     case ACT_TIMER:
-        d->expired = xgrow(d->expired, &d->capexp, d->nexp + 1, sizeof *d->expired);
+        if (d->nexp == d->capexp)
+            d->expired = xgrow(d->expired, &d->capexp, d->nexp + 1, sizeof *d->expired);
         d->expired[d->nexp++] = p->task;
         if (s->prioritised && sim_task(s, p->task)->priority > 0) d->nurgent++;
         if (!d->busy && d->pos >= d->ncur) queue_turn(s);
