@@ -20,6 +20,7 @@
 #include "xalloc.h"
 
 _Static_assert(offsetof(struct sim_task, cpu_left) == 64, "a step's fields fit one cache line");
+_Static_assert(sizeof(void *) != 8 || sizeof(struct sim_task) == 128, "a task is two lines");
 
 void sim_at(struct sim *s, int64_t t, int what, int task, int64_t arg)
 {
@@ -94,7 +95,7 @@ void sim_wait(struct sim *s, struct sim_task *t, int stall, int what, int64_t ar
     t->wake_what = what;
     t->wake_arg = arg;
     s->outstanding++;
-    if (s->be->wait(s->be->ctx, t->id, &t->cur, stall, &t->result) == 0) {
+    if (s->be->wait(s->be->ctx, t->id, &t->cur, stall, sim_result(s, t->id)) == 0) {
         s->outstanding--;
         t->wait_done = due;
         sim_at(s, due, what, t->id, arg);
@@ -113,7 +114,7 @@ void sim_complete(struct sim *s, int task)
 
 void sim_fetch(struct sim *s, struct sim_task *t)
 {
-    workload_next(s->wl, t->id, s->now, t->has_result ? &t->result : NULL, &t->cur);
+    workload_next(s->wl, t->id, s->now, t->has_result ? sim_result(s, t->id) : NULL, &t->cur);
     t->has_result = 0;
     t->has_step = 1;
     if (t->cur.kind == STEP_CPU) t->cpu_left = t->cur.dur; /* no other step reads it */
@@ -387,6 +388,7 @@ struct sim *sim_new_on(const struct scene *sc, int strategy, struct bus *bus,
     s->tasks = xaligned(64, (size_t)s->ntasks * sizeof *s->tasks);
     xprefault(s->tasks, (size_t)s->ntasks * sizeof *s->tasks);
     memset(s->tasks, 0, (size_t)s->ntasks * sizeof *s->tasks);
+    if (be) s->results = xcalloc((size_t)s->ntasks + 1, sizeof *s->results);
 
     s->nlocks = s->wl->nres;
     s->locks = xcalloc((size_t)s->nlocks + 1, sizeof *s->locks);
@@ -438,6 +440,7 @@ void sim_free(struct sim *s)
     free(s->vars);
     pq_free(&s->pq);
     free(s->tasks);
+    free(s->results);
     free(s->cpu_task);
     free(s->cpu_last);
     if (s->sd && s->ops->cleanup) s->ops->cleanup(s->sd);

@@ -46,7 +46,8 @@ struct sim_task {
     int lock_wait; /* resource it waits for, or -1 */
     int link;      /* next task in a strategy's queue, or -1 */
     int64_t reg;   /* the value it loaded from a shared variable */
-    struct step_result result;
+    /* Its last wait's outcome is in sim->results (real runs only): the
+     * record stays two lines. */
 };
 
 struct sim_lock {
@@ -70,6 +71,7 @@ struct sim {
     struct pq pq; /* pending actions */
 
     struct sim_task *tasks;
+    struct step_result *results; /* per task, with a backend only */
     int ntasks, ndone;
     int prioritised; /* some task has a priority other than 0 */
 
@@ -136,6 +138,12 @@ void sim_var_step(struct sim *s, struct sim_task *t);
 static inline struct sim_task *sim_task(struct sim *s, int id)
 {
     return &s->tasks[id];
+}
+
+/* Where a backend writes task id's wait outcome (has_result says it did). */
+static inline struct step_result *sim_result(struct sim *s, int id)
+{
+    return &s->results[id];
 }
 
 /*

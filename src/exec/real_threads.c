@@ -105,7 +105,7 @@ static int wait_step(struct worker *w, struct sim_task *t, struct http_client *c
     }
     if (enter(w)) return -1;
     if (http) {
-        rt->res = &t->result;
+        rt->res = sim_result(r->s, t->id);
         real_result(rt);
         t->has_result = 1;
     }
