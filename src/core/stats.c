@@ -315,11 +315,11 @@ on_other(struct stats *st, struct stats_task *tk, const struct event *ev)
     }
 }
 
+/* The layout stats_prefetch and the aligned table count on. */
 _Static_assert(sizeof(void *) != 8 || sizeof(struct stats_task) == 256,
                "a stats_task is four cache lines");
-_Static_assert(offsetof(struct stats_task, blocked_by) == 128, "the hot part is two lines");
-
 _Static_assert(offsetof(struct stats_task, running) == 64, "a wake-up touches one line");
+_Static_assert(offsetof(struct stats_task, blocked_by) == 128, "the hot part is two lines");
 
 void stats_prefetch(void *ctx, int task, int deep)
 {
