@@ -305,131 +305,6 @@ static int dump_at(FILE *out, const json_t *v, int depth, int drop_close)
     return 0;
 }
 
-/*
- * A task's object without jansson, for the common case: a plain ASCII name
- * and times jansson would print as plain decimals. A run with 100,000 tasks
- * spent 0.4 s building and dumping their trees; this writes the same bytes
- * in a few milliseconds. Anything else takes jansson's path.
- */
-
-/* Appends `"key": ` on a new line at depth; returns the new end. */
-static char *put_key(char *o, const char *key, size_t n, int depth)
-{
-    *o++ = '\n';
-    memset(o, ' ', 2 * (size_t)depth);
-    o += 2 * depth;
-    *o++ = '"';
-    memcpy(o, key, n);
-    o += n;
-    memcpy(o, "\": ", 3);
-    return o + 3;
-}
-
-#define PUT_KEY(o, key, depth) put_key(o, key, sizeof key - 1, depth)
-
-/* Appends the decimal digits of v (>= 0). */
-static char *put_uint(char *o, uint64_t v)
-{
-    char tmp[24];
-    int n = 0;
-    do {
-        tmp[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    while (n)
-        *o++ = tmp[--n];
-    return o;
-}
-
-/*
- * Appends ns as scene units the way jansson prints json_real(ns / 1e9) with
- * 10 significant digits ("%.10g", then ".0" if that has no point), or
- * returns NULL. Sure where ns / 1e9 has at most 10 significant digits and
- * %g prints it without an exponent (1e5 <= ns < 1e15): the double nearest
- * such a decimal prints as that decimal.
- */
-static char *put_units(char *o, int64_t ns)
-{
-    if (ns == 0) {
-        memcpy(o, "0.0", 3);
-        return o + 3;
-    }
-    if (ns < 100000 || ns >= INT64_C(1000000000000000)) return NULL;
-    int64_t c = ns;
-    while (c % 10 == 0)
-        c /= 10;
-    if (c >= INT64_C(10000000000)) return NULL; /* more than 10 digits */
-    o = put_uint(o, (uint64_t)(ns / UNIT_NS));
-    int64_t frac = ns % UNIT_NS;
-    *o++ = '.';
-    if (frac == 0) {
-        *o++ = '0';
-        return o;
-    }
-    char digits[9];
-    for (int i = 8; i >= 0; i--, frac /= 10)
-        digits[i] = (char)('0' + frac % 10);
-    int n = 9;
-    while (digits[n - 1] == '0')
-        n--;
-    memcpy(o, digits, (size_t)n);
-    return o + n;
-}
-
-/* Writes t's object at depth into buf (>= 1024 bytes); returns its length,
- * or 0 when jansson must write it. */
-static size_t task_fast(char *buf, const struct stats_task *t, int depth)
-{
-    const char *name = t->name ? t->name : "";
-    size_t nlen = strlen(name);
-    if (t->has_os || nlen > 128 || depth > 8) return 0;
-    for (size_t i = 0; i < nlen; i++)
-        if ((unsigned char)name[i] < 0x20 || (unsigned char)name[i] > 0x7e || name[i] == '"' ||
-            name[i] == '\\')
-            return 0;
-    int64_t mean = 0, rmax, rsum;
-    uint64_t rn;
-    stats_task_response(t, &rmax, &rsum, &rn);
-    if (rn) {
-        /* rsum / rn / 1e9 is (rsum / rn) / 1e9 when it divides. */
-        if (rn > INT64_MAX || rsum % (int64_t)rn || rsum >= INT64_C(1) << 53) return 0;
-        mean = rsum / (int64_t)rn;
-    }
-    char *o = buf;
-    *o++ = '{';
-    o = PUT_KEY(o, "name", depth + 1);
-    *o++ = '"';
-    memcpy(o, name, nlen);
-    o += nlen;
-    *o++ = '"';
-    *o++ = ',';
-    o = PUT_KEY(o, "items", depth + 1);
-    o = put_uint(o, t->items);
-    *o++ = ',';
-    o = PUT_KEY(o, "failed_items", depth + 1);
-    o = put_uint(o, t->failed_items);
-    if (t->items > INT64_MAX || t->failed_items > INT64_MAX) return 0;
-    const char *keys[] = {"running", "blocked",      "ready",        "worst_wait",
-                          "done",    "response_max", "response_mean"};
-    const int64_t vals[] = {t->running, t->blocked, t->ready, t->worst_ready, t->end, rmax, mean};
-    int nvals = rn ? 7 : 5;
-    for (int i = 0; i < nvals; i++) {
-        *o++ = ',';
-        o = put_key(o, keys[i], strlen(keys[i]), depth + 1);
-        if (i == 4 && t->end < 0) {
-            memcpy(o, "null", 4);
-            o += 4;
-        } else if (!(o = put_units(o, vals[i]))) {
-            return 0;
-        }
-    }
-    *o++ = '\n';
-    memset(o, ' ', 2 * (size_t)depth);
-    o += 2 * depth;
-    *o++ = '}';
-    return (size_t)(o - buf);
-}
-
 int summary_write_json(FILE *out, const struct stats *st, int depth)
 {
     json_t *h = header_json(st);
@@ -439,33 +314,14 @@ int summary_write_json(FILE *out, const struct stats *st, int depth)
     fputs(",\n", out);
     indent(out, depth + 1);
     fputs("\"tasks\": [", out);
-    /* Tasks written directly (task_fast) gather in a large buffer: one
-     * write for many (24 MB for 100,000 tasks), past stdio's small one.
-     * For the others, one object refilled in place while they keep its
-     * shape: no tree and few allocations. */
-    enum { CHUNK = 1 << 16, ROOM = 1100 };
-    char *buf = xmalloc(CHUNK);
-    size_t used = 0;
+    /* One object for every task, refilled in place while the tasks keep
+     * its shape: 100,000 tasks cost no tree and few allocations. */
     json_t *j = NULL;
     int shape = -1;
     for (size_t i = 0; i < st->ntasks && !rc; i++) {
-        if (used + ROOM > CHUNK) {
-            fwrite(buf, 1, used, out);
-            used = 0;
-        }
-        char *o = buf + used;
-        if (i) *o++ = ',';
-        *o++ = '\n';
-        memset(o, ' ', 2 * (size_t)(depth + 2));
-        o += 2 * (depth + 2);
+        fputs(i ? ",\n" : "\n", out);
+        indent(out, depth + 2);
         const struct stats_task *t = &st->tasks[i];
-        size_t n = task_fast(o, t, depth + 2);
-        if (n) {
-            used = (size_t)(o + n - buf);
-            continue;
-        }
-        fwrite(buf, 1, (size_t)(o - buf), out);
-        used = 0;
         if (task_shape(t) != shape) {
             json_decref(j);
             j = json_object();
@@ -475,8 +331,6 @@ int summary_write_json(FILE *out, const struct stats *st, int depth)
         rc = dump_at(out, j, depth + 2, 0);
     }
     json_decref(j);
-    fwrite(buf, 1, used, out);
-    free(buf);
     if (rc) return -1;
     if (st->ntasks) {
         fputc('\n', out);
