@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/sim.h"
 #include "core/trace.h"
@@ -31,35 +32,10 @@ void app_status(struct app *a, const char *fmt, ...)
     va_end(ap);
 }
 
-/* The journal and checkpoints are app_journal.c; event lines inspect.c. */
+/* The journal and checkpoints are app_journal.c; event lines inspect.c;
+ * the compare view and work off the loop app_work.c. */
 
 /* ---- compare and session ---- */
-
-static void compare_free(struct app *a)
-{
-    if (!a->have_compare) return;
-    for (int i = 0; i < STRATEGY_COUNT; i++)
-        stats_done(&a->compare[i]);
-    a->have_compare = 0;
-}
-
-void app_compute_compare(struct app *a)
-{
-    if (!a->sc) return;
-    if (a->have_compare && a->compare_poll_interval == a->sc->poll_interval) return;
-    compare_free(a);
-    for (int i = 0; i < STRATEGY_COUNT; i++) {
-        struct bus bus;
-        bus_init(&bus);
-        stats_init(&a->compare[i]);
-        stats_attach(&bus, &a->compare[i]); /* numbers only */
-        struct sim *s = sim_new(a->sc, i, &bus);
-        sim_run(s);
-        sim_free(s);
-    }
-    a->have_compare = 1;
-    a->compare_poll_interval = a->sc->poll_interval;
-}
 
 void app_format_duration(char *buf, size_t n, int64_t ns)
 {
@@ -117,6 +93,7 @@ static void stop_source(struct app *a)
 {
     sim_free(a->sim);
     a->sim = NULL;
+    simjob_stop(a);
     if (a->real) {
         real_run_free(a->real);
         a->real = NULL;
@@ -159,9 +136,19 @@ static void set_base_speed(struct app *a)
     a->base_speed = (double)total / (APP_RUN_SECONDS * 1e9);
 }
 
+void app_sim_ended(struct app *a)
+{
+    a->estimate = journal_end(a);
+    set_base_speed(a);
+}
+
 int app_start(struct app *a)
 {
     app_cursor_off(a); /* a new run: the readouts follow its play head */
+    app_model_settle(a);
+    a->target = -1;
+    a->target_fed = SIZE_MAX;
+    a->step_pending = 0;
     if (a->recorder && a->nev) app_close_recorder(a, a->model.ended);
     stop_source(a);
     model_restore(a, NULL);
@@ -192,10 +179,23 @@ int app_start(struct app *a)
     /* A simulation is instant: run it whole into the journal, and let the
      * play head show it. The axis, the speed and the queue row then come
      * from this run's own events. */
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    if (a->async) {
+        simjob_start(a);
+        /* Interactive: app_work simulates in slices, to the end in the
+         * background; the play head waits at 0 until the first run's
+         * length (and so the speed) is known. What is left of a slice
+         * goes now: a small scene is then whole before its first frame. */
+        app_target(a, 0);
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        int64_t used = (t1.tv_sec - t0.tv_sec) * INT64_C(1000000000) + t1.tv_nsec - t0.tv_nsec;
+        if (used < APP_WORK_SLICE_NS) app_work(a, APP_WORK_SLICE_NS - used);
+        return 0;
+    }
     a->sim = sim_new(a->sc, a->strategy, &a->bus);
     sim_run(a->sim);
-    a->estimate = journal_end(a);
-    set_base_speed(a);
+    app_sim_ended(a);
     app_feed(a);
     return 0;
 }
@@ -238,10 +238,16 @@ int app_watch_outcome(const struct app *a)
     return rc;
 }
 
+/* The simulation has run to its end: all at once, or on its thread. */
+static int sim_done(const struct app *a)
+{
+    return a->sim ? sim_finished(a->sim) : simjob_finished(a);
+}
+
 int app_finished(const struct app *a)
 {
     switch (a->source) {
-    case APP_SIM: return a->sim && sim_finished(a->sim) && a->fed == a->nev;
+    case APP_SIM: return sim_done(a) && a->fed == a->nev;
     case APP_REAL: return live(a) && live_finished(a) && a->fed == a->nev;
     default: return a->fed == a->nev && a->playhead >= (a->nev ? a->ev[a->nev - 1].t : 0);
     }
@@ -254,8 +260,7 @@ int app_playing(const struct app *a)
 
 int64_t app_end(const struct app *a)
 {
-    if (a->source == APP_REPLAY || (a->source == APP_SIM && a->sim && sim_finished(a->sim)))
-        return journal_end(a);
+    if (a->source == APP_REPLAY || (a->source == APP_SIM && sim_done(a))) return journal_end(a);
     if (a->source == APP_REAL && live(a) && live_finished(a)) return journal_end(a);
     return -1;
 }
@@ -291,6 +296,10 @@ double app_speed(const struct app *a)
 void app_seek(struct app *a, int64_t t)
 {
     if (t < 0) t = 0;
+    if (a->async && a->source != APP_REAL) {
+        app_target(a, t); /* app_work gets there */
+        return;
+    }
     if (a->source == APP_SIM && a->sim && !sim_finished(a->sim)) sim_advance(a->sim, t);
     if (a->source == APP_REAL && live(a)) {
         int64_t now = live_finished(a) ? (a->nev ? a->ev[a->nev - 1].t : 0) : live_now(a);
@@ -326,6 +335,8 @@ int app_tick(struct app *a, int64_t wall_ns)
         return a->fed != before || a->playhead != old;
     }
     if (a->paused || app_finished(a)) return 0;
+    /* Interactive: not before the speed is known, nor over a seek. */
+    if (a->async && (a->base_speed <= 0 || app_busy(a))) return 0;
     double dt = (double)wall_ns * app_speed(a);
     if (dt < 1) dt = 1;
     app_seek(a, a->playhead + (int64_t)dt);
@@ -335,6 +346,24 @@ int app_tick(struct app *a, int64_t wall_ns)
 void app_step(struct app *a, int dir)
 {
     a->paused = 1;
+    if (a->async && app_busy(a)) {
+        a->step_pending += dir > 0 ? 1 : -1; /* app_work takes it when free */
+        return;
+    }
+    app_step_now(a, dir);
+}
+
+void app_step_now(struct app *a, int dir)
+{
+    a->paused = 1;
+    if (dir < 0 && a->async && a->fed > 0) {
+        app_target_fed(a, a->fed - 1); /* app_work restores and feeds */
+        return;
+    }
+    if (dir > 0 && a->fed == a->nev && a->simjob && !simjob_finished(a)) {
+        a->step_pending++; /* the next event is being simulated */
+        return;
+    }
     if (dir > 0) {
         if (a->fed == a->nev && a->source == APP_SIM && a->sim && !sim_finished(a->sim)) {
             int64_t next = sim_next_time(a->sim);
@@ -434,7 +463,10 @@ int app_open_scene(struct app *a, const char *path)
         app_status(a, "%s", e.msg);
         return -1;
     }
+    app_compare_cancel(a);
     compare_free(a);
+    stop_source(a);
+    simjob_reap(a, 1); /* its thread reads the scene */
     if (a->own_scene) scene_free(a->sc);
     a->sc = sc;
     a->own_scene = 1;
@@ -454,6 +486,9 @@ int app_init(struct app *a, const struct tui_opts *opts, uv_loop_t *loop)
     model_init(&a->cmodel);
     a->cbuilt = -1;
     a->ckpt_every = APP_CKPT_EVERY;
+    a->async = opts->async && !opts->replay; /* a replay's first pass is whole */
+    a->target = -1;
+    a->target_fed = SIZE_MAX;
     a->loop = loop;
     a->time_scale = opts->time_scale > 0 ? opts->time_scale : 1.0;
     a->http_timeout = opts->http_timeout;
@@ -495,6 +530,7 @@ int app_init(struct app *a, const struct tui_opts *opts, uv_loop_t *loop)
         a->playhead = INT64_MAX;
         app_feed(a);
         app_start(a);
+        a->async = opts->async;
         if (!a->trace->complete) app_status(a, "the trace is incomplete (recording interrupted)");
         return 0;
     }
@@ -526,9 +562,12 @@ int app_init(struct app *a, const struct tui_opts *opts, uv_loop_t *loop)
 
 void app_done(struct app *a)
 {
+    app_work_done(a);
+    a->async = 0; /* what is left is freed here */
     app_close_recorder(a, a->model.ended);
     stop_source(a);
     journal_clear(a);
+    simjob_reap(a, 1);
     model_done(&a->model);
     model_done(&a->cmodel);
     compare_free(a);

@@ -47,6 +47,13 @@ enum app_focus { FOCUS_TIMELINE, FOCUS_LOG };
 #define APP_CKPT_EVERY 16384
 #define APP_CKPT_BYTES (96u << 20)
 
+/* Work an interactive session does per loop turn (app_work). */
+#define APP_WORK_SLICE_NS (8 * 1000 * 1000)
+
+struct app_job;    /* app_work.c */
+struct app_simjob; /* app_simjob.c */
+struct app_texts;  /* app_journal.c */
+
 /* The model as it was after the first `fed` journal events. */
 struct app_ckpt {
     size_t fed;
@@ -85,6 +92,7 @@ struct app {
     /* The journal (the trace's events in replay). */
     struct event *ev;
     size_t nev, capev;
+    int ev_mapped;            /* ev is the simulation job's array (app_simjob.c) */
     size_t fed;               /* events fed to the model */
     uint64_t journal_dropped; /* real runs past APP_JOURNAL_MAX */
     struct model model;
@@ -96,8 +104,9 @@ struct app {
     size_t ckpt_every;
     size_t ckpt_bytes;
 
-    size_t recorded; /* journal events written to the recorder (as first fed) */
-    int borrow_text; /* journal texts belong to the trace (replay) */
+    struct app_texts *texts; /* the journal's texts (app_journal.c) */
+    size_t recorded;         /* journal events written to the recorder (as first fed) */
+    int borrow_text;         /* journal texts belong to the trace (replay) */
 
     /* The queue row (server scenes): the sorted changes in the number of
      * requests waiting, from the journal's first qscanned events. */
@@ -152,6 +161,19 @@ struct app {
     int picking;
     char **pick_path, **pick_name, **pick_title;
     int npick, pick_sel;
+
+    /* Interactive sessions (app_work.c): the simulation advances and the
+     * model is fed in slices; copies of the model, freeing and the compare
+     * view run on worker threads. Off (dumps, tests): all at once. */
+    int async;
+    int64_t target;            /* the play head wanted; -1: none */
+    size_t target_fed;         /* a step back: the events wanted fed; SIZE_MAX: none */
+    int step_pending;          /* steps asked for while busy (+ forward, - back) */
+    struct app_job *model_job; /* copying the model: it is not fed meanwhile */
+    struct app_job *compare_job;
+    struct app_job *reap;                /* threads freeing what is no longer shown */
+    struct app_simjob *simjob, *simreap; /* the simulation's thread; stopped ones */
+    char progress[96];                   /* the progress message last put on the status line */
 
     char status[256];
     int quit;
@@ -221,8 +243,24 @@ double app_speed(const struct app *a);
 void app_set_strategy(struct app *a, int strategy);
 void app_toggle_real(struct app *a);
 void app_set_poll_interval(struct app *a, int64_t ns);
-/* Runs all five strategies (simulated) for the compare view. */
+/* Runs all five strategies (simulated) for the compare view; in an
+ * interactive session on a worker thread (have_compare once done). */
 void app_compute_compare(struct app *a);
+
+/*
+ * Interactive sessions (a->async, app_work.c). app_work does at most
+ * budget_ns of work (a little more for one instant of a big simulation):
+ * advances the simulation, feeds the model toward the play head's target,
+ * collects what worker threads finished, and sets the status line to the
+ * progress. Returns 2 while it has slices of work left, 1 while only
+ * worker threads are busy (call again a little later), 0 when idle.
+ * app_work_finish does everything left, waiting for the threads.
+ */
+int app_work(struct app *a, int64_t budget_ns);
+void app_work_finish(struct app *a);
+/* Puts the progress of the work left on the status line (unless it holds
+ * another message): "simulating… t 53.2", "seeking…". */
+void app_progress(struct app *a);
 /* Writes the journal as a trace; the status line names the file. */
 void app_write_trace(struct app *a);
 /* Notes the run's total in the session line once it has ended. */

@@ -1,26 +1,32 @@
 /*
  * app_journal: the journal of a run's events and the checkpoints that make
  * seeking cheap (see app.h): feeding the model, restoring it to a
- * checkpoint, and the sink between a source and the journal. And where
- * the journal is written out: the --record trace (as events are first
- * shown) and `w`, with what failed kept for after the screen closes.
+ * checkpoint, the sink between a source and the journal (its texts kept in
+ * 1 MB blocks). And where the journal is written out: the --record trace
+ * (as events are first shown) and `w`, with what failed kept for after the
+ * screen closes.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "core/sim.h"
 #include "core/trace.h"
 #include "core/xalloc.h"
 #include "exec/watch.h"
 #include "ui/app_internal.h"
+
+#ifndef JUGGLE_VERSION
+#error "JUGGLE_VERSION comes from the Makefile's VERSION"
+#endif
 
 /* ---- checkpoints (see app.h) ---- */
 
 void ckpt_clear(struct app *a)
 {
     for (size_t i = 0; i < a->nckpt; i++)
-        model_done(&a->ckpt[i].m);
+        app_discard_model(a, &a->ckpt[i].m);
     free(a->ckpt);
     a->ckpt = NULL;
     a->nckpt = a->capckpt = 0;
@@ -38,22 +44,48 @@ static void ckpt_thin(struct app *a)
             a->ckpt[w++] = a->ckpt[i];
         } else {
             a->ckpt_bytes -= a->ckpt[i].bytes;
-            model_done(&a->ckpt[i].m);
+            app_discard_model(a, &a->ckpt[i].m);
         }
     }
     a->nckpt = w;
 }
 
-static void ckpt_take(struct app *a)
+void ckpt_add(struct app *a, size_t fed, int64_t tmax, struct model *m, size_t bytes)
 {
     a->ckpt = xgrow(a->ckpt, &a->capckpt, a->nckpt + 1, sizeof *a->ckpt);
     struct app_ckpt *c = &a->ckpt[a->nckpt++];
-    c->fed = a->fed;
-    c->tmax = a->fed_tmax;
-    c->bytes = model_copy(&c->m, &a->model);
+    c->fed = fed;
+    c->tmax = tmax;
+    c->m = *m;
+    c->bytes = bytes;
     a->ckpt_bytes += c->bytes;
     while (a->ckpt_bytes > APP_CKPT_BYTES && a->nckpt > 1)
         ckpt_thin(a);
+}
+
+static void ckpt_take(struct app *a)
+{
+    struct model m;
+    size_t bytes = model_copy(&m, &a->model);
+    ckpt_add(a, a->fed, a->fed_tmax, &m, bytes);
+}
+
+/* An interactive session spaces checkpoints so that copying one costs
+ * about what feeding the events between two does: a copy runs ~2 ns a
+ * byte, feeding ~110 ns an event, so a gap of a 64th of the model's bytes
+ * (before the first: 8 events a task). A 100,000-task run's model is
+ * 60-140 MB: checkpoints a million or more events apart, not 16384. */
+size_t ckpt_gap(const struct app *a)
+{
+    size_t gap = a->nckpt ? a->ckpt[a->nckpt - 1].bytes / 64 : a->model.ntasks * 8;
+    return gap > a->ckpt_every ? gap : a->ckpt_every;
+}
+
+int ckpt_due(const struct app *a)
+{
+    size_t last = a->nckpt ? a->ckpt[a->nckpt - 1].fed : 0;
+    return a->fed > 0 && a->fed % a->ckpt_every == 0 && a->fed > last &&
+           a->fed - last >= ckpt_gap(a);
 }
 
 /* The latest checkpoint whose events all happened by t, or NULL. */
@@ -87,7 +119,7 @@ const struct app_ckpt *ckpt_by_count(const struct app *a, size_t n)
 /* Puts the model back to checkpoint c, or to nothing fed when c is NULL. */
 void model_restore(struct app *a, const struct app_ckpt *c)
 {
-    model_done(&a->model);
+    app_discard_model(a, &a->model);
     if (c) {
         model_copy(&a->model, &c->m);
         a->fed = c->fed;
@@ -137,6 +169,12 @@ void app_close_recorder(struct app *a, int complete)
 void app_write_trace(struct app *a)
 {
     if (!a->nev) return;
+    /* The whole run, as a dump writes it: finish a simulation first. */
+    if (a->source == APP_SIM && a->sim && !sim_finished(a->sim)) {
+        sim_run(a->sim);
+        app_sim_ended(a);
+    }
+    if (a->source == APP_SIM) simjob_wait(a);
     char path[512];
     const char *base = a->sc && a->sc->path ? strrchr(a->sc->path, '/') : NULL;
     base = base ? base + 1 : a->sc && a->sc->path ? a->sc->path : "run";
@@ -201,16 +239,18 @@ void feed_one(struct app *a)
     if (ev->t > a->fed_tmax) a->fed_tmax = ev->t;
     model_sink(&a->model, ev);
     if (!a->ckpt_every) a->ckpt_every = APP_CKPT_EVERY;
-    if (a->fed % a->ckpt_every == 0 && (!a->nckpt || a->ckpt[a->nckpt - 1].fed < a->fed))
+    /* Interactive: app_work takes them on a worker thread (ckpt_due). */
+    if (!a->async && a->fed % a->ckpt_every == 0 &&
+        (!a->nckpt || a->ckpt[a->nckpt - 1].fed < a->fed))
         ckpt_take(a);
 }
 
 void journal_clear(struct app *a)
 {
     ckpt_clear(a);
-    for (size_t i = 0; i < a->nev && !a->borrow_text; i++)
-        free((char *)a->ev[i].text);
-    free(a->ev);
+    if (!a->ev_mapped) app_discard_events(a, a->ev);
+    a->ev_mapped = 0;
+    texts_free(&a->texts);
     a->borrow_text = 0;
     a->recorded = 0;
     a->qscanned = 0;
@@ -222,6 +262,42 @@ void journal_clear(struct app *a)
     a->fed = 0;
     a->fed_tmax = 0;
     a->journal_dropped = 0;
+}
+
+/* The journal's texts live in blocks of 1 MB (a 1M-item run has millions:
+ * one allocation each made freeing the journal take a long while). */
+struct app_texts {
+    struct app_texts *next;
+    size_t used, cap;
+    char data[];
+};
+
+#define TEXT_BLOCK (1u << 20)
+
+const char *texts_dup(struct app_texts **list, const char *s)
+{
+    size_t n = strlen(s) + 1;
+    struct app_texts *b = *list;
+    if (!b || b->cap - b->used < n) {
+        size_t cap = n > TEXT_BLOCK ? n : TEXT_BLOCK;
+        b = xmalloc(sizeof *b + cap);
+        b->used = 0;
+        b->cap = cap;
+        b->next = *list;
+        *list = b;
+    }
+    char *d = memcpy(b->data + b->used, s, n);
+    b->used += n;
+    return d;
+}
+
+void texts_free(struct app_texts **list)
+{
+    while (*list) {
+        struct app_texts *b = *list;
+        *list = b->next;
+        free(b);
+    }
 }
 
 /* The sink between a source and the journal: copies the event. */
@@ -244,7 +320,7 @@ void journal_sink(void *ctx, const struct event *ev)
     *e = *ev;
     /* A replay's texts live in the trace's arena for as long as it is
      * shown; other sources' texts are gone after dispatch. */
-    if (!a->borrow_text) e->text = ev->text ? xstrdup(ev->text) : NULL;
+    if (!a->borrow_text) e->text = ev->text ? texts_dup(&a->texts, ev->text) : NULL;
 }
 
 void app_feed(struct app *a)

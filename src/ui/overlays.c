@@ -76,7 +76,11 @@ void overlays_compare(struct canvas *c, struct app *a)
     overlay_box(c, w, 11, "compare: the scene under all five strategies (simulated)", &x, &y);
     w = w > c->cols - 2 ? c->cols - 2 : w;
     if (!a->have_compare) {
-        canvas_put(c, x + 2, y + 1, THEME_DIM, "no scene to compare", w - 4);
+        canvas_put(c, x + 2, y + 1, THEME_DIM,
+                   a->compare_job ? "computing\u2026 (the five runs are simulated in the "
+                                    "background; keys still work)"
+                                  : "no scene to compare",
+                   w - 4);
         return;
     }
     static const char *const heads[] = {"total", "CPU busy", "CPU wait"};

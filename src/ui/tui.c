@@ -6,7 +6,10 @@
  * screen costs nothing), uv_signal for SIGINT, SIGTERM, SIGHUP and
  * SIGWINCH, and a uv_prepare that redraws at most once per loop turn when
  * something changed. Real runs deliver their events on this loop through
- * uv_async (see exec/real.h).
+ * uv_async (see exec/real.h). A uv_idle gives app_work its slices
+ * (app_work.c: simulating, seeking) each turn while there are some, a
+ * uv_timer every 10 ms while only worker threads are busy; a turn with a
+ * frame to draw does no work, so a key waits at most one slice.
  *
  * tui_dump_screen builds the same app state without a terminal, moves the
  * play head to opts->at and writes the canvas as text: exactly the screen
@@ -34,18 +37,23 @@
 #include "ui/theme.h"
 
 #define FRAME_MS 33
+#define WAIT_MS  10
 
 struct tui {
     uv_loop_t loop;
     uv_poll_t input;
     uv_timer_t frame;
+    uv_idle_t work;
+    uv_timer_t wait;
     uv_prepare_t redraw;
     uv_signal_t sig[4];
     struct app app;
     struct canvas canvas;
     int dirty;
     int timer_on;
+    int work_on;
     uint64_t last_ms;
+    uint64_t drawn_ms; /* when the last frame was drawn */
 };
 
 static void stop(struct tui *t)
@@ -67,6 +75,46 @@ static void frame_timer_update(struct tui *t)
         uv_timer_stop(&t->frame);
         t->timer_on = 0;
     }
+}
+
+static void on_work(uv_idle_t *h);
+static void on_wait(uv_timer_t *h);
+
+/* Schedules app_work (see the top): each turn while it has slices left,
+ * in WAIT_MS while only worker threads are busy. */
+static void work_update(struct tui *t, int left)
+{
+    if (left == 2 && !t->work_on) {
+        uv_timer_stop(&t->wait);
+        uv_idle_start(&t->work, on_work);
+        t->work_on = 1;
+    } else if (left != 2 && t->work_on) {
+        uv_idle_stop(&t->work);
+        t->work_on = 0;
+    }
+    if (left == 1 && !uv_is_active((uv_handle_t *)&t->wait))
+        uv_timer_start(&t->wait, on_wait, WAIT_MS, 0);
+}
+
+static void work_slice(struct tui *t)
+{
+    int left = app_work(&t->app, APP_WORK_SLICE_NS);
+    /* Progress at the frame rate; once more when all is done. */
+    if (left != 2 || uv_now(&t->loop) - t->drawn_ms >= FRAME_MS) t->dirty = 1;
+    work_update(t, left);
+    frame_timer_update(t);
+}
+
+static void on_work(uv_idle_t *h)
+{
+    struct tui *t = h->data;
+    if (t->dirty) return; /* draw first (prepare, this turn): the frame answers a key */
+    work_slice(t);
+}
+
+static void on_wait(uv_timer_t *h)
+{
+    work_slice(h->data);
 }
 
 static void handle_flags(struct tui *t, int flags)
@@ -97,6 +145,8 @@ static void on_input(uv_poll_t *h, int status, int events)
         }
         if (t->app.quit) break;
     }
+    app_progress(&t->app);
+    work_update(t, 2);
     frame_timer_update(t);
 }
 
@@ -106,7 +156,10 @@ static void on_frame(uv_timer_t *h)
     uint64_t now = uv_now(&t->loop);
     int64_t dt = (int64_t)(now - t->last_ms) * 1000000;
     t->last_ms = now;
-    if (app_tick(&t->app, dt)) t->dirty = 1;
+    if (app_tick(&t->app, dt)) {
+        t->dirty = 1;
+        work_update(t, 2);
+    }
     frame_timer_update(t);
 }
 
@@ -127,6 +180,7 @@ static void on_prepare(uv_prepare_t *h)
     canvas_resize(&t->canvas, cols, rows);
     panels_draw(&t->canvas, &t->app);
     term_draw(&t->canvas);
+    t->drawn_ms = uv_now(&t->loop);
 }
 
 static void on_signal(uv_signal_t *h, int signum)
@@ -164,7 +218,9 @@ int tui_main(const struct tui_opts *opts)
     struct tui *t = calloc(1, sizeof *t);
     if (!t) return 2;
     uv_loop_init(&t->loop);
-    int rc = app_init(&t->app, opts, &t->loop);
+    struct tui_opts o = *opts;
+    o.async = 1;
+    int rc = app_init(&t->app, &o, &t->loop);
     if (rc) {
         app_done(&t->app);
         uv_run(&t->loop, UV_RUN_DEFAULT);
@@ -189,6 +245,11 @@ int tui_main(const struct tui_opts *opts)
     t->frame.data = t;
     uv_timer_start(&t->frame, on_frame, FRAME_MS, FRAME_MS);
     t->timer_on = 1;
+    uv_idle_init(&t->loop, &t->work);
+    t->work.data = t;
+    uv_timer_init(&t->loop, &t->wait);
+    t->wait.data = t;
+    work_update(t, 2);
     t->last_ms = uv_now(&t->loop);
     uv_prepare_init(&t->loop, &t->redraw);
     t->redraw.data = t;

@@ -25,6 +25,7 @@ struct tui_opts {
     char *const *watch;   /* juggle watch: python3 PROG.py ARGS, or NULL */
     int cols, rows;       /* --dump-screen size */
     int64_t at;           /* --dump-screen time, ns */
+    int async;            /* long work in slices and on threads (app_work.c): the TUI */
 };
 
 /* Runs the TUI. Returns the process exit status. */
