@@ -91,7 +91,10 @@ static int act_scroll(struct app *a, int code)
         app_seek(a, a->playhead + dir * step);
         return KEYS_REDRAW;
     }
-    if (!a->zoom) a->zoom = npc;
+    if (!a->zoom) { /* scrolling a view that holds the whole run shows nothing new */
+        app_status(a, "the whole run is in view; z zooms in, i shows a time cursor");
+        return KEYS_REDRAW;
+    }
     a->follow = 0;
     a->view_t0 += dir * step;
     if (a->view_t0 < 0) a->view_t0 = 0;
