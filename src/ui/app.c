@@ -297,7 +297,8 @@ void app_seek(struct app *a, int64_t t)
 {
     if (t < 0) t = 0;
     if (a->async && a->source != APP_REAL) {
-        app_target(a, t); /* app_work gets there */
+        app_target(a, t); /* app_work gets there: a small run within this slice */
+        app_work(a, APP_WORK_SLICE_NS);
         return;
     }
     if (a->source == APP_SIM && a->sim && !sim_finished(a->sim)) sim_advance(a->sim, t);
@@ -351,6 +352,7 @@ void app_step(struct app *a, int dir)
         return;
     }
     app_step_now(a, dir);
+    if (a->async) app_work(a, APP_WORK_SLICE_NS); /* a small run: done now */
 }
 
 void app_step_now(struct app *a, int dir)
@@ -489,6 +491,7 @@ int app_init(struct app *a, const struct tui_opts *opts, uv_loop_t *loop)
     a->async = opts->async && !opts->replay; /* a replay's first pass is whole */
     a->target = -1;
     a->target_fed = SIZE_MAX;
+    a->copy_here = 4u << 20; /* small scenes seek and step at once, as always */
     a->loop = loop;
     a->time_scale = opts->time_scale > 0 ? opts->time_scale : 1.0;
     a->http_timeout = opts->http_timeout;

@@ -174,6 +174,7 @@ struct app {
     struct app_job *reap;                /* threads freeing what is no longer shown */
     struct app_simjob *simjob, *simreap; /* the simulation's thread; stopped ones */
     char progress[96];                   /* the progress message last put on the status line */
+    size_t copy_here; /* a model smaller than this is copied on the loop (a few ms) */
 
     char status[256];
     int quit;

@@ -31,6 +31,7 @@ void app_status_step(struct app *a);
 /* Checkpoints taken off the loop (app_work.c): due before feeding the
  * next event; the events between two; a copy joins the list (owned). */
 int ckpt_due(const struct app *a);
+void ckpt_take(struct app *a);
 size_t ckpt_gap(const struct app *a);
 void ckpt_add(struct app *a, size_t fed, int64_t tmax, struct model *m, size_t bytes);
 

@@ -63,7 +63,7 @@ void ckpt_add(struct app *a, size_t fed, int64_t tmax, struct model *m, size_t b
         ckpt_thin(a);
 }
 
-static void ckpt_take(struct app *a)
+void ckpt_take(struct app *a)
 {
     struct model m;
     size_t bytes = model_copy(&m, &a->model);

@@ -169,6 +169,11 @@ void app_discard_events(struct app *a, struct event *ev)
 
 static void take_start(struct app *a)
 {
+    size_t guess = a->nckpt ? a->ckpt[a->nckpt - 1].bytes : a->model.ntasks * 600;
+    if (guess < a->copy_here) {
+        ckpt_take(a);
+        return;
+    }
     struct app_job *j = job_new(JOB_TAKE);
     j->src = &a->model;
     j->fed = a->fed;
@@ -185,6 +190,10 @@ static void restore_start(struct app *a, const struct app_ckpt *c)
         a->fed = 0;
         a->fed_tmax = 0;
         app_discard_model(a, &old);
+        return;
+    }
+    if (c->bytes < a->copy_here) {
+        model_restore(a, c);
         return;
     }
     struct app_job *j = job_new(JOB_RESTORE);
@@ -332,7 +341,7 @@ static int feed_toward(struct app *a, int64_t deadline)
     for (int n = 0; a->fed < nmax && a->ev[a->fed].t <= lim; n++) {
         if (ckpt_due(a)) {
             take_start(a);
-            return 0;
+            if (a->model_job) return 0;
         }
         feed_one(a);
         if ((n & 255) == 255 && mono_ns() > deadline) break;

@@ -3,18 +3,17 @@
  * interactive. The scene is bench_scene.sh's: 100,000 workers and
  * 1,000,000 sleep items listed in the file (the same LCG), under loop.
  *
- * The TUI's loop is played without a terminal: app_init then the first
- * frame (panels_draw on a 200x50 canvas) is "open"; each key is
- * keys_dispatch, the loop's work slice for that turn (app_work, as
- * tui.c's prepare handle runs it before drawing), then panels_draw: the
- * time until the next frame, which shows the key's effect or its
- * progress. After the run is simulated the play head goes to its middle;
- * then the keys in order: space, `.`, `,`, End, Home, `2`, `c`, Esc, each
- * after the work the previous one started is done (as a user pauses
- * between keys). Prints each with the target (<= 50 ms) and when its work
- * was all done; how long the background took to simulate the run and the
- * compare view; and the longest slice of work the loop ran (a key that
- * comes during it waits that long more). Never fails on numbers.
+ * The TUI's loop is played without a terminal, as tui.c runs it: app_init
+ * then the first frame (panels_draw on a 200x50 canvas) is "open"; each
+ * key is keys_dispatch, app_progress (the status line) and panels_draw —
+ * a turn with a frame to draw does no work first — the time until the
+ * next frame, which shows the key's effect or its progress. Between keys,
+ * slices of app_work with a frame every 33 ms. After the run is simulated the play head goes to its
+ * middle; then the keys in order: space, `.`, `,`, End, Home, `2`, `c`, Esc, `i` (the time cursor),
+ * Left (the cursor a column back), each after the work the previous one started is done (as a user
+ * pauses between keys). Prints each with the target (<= 50 ms) and when its work was all done; how
+ * long the background took to simulate the run and the compare view; and the longest slice of work
+ * the loop ran (a key that comes during it waits that long more). Never fails on numbers.
  */
 #include <curses.h>
 #include <stdint.h>
@@ -129,10 +128,16 @@ int main(void)
     struct {
         int key;
         const char *name;
-    } keys[] = {{' ', "space (pause)"}, {'.', ". (step)"}, {',', ", (step back)"}, {KEY_END, "End"},
-                {KEY_HOME, "Home"},     {'2', "2 (coop)"}, {'c', "c (compare)"},   {27, "Esc"}};
+    } keys[] = {{' ', "space (pause)"},     {'.', ". (step)"},  {',', ", (step back)"},
+                {KEY_END, "End"},           {KEY_HOME, "Home"}, {'2', "2 (coop)"},
+                {'c', "c (compare)"},       {27, "Esc"},        {'i', "i (cursor)"},
+                {KEY_LEFT, "Left (cursor)"}};
     double compare_all = 0;
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        if (keys[i].key == 'i') { /* the cursor mid-run too */
+            app_seek(a, app_end(a) / 2);
+            settle(a, &c, 60);
+        }
         double d = press(a, &c, keys[i].key);
         double s = settle(a, &c, 60);
         printf("keys     key %-14s to the next frame                       %7.1f ms  (target <= "
