@@ -47,6 +47,9 @@ enum app_focus { FOCUS_TIMELINE, FOCUS_LOG };
 #define APP_CKPT_EVERY 16384
 #define APP_CKPT_BYTES (96u << 20)
 
+/* Events the cursor's model is fed on the loop; more go to a thread. */
+#define APP_CURSOR_FEED_HERE 50000
+
 /* Work an interactive session does per loop turn (app_work). */
 #define APP_WORK_SLICE_NS (8 * 1000 * 1000)
 
@@ -144,6 +147,7 @@ struct app {
      * is the time it was built for (-1: not built). */
     int cursor_on;
     int64_t cursor_t;
+    struct app_job *cursor_job; /* building cmodel on a worker thread (app_work.c) */
     struct model cmodel;
     size_t cfed;
     int64_t cbuilt;

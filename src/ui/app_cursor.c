@@ -10,7 +10,10 @@
  * cursor — and the readouts are the model's own answers (model_task_why,
  * the CPU spans, the reads and writes). It is kept apart from the model
  * at the play head and built again only when the cursor moves (forward:
- * just the events crossed).
+ * just the events crossed). On a big run in the TUI (a->async), a build
+ * that would copy a big checkpoint or feed many events goes to a worker
+ * thread (app_work.c); meanwhile the readouts stay those of the last
+ * cursor time, and the status line says the cursor is being read.
  */
 #include <stdio.h>
 #include <string.h>
@@ -20,6 +23,7 @@
 
 void app_cursor_off(struct app *a)
 {
+    app_cursor_stop(a);
     a->cursor_on = 0;
     model_reset(&a->cmodel);
     a->cfed = 0;
@@ -36,7 +40,29 @@ void app_cursor_set(struct app *a, int64_t t)
 
 int64_t app_readout_time(const struct app *a)
 {
+    if (a->cursor_job && a->cbuilt >= 0) return a->cbuilt; /* what cmodel shows */
     return a->cursor_on && a->cursor_t < a->playhead ? a->cursor_t : a->playhead;
+}
+
+/* The journal's events up to t that the play head's model has seen. */
+static size_t fed_by(const struct app *a, int64_t t)
+{
+    size_t lo = 0, hi = a->fed;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (a->ev[mid].t <= t)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Too long for the loop: a big checkpoint to copy or many events. */
+static int build_elsewhere(const struct app *a, const struct app_ckpt *c, size_t from, int64_t t)
+{
+    if (!a->async || !(a->ev_mapped || a->source == APP_REPLAY)) return 0;
+    return (c && c->bytes >= a->copy_here) || fed_by(a, t) - from > APP_CURSOR_FEED_HERE;
 }
 
 const struct model *app_readout_model(struct app *a)
@@ -45,8 +71,15 @@ const struct model *app_readout_model(struct app *a)
     /* The play head may have moved back behind the cursor (Home, `,`). */
     if (a->cursor_t > a->playhead) a->cursor_t = a->playhead;
     int64_t t = a->cursor_t;
+    if (a->cursor_job || t == a->cbuilt) return &a->cmodel;
     const struct app_ckpt *c = ckpt_by_time(a, t);
-    if (a->cbuilt < 0 || t < a->cbuilt || (c && c->fed > a->cfed)) {
+    int back = a->cbuilt < 0 || t < a->cbuilt || (c && c->fed > a->cfed);
+    size_t from = back ? (c ? c->fed : 0) : a->cfed;
+    if (build_elsewhere(a, back ? c : NULL, from, t)) {
+        if (!a->model_job) app_cursor_build(a, c, c ? c->fed : 0, fed_by(a, t), t);
+        return &a->cmodel; /* the last one until it is done */
+    }
+    if (back) {
         /* Back (or far forward): from the checkpoint, as a seek does. */
         model_done(&a->cmodel);
         if (c) {

@@ -49,6 +49,10 @@ void app_compare_start(struct app *a);
 void app_compare_cancel(struct app *a);
 void compare_free(struct app *a);
 void app_model_settle(struct app *a);
+/* The cursor's model built on a worker thread: checkpoint c (or nothing)
+ * and the journal's events from..to, for time t; stop cancels and joins. */
+void app_cursor_build(struct app *a, const struct app_ckpt *c, size_t from, size_t to, int64_t t);
+void app_cursor_stop(struct app *a);
 void app_work_done(struct app *a);
 /* app.c: the simulation has ended (the run's length and speed are known);
  * one step now, whatever is pending. */

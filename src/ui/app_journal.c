@@ -83,6 +83,7 @@ size_t ckpt_gap(const struct app *a)
 
 int ckpt_due(const struct app *a)
 {
+    if (a->cursor_job) return 0; /* it reads a checkpoint a new one could thin away */
     size_t last = a->nckpt ? a->ckpt[a->nckpt - 1].fed : 0;
     return a->fed > 0 && a->fed % a->ckpt_every == 0 && a->fed > last &&
            a->fed - last >= ckpt_gap(a);
@@ -247,6 +248,7 @@ void feed_one(struct app *a)
 
 void journal_clear(struct app *a)
 {
+    app_cursor_stop(a); /* it reads the journal */
     ckpt_clear(a);
     if (!a->ev_mapped) app_discard_events(a, a->ev);
     a->ev_mapped = 0;

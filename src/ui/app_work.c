@@ -29,7 +29,15 @@
 #include "core/xalloc.h"
 #include "ui/app_internal.h"
 
-enum job_kind { JOB_TAKE, JOB_RESTORE, JOB_FREE_MODEL, JOB_FREE_EVENTS, JOB_COMPARE, JOB_CALL };
+enum job_kind {
+    JOB_TAKE,
+    JOB_RESTORE,
+    JOB_FREE_MODEL,
+    JOB_FREE_EVENTS,
+    JOB_COMPARE,
+    JOB_CALL,
+    JOB_CURSOR
+};
 
 struct app_job {
     int kind;
@@ -43,6 +51,10 @@ struct app_job {
     int64_t tmax;
     /* JOB_FREE_EVENTS: a journal's array (its texts are in blocks). */
     struct event *ev;
+    /* JOB_CURSOR: src (or nothing) then events [from, to) into m, for t */
+    const struct event *jev;
+    size_t from, to;
+    int64_t t;
     /* JOB_CALL */
     void (*fn)(void *);
     void *arg;
@@ -81,6 +93,14 @@ static void *job_main(void *arg)
     case JOB_FREE_EVENTS: free(j->ev); break;
     case JOB_COMPARE: compare_runs(j); break;
     case JOB_CALL: j->fn(j->arg); break;
+    case JOB_CURSOR:
+        if (j->src)
+            model_copy(&j->m, j->src);
+        else
+            model_init(&j->m);
+        for (size_t i = j->from; i < j->to && !atomic_load(&j->cancel); i++)
+            model_sink(&j->m, &j->jev[i]);
+        break;
     }
     atomic_store(&j->done, 1);
     return NULL;
@@ -223,6 +243,44 @@ static int model_job_poll(struct app *a, int wait)
     }
     free(j);
     return 1;
+}
+
+/* ---- the cursor's model (app_cursor.c) ---- */
+
+void app_cursor_build(struct app *a, const struct app_ckpt *c, size_t from, size_t to, int64_t t)
+{
+    struct app_job *j = job_new(JOB_CURSOR);
+    j->src = c ? &c->m : NULL;
+    j->jev = a->ev; /* does not move: the simulation's array, or a replay's */
+    j->from = from;
+    j->to = to;
+    j->t = t;
+    a->cursor_job = j;
+    job_start(j);
+}
+
+static void cursor_poll(struct app *a, int wait)
+{
+    struct app_job *j = a->cursor_job;
+    if (!j || (!wait && !atomic_load(&j->done))) return;
+    job_join(j);
+    a->cursor_job = NULL;
+    if (atomic_load(&j->cancel)) {
+        model_done(&j->m);
+    } else {
+        app_discard_model(a, &a->cmodel);
+        a->cmodel = j->m;
+        a->cfed = j->to;
+        a->cbuilt = j->t;
+    }
+    free(j);
+}
+
+void app_cursor_stop(struct app *a)
+{
+    if (!a->cursor_job) return;
+    atomic_store(&a->cursor_job->cancel, 1);
+    cursor_poll(a, 1);
 }
 
 /* ---- the compare view ---- */
@@ -396,8 +454,8 @@ static int work_left(const struct app *a)
 {
     if (can_feed(a) || (a->step_pending < 0 && !a->model_job)) return 2;
     if (aiming(a) && !a->model_job && !simulating(a)) return 2; /* reached at once */
-    return simulating(a) || a->model_job || a->compare_job || a->reap || a->simreap || aiming(a) ||
-           a->step_pending;
+    return simulating(a) || a->model_job || a->compare_job || a->cursor_job || a->reap ||
+           a->simreap || aiming(a) || a->step_pending;
 }
 
 void app_progress(struct app *a)
@@ -416,6 +474,8 @@ void app_progress(struct app *a)
         snprintf(line, sizeof line, "keeping a checkpoint\u2026");
     else if (a->model_job || aiming)
         snprintf(line, sizeof line, "seeking\u2026");
+    else if (a->cursor_job)
+        snprintf(line, sizeof line, "reading the run at the cursor\u2026");
     else if (a->compare_job && a->overlay == OVERLAY_COMPARE)
         snprintf(line, sizeof line, "computing the compare view: five runs\u2026");
     snprintf(a->status, sizeof a->status, "%s", line);
@@ -428,6 +488,7 @@ int app_work(struct app *a, int64_t budget_ns)
     reap_done(a, 0);
     simjob_reap(a, 0);
     compare_poll(a, 0);
+    cursor_poll(a, 0);
     if (model_job_poll(a, 0) && aiming(a)) target_begin(a);
     while (mono_ns() < deadline) {
         int got = simjob_collect(a);
@@ -471,6 +532,7 @@ void app_work_done(struct app *a)
 {
     model_job_poll(a, 1);
     app_compare_cancel(a);
+    app_cursor_stop(a);
     simjob_reap(a, 1); /* before the reaper: it hands it the freeing */
     reap_done(a, 1);
 }

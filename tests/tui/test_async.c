@@ -207,6 +207,44 @@ static void async__switch_mid_simulation_ends_with_plain_totals(void **state)
     scene_free(sc);
 }
 
+static void async__cursor_built_on_a_thread_equals_at_once(void **state)
+{
+    (void)state;
+    theme_set_utf8(1);
+    struct scene *sc = parse(many_scene);
+    struct app *a = calloc(1, sizeof *a), *b = calloc(1, sizeof *b);
+    open_app(a, sc, "loop", 1);
+    a->copy_here = 0; /* as for a big run: the cursor's model on a thread */
+    open_app(b, sc, "loop", 0);
+    app_seek(a, INT64_MAX / 4);
+    app_work_finish(a);
+    app_seek(b, INT64_MAX / 4);
+    int64_t end = app_end(b);
+    const int64_t at[] = {end / 2, end / 4, end / 3, end - 1};
+    for (size_t i = 0; i < sizeof at / sizeof at[0]; i++) {
+        app_cursor_set(a, at[i]);
+        app_cursor_set(b, at[i]);
+        app_readout_model(a);
+        if (i == 0 || i == 3) assert_non_null(a->cursor_job); /* from a checkpoint */
+        app_work_finish(a);
+        const struct model *x = app_readout_model(a), *y = app_readout_model(b);
+        assert_null(a->cursor_job);
+        assert_int_equal(app_readout_time(a), app_readout_time(b));
+        assert_int_equal(x->events, y->events);
+        assert_int_equal(x->now, y->now);
+        for (size_t k = 0; k < x->ntasks; k++) {
+            assert_int_equal(x->tasks[k].state, y->tasks[k].state);
+            assert_int_equal(x->tasks[k].nspans, y->tasks[k].nspans);
+        }
+        same_view(a, b);
+    }
+    app_done(a);
+    app_done(b);
+    free(a);
+    free(b);
+    scene_free(sc);
+}
+
 static void async__compare_on_a_thread_equals_at_once(void **state)
 {
     (void)state;
@@ -242,6 +280,7 @@ int main(void)
         cmocka_unit_test(async__simulates_in_slices_with_progress),
         cmocka_unit_test(async__seeks_and_steps_end_where_at_once_does),
         cmocka_unit_test(async__switch_mid_simulation_ends_with_plain_totals),
+        cmocka_unit_test(async__cursor_built_on_a_thread_equals_at_once),
         cmocka_unit_test(async__compare_on_a_thread_equals_at_once),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
