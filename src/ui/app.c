@@ -467,6 +467,7 @@ int app_open_scene(struct app *a, const char *path)
     }
     app_compare_cancel(a);
     compare_free(a);
+    app_cursor_stop(a); /* it reads the journal, which the reap below frees */
     stop_source(a);
     simjob_reap(a, 1); /* its thread reads the scene */
     if (a->own_scene) scene_free(a->sc);
