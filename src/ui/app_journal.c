@@ -240,8 +240,9 @@ void feed_one(struct app *a)
     if (ev->t > a->fed_tmax) a->fed_tmax = ev->t;
     model_sink(&a->model, ev);
     if (!a->ckpt_every) a->ckpt_every = APP_CKPT_EVERY;
-    /* Interactive: app_work takes them on a worker thread (ckpt_due). */
-    if (!a->async && a->fed % a->ckpt_every == 0 &&
+    /* Interactive: app_work takes them (ckpt_due), but a real run's
+     * events are fed here as they arrive. */
+    if ((!a->async || a->source == APP_REAL) && a->fed % a->ckpt_every == 0 &&
         (!a->nckpt || a->ckpt[a->nckpt - 1].fed < a->fed))
         ckpt_take(a);
 }
