@@ -99,21 +99,13 @@ const struct model *app_readout_model(struct app *a)
 
 void app_cursor_step(struct app *a, int dir)
 {
-    int64_t t = a->cursor_t;
-    size_t lo = 0, hi = a->fed; /* the first event after t (journal in time order) */
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (a->ev[mid].t <= t)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    size_t lo = fed_by(a, a->cursor_t); /* the first event after the cursor */
     if (dir > 0) {
         if (lo < a->fed) app_cursor_set(a, a->ev[lo].t);
         return;
     }
     /* The latest event before t. */
-    while (lo > 0 && a->ev[lo - 1].t >= t)
+    while (lo > 0 && a->ev[lo - 1].t >= a->cursor_t)
         lo--;
     app_cursor_set(a, lo > 0 ? a->ev[lo - 1].t : 0);
 }

@@ -13,18 +13,11 @@ import re
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from checks import check, finish  # noqa: E402
+
 JUGGLE, TMP = sys.argv[1], sys.argv[2]
 STRATS = ("sync", "coop", "poll", "threads", "loop")
-passed = failed = 0
-
-
-def check(name, cond, detail=""):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print(f"FAIL {name}: {detail}")
 
 
 def run(*args):
@@ -114,5 +107,4 @@ for s in STRATS:
         check(f"checkbook lock+await {s}: every update counted",
               rc == 0 and "deadlock" not in d and d["balance_actual"] == -100, (rc, d.get("deadlock")))
 
-print(f"{passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+finish()

@@ -12,19 +12,12 @@ import re
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from checks import check, finish  # noqa: E402
+
 JUGGLE, TMP = sys.argv[1], sys.argv[2]
 STRATS = ("sync", "coop", "poll", "threads", "loop")
-passed = failed = 0
 LAST_OPEN = {}  # the last run's items that never ended: task name -> label
-
-
-def check(name, cond, detail=""):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print(f"FAIL {name}: {detail}")
 
 
 def run(scene, strategy):
@@ -168,5 +161,4 @@ check("pi sync: Pi1's chunks back to back from 0",
       [(round(t0, 6), round(t1, 6)) for _, t0, t1, _ in items.get("Pi1", [])] ==
       [(k / 2, k / 2 + 0.5) for k in range(10)], items.get("Pi1"))
 
-print(f"{passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+finish()

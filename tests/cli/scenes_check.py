@@ -12,8 +12,10 @@ import subprocess
 import sys
 from decimal import Decimal, getcontext
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from checks import check, finish  # noqa: E402
+
 JUGGLE, TMP = sys.argv[1], sys.argv[2]
-passed = failed = 0
 
 
 def run(scene, strategy, *extra, fmt="--json"):
@@ -36,15 +38,6 @@ def variant(scene, name, **changes):
     path = os.path.join(TMP, name + ".ini")
     open(path, "w").write("\n".join(lines) + "\n")
     return path
-
-
-def check(name, cond, detail=""):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print(f"FAIL {name}: {detail}")
 
 
 def task(d, name):
@@ -210,5 +203,4 @@ for scene in ("household", "deadlock", "deadlock-fixed", "checkbook", "webserver
         d, rc = run(scene, s)
         check(f"{scene} {s}: ends", rc in (0, 1) and d["total"] > 0, (rc, d.get("total")))
 
-print(f"{passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+finish()

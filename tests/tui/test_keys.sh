@@ -7,33 +7,8 @@
 # prints for every strategy; Left/Right on a view that holds the whole run
 # say so. A private tmux server per run, always killed; every wait polls
 # with a timeout. Usage: test_keys.sh [BUILD_DIR]; prints "N passed, N failed".
-. "$(dirname "$0")/../lib.sh" "$@"
-sock=juggle-keys-$$
-trap 'tmux -L "$sock" kill-server 2>/dev/null; rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/tmux.sh" "$@"
 
-if ! command -v tmux >/dev/null; then
-    echo "tmux is not installed: skipping"
-    echo "0 passed, 0 failed"
-    exit 0
-fi
-
-screen() { tmux -L "$sock" capture-pane -p -t t 2>/dev/null; }
-keys() { tmux -L "$sock" send-keys -t t "$@"; }
-wait_for() { # PATTERN [SECONDS]
-    local i=0
-    while [ "$i" -lt $((${2:-5} * 20)) ]; do
-        screen | grep -qE -- "$1" && return 0
-        sleep 0.05
-        i=$((i + 1))
-    done
-    return 1
-}
-check() { # description pattern [seconds]
-    if wait_for "$2" "${3:-5}"; then ok; else
-        bad "$1 (no /$2/ on screen)"
-        screen | sed 's/^/    > /' | head -45
-    fi
-}
 start() { # ARGS...: juggle in a fresh 200x50 window
     tmux -L "$sock" kill-server 2>/dev/null
     sleep 0.1
@@ -75,4 +50,5 @@ for s in sync coop poll threads loop; do
     fi
 done
 keys q
-finish
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
