@@ -30,6 +30,8 @@ keys Escape
 # 3. Compare: five rows, one per strategy.
 keys c
 check "compare opens" 'compare: the scene under all five'
+# The five runs are simulated off the key ("computing…" until they are in).
+wait_for '│ │ loop +[0-9]' 20
 n=$(screen | grep -cE '│ │ (sync|coop|poll|threads|loop) +[0-9]')
 [ "$n" = 5 ] && ok || bad "compare shows $n strategy rows, want 5"
 keys c
