@@ -75,3 +75,16 @@ tally_lines() {
     done <"$1"
     [ "$2" = 0 ] || bad "the helper exited $2: $(tail -3 "$1")"
 }
+
+# article_programs FUNC SERVER: calls FUNC NAME SCENE STRATEGY TIME_SCALE
+# PROGRAM [SERVER] for each of the article's programs in tests/watch (a
+# threaded example 5 too) with the shipped scene that models it.
+article_programs() {
+    "$1" 1 count sync 0.5 example_1.py
+    "$1" 2 count coop 0.5 example_2.py
+    "$1" 3 sleep coop 0.1 example_3.py
+    "$1" 4 sleep loop 0.1 example_4.py
+    "$1" 5 http coop 0.5 example_5.py "$2"
+    "$1" 5t http threads 0.5 example_5_threads.py "$2"
+    "$1" 6 http loop 0.5 example_6.py "$2"
+}

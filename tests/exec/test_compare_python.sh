@@ -34,13 +34,7 @@ PY
     [ $? -eq 0 ] && ok || bad "example $n: $(tail -1 "$out.verdict")"
 }
 
-check 1 count sync 0.5 example_1.py
-check 2 count coop 0.5 example_2.py
-check 3 sleep coop 0.1 example_3.py
-check 4 sleep loop 0.1 example_4.py
-check 5 http coop 0.5 example_5.py "$server"
-check 5t http threads 0.5 example_5_threads.py "$server"
-check 6 http loop 0.5 example_6.py "$server"
+article_programs check "$server"
 
 # The text table: juggle compare's header and simulated row exactly, the
 # python row, the verdict; the scene's own strategy when -s is not given.

@@ -103,13 +103,7 @@ check() {
     [ "$(fact "$out.shape" workers)" = "$want" ] && ok || bad "example $n: not $want worker tasks"
 }
 
-check 1 count sync 0.5 example_1.py
-check 2 count coop 0.5 example_2.py
-check 3 sleep coop 0.1 example_3.py
-check 4 sleep loop 0.1 example_4.py
-check 5 http coop 0.5 example_5.py "$server"
-check 5t http threads 0.5 example_5_threads.py "$server"
-check 6 http loop 0.5 example_6.py "$server"
+article_programs check "$server"
 
 for n in 1 2 3; do
     [ "$(fact "$tmp/$n.shape" run-overlap)" = 0 ] && ok || bad "example $n: two tasks ran at once"
