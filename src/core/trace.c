@@ -481,3 +481,9 @@ void trace_replay(const struct trace *t, size_t from, size_t to, struct bus *bus
         bus_emit(bus, &ev);
     }
 }
+
+int trace_rereadable(const char *path)
+{
+    struct stat sb;
+    return stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
+}

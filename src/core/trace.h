@@ -120,6 +120,9 @@ struct trace *trace_load(const char *path, struct err *e);
  * a caller that must print nothing for a bad trace checks it first.
  */
 struct trace *trace_stream(const char *path, struct bus *bus, int keep_texts, struct err *e);
+/* 1 when path can be read twice (a regular file): a reader that must check
+ * before it writes streams it twice; anything else (a pipe) is loaded. */
+int trace_rereadable(const char *path);
 /* trace_stream for a consumer that is not a bus: fn(ctx, ev) gets each
  * event with the seq it was recorded with. */
 struct trace *trace_each(const char *path, sink_fn fn, void *ctx, int keep_texts, struct err *e);

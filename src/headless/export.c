@@ -23,7 +23,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/err.h"
@@ -281,9 +280,8 @@ int headless_export_chrome(const char *path, const char *out_path)
 {
     struct err e;
     struct exporter x = {.first = 1};
-    struct stat sb;
     /* A pipe cannot be read twice: it is loaded whole. */
-    int twice = stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
+    int twice = trace_rereadable(path);
     struct trace *t = twice ? trace_each(path, survey_event, &x, 1, &e) : trace_load(path, &e);
     for (size_t i = 0; t && !twice && i < t->n; i++)
         survey_event(&x, &t->ev[i]);

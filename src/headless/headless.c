@@ -273,9 +273,8 @@ int headless_run(const struct scene *sc, int strategy, int format, const char *r
 int headless_replay(const char *path, int format, FILE *out)
 {
     struct err e;
-    struct stat sb;
     int check_first = format != HEADLESS_JSON && out;
-    int regular = stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
+    int regular = trace_rereadable(path);
     struct trace *t = check_first && regular ? trace_stream(path, NULL, 0, &e) : NULL;
     if (check_first && regular) {
         if (!t) {
