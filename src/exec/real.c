@@ -161,13 +161,13 @@ static int be_idle(void *ctx, int64_t until)
     return real_stopped(r) ? -1 : 0;
 }
 
-static void emit_os(struct real_run *r, int task)
+/* What the OS saw of task's thread (task -1: the run's one thread). */
+static void emit_os(struct real_run *r, int task, const struct real_os *os)
 {
-    struct real_task *t = &r->tasks[task];
     struct event ev = event_make(EV_TASK_STATS, 0, task);
-    ev.value = t->os.cpu_ns;
-    ev.value2 = t->os.vcsw;
-    ev.other = (int32_t)t->os.ivcsw;
+    ev.value = os->cpu_ns;
+    ev.value2 = os->vcsw;
+    ev.other = (int32_t)os->ivcsw;
     bus_emit(&r->inner, &ev);
 }
 
@@ -175,7 +175,7 @@ static void be_done(void *ctx, int task)
 {
     struct real_run *r = ctx;
     if (task >= 0) {
-        emit_os(r, task);
+        emit_os(r, task, &r->tasks[task].os);
         return;
     }
     if (r->be.runs_tasks) return; /* each task is its own thread */
@@ -183,11 +183,9 @@ static void be_done(void *ctx, int task)
      * the loop's (fetches, timers) in them. */
     struct real_os now;
     real_os_now(&now);
-    struct event ev = event_make(EV_TASK_STATS, 0, -1);
-    ev.value = now.cpu_ns - r->thread_os.cpu_ns;
-    ev.value2 = now.vcsw - r->thread_os.vcsw;
-    ev.other = (int32_t)(now.ivcsw - r->thread_os.ivcsw);
-    bus_emit(&r->inner, &ev);
+    struct real_os run = {now.cpu_ns - r->thread_os.cpu_ns, now.vcsw - r->thread_os.vcsw,
+                          now.ivcsw - r->thread_os.ivcsw};
+    emit_os(r, -1, &run);
 }
 
 /* Stops every wait of the run: sleepers, lock waiters, fetches, the idle
