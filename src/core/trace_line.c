@@ -87,35 +87,6 @@ static int event_of_array(json_t *o, struct event *ev, json_t **text, const char
     return 0;
 }
 
-int trace_parse_event(const char *line, size_t len, struct event *ev, char **text, size_t *cap,
-                      const char **why)
-{
-    json_error_t je;
-    json_t *o = json_loadb(line, len, 0, &je);
-    if (!json_is_array(o)) {
-        json_decref(o);
-        *why = "not a JSON event array";
-        return -1;
-    }
-    json_t *t = NULL;
-    int rc = event_of_array(o, ev, &t, why);
-    if (rc == 0 && t) {
-        size_t tl = 0;
-        char *decoded = textenc_from_json(t, &tl);
-        if (!decoded || memchr(decoded, '\0', tl)) {
-            *why = decoded ? "event text holds a NUL byte" : "event text is not a string";
-            rc = -1;
-        } else {
-            *text = xgrow(*text, cap, tl + 1, 1);
-            memcpy(*text, decoded, tl + 1);
-            ev->text = *text;
-        }
-        free(decoded);
-    }
-    json_decref(o);
-    return rc;
-}
-
 /* The fast path for an event line exactly as juggle writes it:
  * [seq,t,"kind",task,cpu,other,reason,value,value2] or with ,"text" where
  * the text is plain ASCII with no escapes. Returns 1 and fills ev (text
@@ -197,6 +168,48 @@ static int scan_event(const char *line, size_t len, struct event *ev, const char
     if (p == end || *p++ != ']' || p != end) return 0;
     if (event_of_values(kind, v, ev, why)) return -1;
     return 1;
+}
+
+int trace_parse_event(const char *line, size_t len, struct event *ev, char **text, size_t *cap,
+                      const char **why)
+{
+    const char *stx;
+    size_t stl;
+    int scanned = scan_event(line, len, ev, &stx, &stl, why);
+    if (scanned < 0) return -1;
+    if (scanned) {
+        if (stx) {
+            *text = xgrow(*text, cap, stl + 1, 1);
+            memcpy(*text, stx, stl);
+            (*text)[stl] = '\0';
+            ev->text = *text;
+        }
+        return 0;
+    }
+    json_error_t je;
+    json_t *o = json_loadb(line, len, 0, &je);
+    if (!json_is_array(o)) {
+        json_decref(o);
+        *why = "not a JSON event array";
+        return -1;
+    }
+    json_t *t = NULL;
+    int rc = event_of_array(o, ev, &t, why);
+    if (rc == 0 && t) {
+        size_t tl = 0;
+        char *decoded = textenc_from_json(t, &tl);
+        if (!decoded || memchr(decoded, '\0', tl)) {
+            *why = decoded ? "event text holds a NUL byte" : "event text is not a string";
+            rc = -1;
+        } else {
+            *text = xgrow(*text, cap, tl + 1, 1);
+            memcpy(*text, decoded, tl + 1);
+            ev->text = *text;
+        }
+        free(decoded);
+    }
+    json_decref(o);
+    return rc;
 }
 
 static int line_bad(struct trace_line *out, const char *why, const char *detail)
