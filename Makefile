@@ -42,7 +42,7 @@ LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 MAIN_OBJ  := $(patsubst %.c,$(BUILD)/obj/%.o,src/main.c $(wildcard src/cmd_*.c))
 LIB       := $(BUILD)/libjuggle.a
 BIN       := $(BUILD)/juggle
-TRACER    := $(BUILD)/python/juggle_tracer.py
+TRACER    := $(BUILD)/python/juggle_tracer.py $(BUILD)/python/sitecustomize.py
 
 TEST_SRCS := $(wildcard tests/*/test_*.c)
 TEST_BINS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
@@ -83,7 +83,7 @@ $(BUILD)/obj/src/exec/dynlib.o: CPPFLAGS += -DJUGGLE_CURL_SO='"$(or $(call sonam
 # unless assets/ holds a newer source (where PYTHONDONTWRITEBYTECODE is set,
 # Python would compile the source again on every run). No python3: the copy
 # alone, compiled on each run.
-$(TRACER): assets/juggle_tracer.py
+$(TRACER): $(BUILD)/python/%: assets/%
 	@mkdir -p $(dir $@)
 	@echo "  PYC     $@"
 	@cp $< $@
@@ -247,9 +247,10 @@ install: all
 	install -d $(INSTALL_DIRS:%='$(DESTDIR)$(PREFIX)'/%)
 	install -m 755 $(BIN) '$(DESTDIR)$(PREFIX)/bin/juggle'
 	install -m 644 scenes/*.ini '$(DESTDIR)$(PREFIX)/share/juggle/scenes/'
-	install -m 644 assets/juggle_tracer.py '$(DESTDIR)$(PREFIX)/share/juggle/juggle_tracer.py'
+	install -m 644 assets/juggle_tracer.py assets/sitecustomize.py '$(DESTDIR)$(PREFIX)/share/juggle/'
 	@# compiled once here: users cannot write beside an installed tracer
-	-python3 -m py_compile '$(DESTDIR)$(PREFIX)/share/juggle/juggle_tracer.py'
+	-python3 -m py_compile '$(DESTDIR)$(PREFIX)/share/juggle/juggle_tracer.py' \
+	    '$(DESTDIR)$(PREFIX)/share/juggle/sitecustomize.py'
 	install -m 644 assets/juggle.1 '$(DESTDIR)$(PREFIX)/share/man/man1/juggle.1'
 	install -m 644 assets/juggle.bash-completion \
 	    '$(DESTDIR)$(PREFIX)/share/bash-completion/completions/juggle'

@@ -1,7 +1,9 @@
 /*
- * watch: a Python program as a source of events. It rewrites the command
- * to load juggle_tracer (assets/juggle_tracer.py, found beside the binary
- * or in the installed data folder), spawns it with libuv with a pipe on
+ * watch: a Python program as a source of events. It runs the command as
+ * given, with juggle_tracer's folder (assets/juggle_tracer.py and
+ * sitecustomize.py, found beside the binary or in the installed data
+ * folder) first on PYTHONPATH, so Python's start loads the tracer and then
+ * runs the program itself; it spawns it with libuv with a pipe on
  * fd 3, splits what arrives into lines, parses each with the trace
  * reader's parser, keeps the stream well formed (the order trace_load
  * checks) and emits it on the bus. When both the pipe and the process are
@@ -24,8 +26,9 @@
 #define STDERR_KEEP   (64 * 1024)
 #define TRACER_MODULE "juggle_tracer"
 #define TRACER_FILE   TRACER_MODULE ".py"
-/* python3 -c this rather than -m juggle_tracer: -m imports runpy (and with
- * it importlib.util, contextlib, collections), a few ms of every start. */
+/* Where sitecustomize cannot load the tracer (python3 -S): python3 -c this
+ * rather than -m juggle_tracer (-m imports runpy, and with it
+ * importlib.util, contextlib, collections: a few ms of every start). */
 #define TRACER_BOOT "import juggle_tracer, sys; sys.exit(juggle_tracer.main())"
 
 extern char **environ;
@@ -47,8 +50,9 @@ struct watch {
     int ntasks;
     int64_t last_t;
     uint64_t t0; /* uv_hrtime of the tracer's time 0, once known */
-    int started, ended;
-    int complete; /* the tracer's own run_end arrived */
+    int started, ended, settled;
+    int complete;     /* the tracer's own run_end arrived... */
+    struct event end; /* ...and waits here for the exit status */
     int exited, eof, erreof;
     int64_t exit_status;
     int term_signal;
@@ -133,6 +137,24 @@ static int script_index(char *const argv[], struct err *e)
     return i;
 }
 
+/* Whether python3's options before the script (argv[1..si-1]) hold -S,
+ * which keeps Python from importing site (and so sitecustomize). */
+static int no_site(char *const argv[], int si)
+{
+    for (int i = 1; i < si; i++) {
+        const char *a = argv[i];
+        if (a[0] != '-' || a[1] == '-') continue;
+        for (const char *c = a + 1; *c; c++) {
+            if (*c == 'S') return 1;
+            if (*c == 'X' || *c == 'W') { /* the rest, or the next argument, is its value */
+                if (!c[1]) i++;
+                break;
+            }
+        }
+    }
+    return 0;
+}
+
 /* environ with PYTHONPATH led by dir and JUGGLE_TRACE_FD set. */
 static char **child_env(const char *dir)
 {
@@ -210,7 +232,14 @@ static void deliver(struct watch *w, struct event *ev)
         return bad_line(w, "unknown block reason");
     if (ev->t < w->last_t) ev->t = w->last_t; /* threads race to the pipe */
     w->last_t = ev->t;
-    if (ev->kind == EV_RUN_END) w->ended = 1;
+    if (ev->kind == EV_RUN_END) {
+        /* Held until the program has exited: whether the run failed is
+         * its exit status, which the tracer cannot know. */
+        w->ended = w->complete = 1;
+        w->end = *ev;
+        w->end.text = NULL;
+        return;
+    }
     bus_emit(w->bus, ev);
 }
 
@@ -221,7 +250,6 @@ static void take_line(struct watch *w, const char *line, size_t len)
     w->lineno++;
     if (trace_parse_event(line, len, &ev, &w->text, &w->textcap, &why)) return bad_line(w, why);
     deliver(w, &ev);
-    if (w->ended && !w->complete && ev.kind == EV_RUN_END) w->complete = 1;
 }
 
 static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
@@ -292,11 +320,18 @@ static void on_proc_exit(uv_process_t *p, int64_t status, int sig)
     settle(w);
 }
 
-/* Once the program and its pipes are done: a run_end if the tracer did
- * not write one (killed, or never started). */
+/* Once the program and its pipes are done: the run_end, the tracer's
+ * (failed if the program's exit status says so) or one of ours if the
+ * tracer did not write one (killed, or never started). */
 static void settle(struct watch *w)
 {
-    if (!w->exited || !w->eof || (w->quiet && !w->erreof) || w->ended) return;
+    if (!w->exited || !w->eof || (w->quiet && !w->erreof) || w->settled) return;
+    if (w->complete) {
+        w->settled = 1;
+        w->end.reason = w->exit_status != 0 || w->term_signal != 0;
+        bus_emit(w->bus, &w->end);
+        return;
+    }
     if (w->len) { /* the last line, cut off without its newline */
         w->lineno++;
         bad_line(w, "cut off mid-line");
@@ -315,7 +350,8 @@ static void settle(struct watch *w)
     struct event end = event_make(EV_RUN_END, now, -1);
     end.value = now;
     end.reason = 1;
-    deliver(w, &end);
+    w->ended = w->settled = 1;
+    bus_emit(w->bus, &end);
 }
 
 static char *scene_comment(char *const argv[])
@@ -384,9 +420,12 @@ struct watch *watch_start(char *const argv[], int quiet, int discard_stdout, str
     size_t argc = 0;
     while (argv[argc])
         argc++;
+    /* Python's start loads the tracer (sitecustomize), then runs the
+     * program itself; only python3 -S needs it started with -c. */
+    int boot = no_site(argv, si);
     char **args = xcalloc(argc + 3, sizeof *args);
     for (int i = 0, k = 0; argv[i]; i++) {
-        if (i == si) {
+        if (i == si && boot) {
             args[k++] = "-c";
             args[k++] = TRACER_BOOT;
         }
@@ -414,7 +453,7 @@ struct watch *watch_start(char *const argv[], int quiet, int discard_stdout, str
     free_strv(env);
     if (rc) {
         err_set(e, ERR_RUNTIME, argv[0], 0, "cannot run: %s", uv_strerror(rc));
-        w->exited = w->eof = w->erreof = w->ended = 1;
+        w->exited = w->eof = w->erreof = w->ended = w->settled = 1;
         close_handle(w, (uv_handle_t *)&w->proc);
         w->open_handles++; /* uv_spawn failed: the process handle still closes */
         close_handle(w, (uv_handle_t *)&w->pipe);
@@ -433,7 +472,7 @@ struct watch *watch_start(char *const argv[], int quiet, int discard_stdout, str
 
 int watch_finished(const struct watch *w)
 {
-    return w->ended && w->exited && w->eof;
+    return w->settled;
 }
 
 int watch_complete(const struct watch *w)

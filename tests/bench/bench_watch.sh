@@ -12,12 +12,17 @@
 # juggle's own start (`juggle --version` against /bin/true), an empty
 # program (the fixed cost) and a call-heavy one (fib(24), 75,000 Python
 # calls; no generators of its own, so no trace hook).
+# For each program also the tracer alone: python3 PROG with the tracer
+# started as juggle starts it (its folder on PYTHONPATH, the trace on fd 9,
+# here /dev/null), without juggle's own process, exec and fork: what
+# running "under the tracer" costs, apart from juggle's ~1.2 ms start.
 # Usage: [PY=python3] [RUNS=15] bench_watch.sh [BUILD_DIR].
 set -u
 build=${1:-build}
 py=${PY:-python3}
 runs=${RUNS:-15}
 juggle=$(cd "$build" && pwd)/juggle
+tracer=$(cd "$build" && pwd)/python
 here=$(cd "$(dirname "$0")" && pwd)
 progs=$here/../watch
 tmp=$(mktemp -d)
@@ -35,27 +40,37 @@ printf 'def fib(n):\n    return n if n < 2 else fib(n - 1) + fib(n - 2)\nprint(f
 
 # row LABEL BASE... -- COMMAND...: BASE and COMMAND alternately, RUNS times
 # each; the best CPU and wall time of each, COMMAND's relative to BASE's.
+# With TRACER=DIR, BASE is a Python program: BASE under the tracer too.
 row() {
     python3 - "$runs" "$@" <<'PY'
-import resource, subprocess, sys, time
+import os, resource, subprocess, sys, time
 runs, label = int(sys.argv[1]), sys.argv[2]
 cut = sys.argv.index("--")
-cmds = (sys.argv[3:cut], sys.argv[cut + 1:])
-cpu, wall = ([], []), ([], [])
+cmds = [sys.argv[3:cut], sys.argv[cut + 1:]]
+envs = [None, None]
+tracer = os.environ.get("TRACER")
+if tracer:
+    os.dup2(os.open(os.devnull, os.O_WRONLY), 9)
+    cmds.append(cmds[0])
+    envs.append(dict(os.environ, PYTHONPATH=tracer, JUGGLE_TRACE_FD="9"))
+cpu, wall = [[] for _ in cmds], [[] for _ in cmds]
 n = 0
 while n < runs:
     n += 1
     for i, cmd in enumerate(cmds):
         r0, t = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
-        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False,
+                       env=envs[i], pass_fds=(9,) if envs[i] else ())
         wall[i].append((time.perf_counter() - t) * 1000)
         r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu[i].append((r1.ru_utime - r0.ru_utime + r1.ru_stime - r0.ru_stime) * 1000)
     if wall[0][0] > 1000:  # a long program: noise weighs less, 5 runs do
         runs = min(runs, 5)
-(cb, cc), (wb, wc) = (min(x) for x in cpu), (min(x) for x in wall)
+cb, cc, *ct = (min(x) for x in cpu)
+wb, wc, *wt = (min(x) for x in wall)
+alone = f"  tracer alone cpu {(ct[0] / cb - 1) * 100:+4.0f}%" if ct else ""
 print(f"watch    {label:<40} cpu {cc:5.1f} vs {cb:5.1f} ms {(cc / cb - 1) * 100:+4.0f}%"
-      f"  wall {wc:5.0f} vs {wb:5.0f} ms {(wc / wb - 1) * 100:+4.0f}%")
+      f"  wall {wc:5.0f} vs {wb:5.0f} ms {(wc / wb - 1) * 100:+4.0f}%{alone}")
 PY
 }
 
@@ -63,7 +78,7 @@ PY
 example() {
     local label=$1
     shift
-    (cd "$progs" && row "$label" "$py" "$@" -- "$juggle" watch --headless -- "$py" "$@")
+    (cd "$progs" && TRACER=$tracer row "$label" "$py" "$@" -- "$juggle" watch --headless -- "$py" "$@")
 }
 
 echo "watch    (best of $runs, $py; traced vs plain, whole process; target <= +20%)"

@@ -28,7 +28,7 @@ if mk install PREFIX="$prefix" >"$tmp/make.log" 2>&1; then ok; else
     exit 1
 fi
 for f in bin/juggle share/man/man1/juggle.1 share/bash-completion/completions/juggle \
-    share/juggle/juggle_tracer.py; do
+    share/juggle/juggle_tracer.py share/juggle/sitecustomize.py; do
     [ -s "$prefix/$f" ] && ok || no "not installed: $f"
 done
 [ -x "$prefix/bin/juggle" ] && ok || no "bin/juggle is not executable"

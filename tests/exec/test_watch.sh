@@ -165,6 +165,21 @@ printf 'print("hello")\n' >hello.py
 mkdir empty
 expect_line 2 '^juggle: nope\.py: cannot read the program' "$juggle" watch --headless -- python3 nope.py
 expect_line 1 '^juggle: exit3\.py: the program exited with status 3$' "$juggle" watch --headless -- python3 exit3.py
+# Whether the run failed is the program's exit status (the tracer, ending
+# at exit, cannot know it): the trace's run_end and --json say so.
+for prog in exit3 hello; do
+    "$juggle" watch --headless --json --record "$prog.jsonl" -- python3 "$prog.py" >"$prog.json" 2>/dev/null
+    python3 - "$prog" <<'PY' && ok || bad "$prog: failed in run_end and --json: $(tail -2 "$prog.jsonl")"
+import json, sys
+prog = sys.argv[1]
+end = [json.loads(l) for l in open(prog + ".jsonl") if '"run_end"' in l]
+text = open(prog + ".json").read()
+j = json.loads(text[text.index("{"):])
+want = prog == "exit3"
+assert len(end) == 1 and end[0][6] == int(want), end
+assert j["failed"] is want, j["failed"]
+PY
+done
 expect_line 1 '^juggle: killed\.py: the program was killed by signal 9' \
     "$juggle" watch --headless --record killed.jsonl -- python3 killed.py
 "$juggle" replay killed.jsonl --headless >replay.out 2>replay.err
@@ -189,14 +204,32 @@ for sig in TERM HUP; do
 done
 expect_line 2 "never started juggle's tracer" env JUGGLE_TRACER_DIR="$tmp/empty" \
     "$juggle" watch --headless -- python3 hello.py
-# The program runs as __main__ with its own globals and argv; an uncaught
-# exception prints the traceback Python prints, without the tracer's frames
-# (its paths as given on the command line).
-printf 'import sys\nprint(__name__, __file__, sys.argv, repr(__package__), __spec__)\n' >globs.py
-[ "$("$juggle" watch --headless -- python3 globs.py a b 2>&1)" = "__main__ globs.py ['globs.py', 'a', 'b'] '' None" ] &&
-    ok || bad "the program's globals: $("$juggle" watch --headless -- python3 globs.py a b 2>&1)"
+# Python runs the program itself: its globals, argv, sys.path and an
+# uncaught exception's traceback are what `python3 PROG.py` gives, and the
+# tracer's frames are nowhere in it. Under -S (no site, so no
+# sitecustomize) the tracer starts the program in its place, with the same
+# globals.
+printf 'import sys\nprint(__name__, __file__, sys.argv, repr(__package__), __spec__, sys.path[0])\n' >globs.py
+for s in "" -S; do
+    want=$(python3 $s globs.py a b 2>&1)
+    got=$("$juggle" watch --headless -- python3 $s globs.py a b 2>&1)
+    [ "$got" = "$want" ] && ok || bad "the program's globals ($s): $got, not $want"
+done
+# The sitecustomize juggle's hides still runs (Debian's has one), and a
+# virtualenv's python (no user site) loads the tracer too.
+mkdir -p own
+printf 'print("own sitecustomize")\n' >own/sitecustomize.py
+want=$(PYTHONPATH=own python3 hello.py 2>&1)
+got=$(PYTHONPATH=own "$juggle" watch --headless -- python3 hello.py 2>&1)
+[ "$got" = "$want" ] && [ "$want" = "own sitecustomize
+hello" ] && ok || bad "the hidden sitecustomize: $got, not $want"
+if python3 -m venv --without-pip venv 2>/dev/null; then
+    got=$("$juggle" watch --headless --summary -- venv/bin/python3 hello.py 2>&1)
+    echo "$got" | grep -q '^main thread ' && [ "$(echo "$got" | head -1)" = hello ] && ok ||
+        bad "a virtualenv's python: $got"
+fi
 printf 'def f():\n    raise ValueError("boom")\nprint("x")\nf()\n' >boom.py
-python3 boom.py 2>&1 >/dev/null | sed "s|$PWD/||" >boom.want
+python3 boom.py 2>boom.want >/dev/null
 echo "juggle: boom.py: the program exited with status 1" >>boom.want
 "$juggle" watch --headless -- python3 boom.py >boom.out 2>boom.err
 [ $? = 1 ] && cmp -s boom.want boom.err && [ "$(cat boom.out)" = x ] && ok ||
@@ -209,8 +242,10 @@ grep -qE "^# code object from '.*/python/__pycache__/juggle_tracer\.[^/]*\.pyc'$
     [ "$(cat verbose.out)" = hello ] && ok || bad "the byte-compiled tracer: $(grep tracer verbose.err)"
 mkdir -p pick/bin/python pick/assets
 cp "$juggle" pick/bin/juggle
-printf 'def main():\n    print("the copy")\n' >pick/bin/python/juggle_tracer.py
-printf 'def main():\n    print("the source")\n' >pick/assets/juggle_tracer.py
+cp "$(dirname "$juggle")/python/sitecustomize.py" pick/bin/python/
+cp "$(dirname "$juggle")/python/sitecustomize.py" pick/assets/
+printf 'def boot():\n    print("the copy")\n' >pick/bin/python/juggle_tracer.py
+printf 'def boot():\n    print("the source")\n' >pick/assets/juggle_tracer.py
 touch -d '-1 hour' pick/assets/juggle_tracer.py
 for want in copy source; do
     env -u JUGGLE_TRACER_DIR pick/bin/juggle watch --headless -- python3 hello.py >pick.out 2>&1
