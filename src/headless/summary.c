@@ -3,8 +3,10 @@
  */
 #include "headless/summary.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/textenc.h"
 #include "core/xalloc.h"
@@ -196,7 +198,9 @@ static int task_shape(const struct stats_task *t)
 /* Fills j (empty, or an earlier task's object of the same shape) with t. */
 static void task_fill(json_t *j, const struct stats_task *t)
 {
-    json_object_set_new(j, "name", textenc_json_escaped(t->name));
+    json_t *name = json_object_get(j, "name");
+    if (!name || json_string_set(name, t->name ? t->name : "") != 0) /* not UTF-8: \xNN */
+        json_object_set_new(j, "name", textenc_json_escaped(t->name));
     set_int(j, "items", (json_int_t)t->items);
     set_int(j, "failed_items", (json_int_t)t->failed_items);
     set_real(j, "running", u(t->running));
@@ -250,41 +254,46 @@ json_t *summary_json(const struct stats *st)
  */
 #define JSON_FLAGS (JSON_INDENT(2) | JSON_REAL_PRECISION(10))
 
-static void indent(FILE *out, int depth)
+/* Text being built: a task's lines, a chunk of tasks. */
+struct text {
+    char *p;
+    size_t n, cap;
+};
+
+static char *text_room(struct text *t, size_t more)
 {
-    for (int i = 0; i < depth; i++)
-        fputs("  ", out);
+    t->p = xgrow(t->p, &t->cap, t->n + more, 1);
+    return t->p + t->n;
 }
 
-/* Writes n bytes of s, each line after the first shifted by depth, with
- * one fwrite for the whole (a task's object is a dozen lines). */
-static void put_shifted(FILE *out, const char *s, size_t n, int depth)
+static void text_put(struct text *t, const char *s, size_t n)
 {
-    size_t lines = 0;
-    for (const char *p = s; (p = memchr(p, '\n', (size_t)(s + n - p))); p++)
-        lines++;
-    size_t need = n + lines * 2 * (size_t)depth;
-    char small[4096];
-    char *buf = need <= sizeof small ? small : xmalloc(need);
-    char *o = buf;
+    memcpy(text_room(t, n), s, n);
+    t->n += n;
+}
+
+static void text_indent(struct text *t, int depth)
+{
+    memset(text_room(t, 2 * (size_t)depth), ' ', 2 * (size_t)depth);
+    t->n += 2 * (size_t)depth;
+}
+
+/* Appends n bytes of s, each line after the first shifted by depth. */
+static void put_shifted(struct text *t, const char *s, size_t n, int depth)
+{
     const char *end = s + n;
     while (s < end) {
         const char *nl = memchr(s, '\n', (size_t)(end - s));
         size_t len = nl ? (size_t)(nl - s) + 1 : (size_t)(end - s);
-        memcpy(o, s, len);
-        o += len;
-        if (nl) {
-            memset(o, ' ', 2 * (size_t)depth);
-            o += 2 * depth;
-        }
+        text_put(t, s, len);
+        if (nl) text_indent(t, depth);
         s += len;
     }
-    fwrite(buf, 1, (size_t)(o - buf), out);
-    if (buf != small) free(buf);
 }
 
-/* Dumps v as at depth (without a final newline). Returns 0 or -1. */
-static int dump_at(FILE *out, const json_t *v, int depth, int drop_close)
+/* Appends v as dumped at depth (without a final newline). Returns 0 or -1.
+ * drop_close: leave the object open (its "\n}" is not written). */
+static int dump_text(struct text *t, const json_t *v, int depth, int drop_close)
 {
     /* Most values fit a buffer on the stack; jansson says when not. */
     char small[2048];
@@ -298,11 +307,147 @@ static int dump_at(FILE *out, const json_t *v, int depth, int drop_close)
             return -1;
         }
     }
-    /* drop_close: leave the object open (its "\n}" is not written). */
     if (drop_close && n >= 2 && s[n - 1] == '}' && s[n - 2] == '\n') n -= 2;
-    put_shifted(out, s, n, depth);
+    put_shifted(t, s, n, depth);
     if (s != small) free(s);
     return 0;
+}
+
+static int dump_at(FILE *out, const json_t *v, int depth, int drop_close)
+{
+    struct text t = {0};
+    int rc = dump_text(&t, v, depth, drop_close);
+    if (!rc) fwrite(t.p, 1, t.n, out);
+    free(t.p);
+    return rc;
+}
+
+/* Tasks [from, to) of "tasks", each after its separator, into t: one
+ * object refilled in place while the tasks keep its shape (100,000 tasks
+ * cost no tree and few allocations). Returns 0 or -1. */
+static int tasks_text(struct text *t, const struct stats *st, size_t from, size_t to, int depth)
+{
+    json_t *j = NULL;
+    int shape = -1, rc = 0;
+    for (size_t i = from; i < to && !rc; i++) {
+        text_put(t, i ? ",\n" : "\n", i ? 2 : 1);
+        text_indent(t, depth + 2);
+        const struct stats_task *task = &st->tasks[i];
+        if (task_shape(task) != shape) {
+            json_decref(j);
+            j = json_object();
+            shape = task_shape(task);
+        }
+        task_fill(j, task);
+        rc = dump_text(t, j, depth + 2, 0);
+    }
+    json_decref(j);
+    return rc;
+}
+
+/*
+ * Many tasks: a second thread formats every other chunk into one of two
+ * buffers while this one formats the rest and writes all of them in order
+ * (formatting 100,000 objects is most of a big run's --json; two cores
+ * halve it). The bytes are those of one thread.
+ */
+#define TASK_CHUNK 2048
+
+struct helper {
+    const struct stats *st;
+    int depth;
+    size_t nchunks;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    struct text buf[2];
+    int full[2]; /* buf[k] holds chunk 2m+1 for the writer, m % 2 == k */
+    int rc, stop;
+};
+
+static void chunk_range(const struct helper *h, size_t c, size_t *from, size_t *to)
+{
+    *from = c * TASK_CHUNK;
+    *to = *from + TASK_CHUNK < h->st->ntasks ? *from + TASK_CHUNK : h->st->ntasks;
+}
+
+static void *helper_main(void *arg)
+{
+    struct helper *h = arg;
+    for (size_t c = 1, m = 0; c < h->nchunks; c += 2, m++) {
+        int k = (int)(m % 2);
+        pthread_mutex_lock(&h->mu);
+        while (h->full[k] && !h->stop)
+            pthread_cond_wait(&h->cv, &h->mu);
+        int stop = h->stop;
+        pthread_mutex_unlock(&h->mu);
+        if (stop) break;
+        size_t from, to;
+        chunk_range(h, c, &from, &to);
+        h->buf[k].n = 0;
+        int rc = tasks_text(&h->buf[k], h->st, from, to, h->depth);
+        pthread_mutex_lock(&h->mu);
+        h->full[k] = 1;
+        if (rc) h->rc = rc;
+        pthread_cond_broadcast(&h->cv);
+        pthread_mutex_unlock(&h->mu);
+    }
+    return NULL;
+}
+
+/* Writes every task of st ("tasks"'s members). Returns 0 or -1. */
+static int write_tasks(FILE *out, const struct stats *st, int depth)
+{
+    struct helper h = {
+        .st = st, .depth = depth, .nchunks = (st->ntasks + TASK_CHUNK - 1) / TASK_CHUNK};
+    struct text mine = {0};
+    pthread_t tid;
+    int threaded = h.nchunks > 1 && sysconf(_SC_NPROCESSORS_ONLN) > 1;
+    if (threaded) {
+        pthread_mutex_init(&h.mu, NULL);
+        pthread_cond_init(&h.cv, NULL);
+        threaded = pthread_create(&tid, NULL, helper_main, &h) == 0;
+    }
+    int rc = 0;
+    for (size_t c = 0; c < h.nchunks && !rc; c++) {
+        size_t from, to;
+        chunk_range(&h, c, &from, &to);
+        if (!threaded || c % 2 == 0) {
+            mine.n = 0;
+            rc = tasks_text(&mine, st, from, to, depth);
+            if (!rc) fwrite(mine.p, 1, mine.n, out);
+            continue;
+        }
+        int k = (int)((c / 2) % 2);
+        pthread_mutex_lock(&h.mu);
+        while (!h.full[k])
+            pthread_cond_wait(&h.cv, &h.mu);
+        rc = h.rc;
+        pthread_mutex_unlock(&h.mu);
+        if (!rc) fwrite(h.buf[k].p, 1, h.buf[k].n, out);
+        pthread_mutex_lock(&h.mu);
+        h.full[k] = 0;
+        pthread_cond_broadcast(&h.cv);
+        pthread_mutex_unlock(&h.mu);
+    }
+    if (threaded) {
+        pthread_mutex_lock(&h.mu);
+        h.stop = 1;
+        pthread_cond_broadcast(&h.cv);
+        pthread_mutex_unlock(&h.mu);
+        pthread_join(tid, NULL);
+        pthread_mutex_destroy(&h.mu);
+        pthread_cond_destroy(&h.cv);
+    }
+    free(mine.p);
+    free(h.buf[0].p);
+    free(h.buf[1].p);
+    return rc;
+}
+
+static void indent(FILE *out, int depth)
+{
+    for (int i = 0; i < depth; i++)
+        fputs("  ", out);
 }
 
 int summary_write_json(FILE *out, const struct stats *st, int depth)
@@ -314,24 +459,7 @@ int summary_write_json(FILE *out, const struct stats *st, int depth)
     fputs(",\n", out);
     indent(out, depth + 1);
     fputs("\"tasks\": [", out);
-    /* One object for every task, refilled in place while the tasks keep
-     * its shape: 100,000 tasks cost no tree and few allocations. */
-    json_t *j = NULL;
-    int shape = -1;
-    for (size_t i = 0; i < st->ntasks && !rc; i++) {
-        fputs(i ? ",\n" : "\n", out);
-        indent(out, depth + 2);
-        const struct stats_task *t = &st->tasks[i];
-        if (task_shape(t) != shape) {
-            json_decref(j);
-            j = json_object();
-            shape = task_shape(t);
-        }
-        task_fill(j, t);
-        rc = dump_at(out, j, depth + 2, 0);
-    }
-    json_decref(j);
-    if (rc) return -1;
+    if (write_tasks(out, st, depth)) return -1;
     if (st->ntasks) {
         fputc('\n', out);
         indent(out, depth + 1);

@@ -104,62 +104,67 @@ static void summary__streams_empty_and_escaped_and_real_runs(void **state)
     stats_done(&st);
 }
 
-/* Times around the edges of the writer's own number path (no exponent,
- * at most 10 significant digits), names with and without escapes, and
- * tasks without responses or an end: each task's object is the tree's. */
-static void summary__writes_times_as_jansson_does(void **state)
+/* Times of every size (with and without an exponent, past 10 significant
+ * digits), names with and without escapes or UTF-8, tasks without
+ * responses or an end, every shape in turn: each task's object is the
+ * tree's. 200 tasks are one chunk; 8,193 are five, every other one
+ * formatted by the second thread through both of its buffers. */
+static void summary__writes_many_tasks_as_the_tree_does(void **state)
 {
     (void)state;
-    /* Times the writer prints itself, and times it leaves to jansson. */
-    static const int64_t mine[] = {
-        0,           100000,          123456789,    1000000000, 117000000000, 1234567891,
-        12345678900, 999999999999999, 333333333300, 1000000001, 50000000,     2500000};
-    static const int64_t theirs[] = {1,
-                                     99999,
-                                     12345678912,
-                                     INT64_C(1000000000000000),
-                                     INT64_C(1234567890000000),
-                                     -5000000000,
-                                     INT64_MAX,
-                                     100000000000001,
-                                     333333333333};
-    const size_t nm = sizeof mine / sizeof *mine, nt = sizeof theirs / sizeof *theirs;
-    static const char *const names[] = {"W1",          "a \"b\"", "W 2", "back\\slash",
-                                        "caf\xc3\xa9", "",        "x\ty"};
-    struct stats st;
-    stats_init(&st);
-    st.ntasks = st.cap = 200;
-    st.tasks = calloc(st.ntasks, sizeof *st.tasks);
-    uint64_t x = 1;
-    for (size_t i = 0; i < st.ntasks; i++) {
-        struct stats_task *t = &st.tasks[i];
-        int64_t v[7];
-        for (int k = 0; k < 7; k++) {
-            x = x * 6364136223846793005u + 1442695040888963407u;
-            v[k] = mine[(x >> 33) % nm];
+    static const size_t sizes[] = {200, 8193};
+    for (size_t z = 0; z < sizeof sizes / sizeof *sizes; z++) {
+        /* Short times and long ones. */
+        static const int64_t mine[] = {
+            0,           100000,          123456789,    1000000000, 117000000000, 1234567891,
+            12345678900, 999999999999999, 333333333300, 1000000001, 50000000,     2500000};
+        static const int64_t theirs[] = {1,
+                                         99999,
+                                         12345678912,
+                                         INT64_C(1000000000000000),
+                                         INT64_C(1234567890000000),
+                                         -5000000000,
+                                         INT64_MAX,
+                                         100000000000001,
+                                         333333333333};
+        const size_t nm = sizeof mine / sizeof *mine, nt = sizeof theirs / sizeof *theirs;
+        static const char *const names[] = {"W1",          "a \"b\"", "W 2", "back\\slash",
+                                            "caf\xc3\xa9", "bad\xff", "x\ty"};
+        struct stats st;
+        stats_init(&st);
+        st.ntasks = st.cap = sizes[z];
+        st.tasks = calloc(st.ntasks, sizeof *st.tasks);
+        uint64_t x = 1;
+        for (size_t i = 0; i < st.ntasks; i++) {
+            struct stats_task *t = &st.tasks[i];
+            int64_t v[7];
+            for (int k = 0; k < 7; k++) {
+                x = x * 6364136223846793005u + 1442695040888963407u;
+                v[k] = mine[(x >> 33) % nm];
+            }
+            if (i % 3 == 1) v[i % 7] = theirs[(i / 3) % nt]; /* one time jansson's */
+            t->name = strdup(names[i % 7 < 3 ? 0 : i % 7]);
+            t->items = x >> 40;
+            t->failed_items = i % 3;
+            t->running = v[0];
+            t->blocked = v[1];
+            t->ready = v[2];
+            t->worst_ready = v[3];
+            t->end = i % 5 == 0 ? -1 : v[4];
+            t->resp_max = v[5];
+            t->resp_n = i % 4;
+            /* Means that divide, and some that do not. */
+            t->resp_sum = i % 8 == 3 ? (int64_t)(x >> 30) : v[6] * (int64_t)t->resp_n;
+            if (t->resp_sum < 0) t->resp_sum = 0;
+            if (i % 6 == 5) { /* a task that made calls: those are its response */
+                t->call_max = v[6];
+                t->call_n = 1 + i % 3;
+                t->call_sum = i % 12 == 11 ? 7 : v[5] * (int64_t)t->call_n;
+            }
         }
-        if (i % 3 == 1) v[i % 7] = theirs[(i / 3) % nt]; /* one time jansson's */
-        t->name = strdup(names[i % 7 < 3 ? 0 : i % 7]);
-        t->items = x >> 40;
-        t->failed_items = i % 3;
-        t->running = v[0];
-        t->blocked = v[1];
-        t->ready = v[2];
-        t->worst_ready = v[3];
-        t->end = i % 5 == 0 ? -1 : v[4];
-        t->resp_max = v[5];
-        t->resp_n = i % 4;
-        /* Means that divide, and some that do not. */
-        t->resp_sum = i % 8 == 3 ? (int64_t)(x >> 30) : v[6] * (int64_t)t->resp_n;
-        if (t->resp_sum < 0) t->resp_sum = 0;
-        if (i % 6 == 5) { /* a task that made calls: those are its response */
-            t->call_max = v[6];
-            t->call_n = 1 + i % 3;
-            t->call_sum = i % 12 == 11 ? 7 : v[5] * (int64_t)t->call_n;
-        }
+        assert_same(&st);
+        stats_done(&st);
     }
-    assert_same(&st);
-    stats_done(&st);
 }
 
 static void summary__streams_compare_like_the_tree(void **state)
@@ -195,7 +200,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(summary__streams_the_same_bytes_for_every_kind),
         cmocka_unit_test(summary__streams_empty_and_escaped_and_real_runs),
-        cmocka_unit_test(summary__writes_times_as_jansson_does),
+        cmocka_unit_test(summary__writes_many_tasks_as_the_tree_does),
         cmocka_unit_test(summary__streams_compare_like_the_tree),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
