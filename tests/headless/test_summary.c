@@ -104,6 +104,12 @@ static void summary__streams_empty_and_escaped_and_real_runs(void **state)
     stats_done(&st);
 }
 
+/* v * n, or v where that would overflow (a sum of n times near INT64_MAX). */
+static int64_t times(int64_t v, int64_t n)
+{
+    return n && (v > INT64_MAX / n || v < INT64_MIN / n) ? v : v * n;
+}
+
 /* Times of every size (with and without an exponent, past 10 significant
  * digits), names with and without escapes or UTF-8, tasks without
  * responses or an end, every shape in turn: each task's object is the
@@ -154,12 +160,12 @@ static void summary__writes_many_tasks_as_the_tree_does(void **state)
             t->resp_max = v[5];
             t->resp_n = i % 4;
             /* Means that divide, and some that do not. */
-            t->resp_sum = i % 8 == 3 ? (int64_t)(x >> 30) : v[6] * (int64_t)t->resp_n;
+            t->resp_sum = i % 8 == 3 ? (int64_t)(x >> 30) : times(v[6], (int64_t)t->resp_n);
             if (t->resp_sum < 0) t->resp_sum = 0;
             if (i % 6 == 5) { /* a task that made calls: those are its response */
                 t->call_max = v[6];
                 t->call_n = 1 + i % 3;
-                t->call_sum = i % 12 == 11 ? 7 : v[5] * (int64_t)t->call_n;
+                t->call_sum = i % 12 == 11 ? 7 : times(v[5], (int64_t)t->call_n);
             }
         }
         assert_same(&st);
