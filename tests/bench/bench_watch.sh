@@ -16,7 +16,8 @@
 # started as juggle starts it (its folder on PYTHONPATH, the trace on fd 9,
 # here /dev/null), without juggle's own process, exec and fork: what
 # running "under the tracer" costs, apart from juggle's ~1.2 ms start.
-# Usage: [PY=python3] [RUNS=15] bench_watch.sh [BUILD_DIR].
+# Usage: [PY=python3] [RUNS=15] bench_watch.sh [BUILD_DIR] (without PY: python3 and,
+# where it is another interpreter, /usr/bin/python3).
 set -u
 build=${1:-build}
 py=${PY:-python3}
@@ -81,14 +82,24 @@ example() {
     (cd "$progs" && TRACER=$tracer row "$label" "$py" "$@" -- "$juggle" watch --headless -- "$py" "$@")
 }
 
-echo "watch    (best of $runs, $py; traced vs plain, whole process; target <= +20%)"
 row "juggle's own start (--version, /bin/true)" /bin/true -- "$juggle" --version
-example "an empty program: the fixed cost" "$tmp/empty.py"
-example "example 1 (sync)" example_1.py 0
-example "example 2 (generators)" example_2.py 0
-example "example 3 (generators, time.sleep) x0.1" example_3.py 0.1
-example "example 4 (asyncio) x0.1" example_4.py 0.1
-example "example 5 (generators, urllib) x0.2" example_5.py "$server" 0.2
-example "example 5 (threads, urllib) x0.2" example_5_threads.py "$server" 0.2
-example "example 6 (asyncio streams) x0.2" example_6.py "$server" 0.2
-example "fib(24): 75,000 calls, not the article's" "$tmp/fib.py"
+# Every interpreter asked for: PY, or python3 and, where it is another
+# one, Debian's /usr/bin/python3 (which starts in a third of the time, so
+# the same fixed cost weighs more).
+pys=$py
+if [ -z "${PY:-}" ] && [ -x /usr/bin/python3 ] &&
+    [ "$(python3 -c 'import sys; print(sys.executable)')" != /usr/bin/python3 ]; then
+    pys="python3 /usr/bin/python3"
+fi
+for py in $pys; do
+    echo "watch    (best of $runs, $py $("$py" -c 'import platform; print(platform.python_version())'); traced vs plain, whole process; target <= +20%)"
+    example "an empty program: the fixed cost" "$tmp/empty.py"
+    example "example 1 (sync)" example_1.py 0
+    example "example 2 (generators)" example_2.py 0
+    example "example 3 (generators, time.sleep) x0.1" example_3.py 0.1
+    example "example 4 (asyncio) x0.1" example_4.py 0.1
+    example "example 5 (generators, urllib) x0.2" example_5.py "$server" 0.2
+    example "example 5 (threads, urllib) x0.2" example_5_threads.py "$server" 0.2
+    example "example 6 (asyncio streams) x0.2" example_6.py "$server" 0.2
+    example "fib(24): 75,000 calls, not the article's" "$tmp/fib.py"
+done
