@@ -661,7 +661,14 @@ def _at_exit():
 
 
 def _off_in_child():
+    """A forked child: untraced, and without its copy of the pipe (a child
+    that outlives the program must not keep juggle waiting for its end)."""
     global _fd
+    if _fd >= 0:
+        try:
+            os.close(_fd)
+        except OSError:
+            pass
     _fd = -1
     sys.settrace(None)
 
@@ -735,6 +742,7 @@ def start(fd, generators=True):
     import atexit
 
     _fd = fd
+    os.set_inheritable(fd, False)  # not into programs the program runs
     _t0 = _last_flush = _monotonic_ns()
     import site
 

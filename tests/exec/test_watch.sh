@@ -185,6 +185,19 @@ expect_line 1 '^juggle: killed\.py: the program was killed by signal 9' \
 "$juggle" replay killed.jsonl --headless >replay.out 2>replay.err
 [ $? = 1 ] && [ "$(cat replay.out)" = before ] && grep -q 'incomplete' replay.err && ok ||
     bad "a killed program's trace: $(cat replay.out replay.err)"
+# The program's children do not keep juggle waiting: neither a program it
+# runs in the background (the trace pipe is not inherited) nor a forked
+# copy of it (which closes its copy): juggle is done while they still
+# sleep, and their marker files come after.
+printf 'import os\nos.system("(sleep 4; touch bg.marker) &")\nprint("bg")\n' >bg.py
+printf 'import os, time\nif os.fork() == 0:\n    time.sleep(4)\n    open("fork.marker", "w").close()\n    os._exit(0)\nprint("fork")\n' >fork.py
+for prog in bg fork; do
+    rm -f "$prog.marker"
+    "$juggle" watch --headless --summary -- python3 "$prog.py" >"$prog.out" 2>&1
+    rc=$?
+    [ $rc = 0 ] && [ ! -e "$prog.marker" ] && [ "$(head -1 "$prog.out")" = "$prog" ] && ok ||
+        bad "$prog: juggle waited for the program's child (rc $rc, $(ls ./*.marker 2>/dev/null))"
+done
 # SIGTERM or SIGHUP to juggle: passed on to the program; the trace is kept,
 # marked incomplete, where --record said.
 printf 'import time\nfor i in range(600):\n    print("tick", i, flush=True)\n    time.sleep(0.1)\n' >slow.py
