@@ -656,7 +656,8 @@ def _at_exit():
     if th is not None:
         _emit("task_done", th.stack[0])
     _emit("run_end", value=_now_ns(), reason=1 if _exit_code else 0, flush=True)
-    os.close(_fd)
+    if _fd >= 0:  # not when a write failed (the program closed the pipe)
+        os.close(_fd)
     _fd = -1
 
 
@@ -734,6 +735,23 @@ def boot():
         start(int(fd), None)
 
 
+def _out_of_the_way(fd):
+    """The pipe moved to the highest descriptor the process may have, not
+    inherited by programs the program runs: the program finds fd 3 free,
+    as in a plain run, and a file it opens after closing descriptors it
+    did not open does not get the pipe's number (and the trace's lines)."""
+    try:
+        high = os.sysconf("SC_OPEN_MAX") - 1
+        if high > fd:
+            high = os.dup2(fd, high, inheritable=False)
+            os.close(fd)
+            return high
+    except (OSError, ValueError):
+        pass
+    os.set_inheritable(fd, False)
+    return fd
+
+
 def start(fd, generators=True):
     """Starts tracing to fd: patches (now for what is imported, on import
     for the rest), the trace hook (when generators; None: decided at the
@@ -741,8 +759,7 @@ def start(fd, generators=True):
     global _fd, _t0, _last_flush, _lib_dirs
     import atexit
 
-    _fd = fd
-    os.set_inheritable(fd, False)  # not into programs the program runs
+    _fd = _out_of_the_way(fd)
     _t0 = _last_flush = _monotonic_ns()
     import site
 

@@ -198,6 +198,17 @@ for prog in bg fork; do
     [ $rc = 0 ] && [ ! -e "$prog.marker" ] && [ "$(head -1 "$prog.out")" = "$prog" ] && ok ||
         bad "$prog: juggle waited for the program's child (rc $rc, $(ls ./*.marker 2>/dev/null))"
 done
+# The trace pipe stays out of the program's way: its first file gets the
+# descriptor a plain run gives it, and a program that closes every
+# descriptor it did not open runs on untraced, with nothing on stderr.
+printf 'f = open("own.txt", "w")\nprint(f.fileno())\n' >fds.py
+printf 'import os\nprint("a", flush=True)\nos.closerange(3, 1 << 20)\nprint("b")\n' >closer.py
+[ "$("$juggle" watch --headless -- python3 fds.py 2>&1)" = "$(python3 fds.py 2>&1)" ] && ok ||
+    bad "the program's first descriptor: $("$juggle" watch --headless -- python3 fds.py 2>&1)"
+"$juggle" watch --headless -- python3 closer.py >closer.out 2>closer.err
+rc=$?
+[ $rc = 0 ] && [ "$(cat closer.out)" = "a
+b" ] && [ ! -s closer.err ] && ok || bad "a program that closes the pipe: rc $rc, $(cat closer.out closer.err)"
 # SIGTERM or SIGHUP to juggle: passed on to the program; the trace is kept,
 # marked incomplete, where --record said.
 printf 'import time\nfor i in range(600):\n    print("tick", i, flush=True)\n    time.sleep(0.1)\n' >slow.py
