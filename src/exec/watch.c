@@ -137,15 +137,15 @@ static int script_index(char *const argv[], struct err *e)
     return i;
 }
 
-/* Whether python3's options before the script (argv[1..si-1]) hold -S,
- * which keeps Python from importing site (and so sitecustomize). */
-static int no_site(char *const argv[], int si)
+/* The first of python3's one-letter options in flags that its options
+ * before the script (argv[1..si-1]) hold, or 0. */
+static char has_flag(char *const argv[], int si, const char *flags)
 {
     for (int i = 1; i < si; i++) {
         const char *a = argv[i];
         if (a[0] != '-' || a[1] == '-') continue;
         for (const char *c = a + 1; *c; c++) {
-            if (*c == 'S') return 1;
+            if (strchr(flags, *c)) return *c;
             if (*c == 'X' || *c == 'W') { /* the rest, or the next argument, is its value */
                 if (!c[1]) i++;
                 break;
@@ -412,6 +412,12 @@ struct watch *watch_start(char *const argv[], int quiet, int discard_stdout, str
                NULL;
     int si = script_index(argv, e);
     if (si < 0) return NULL;
+    char isolated = has_flag(argv, si, "EI");
+    if (isolated)
+        return err_set(e, ERR_USAGE, argv[0], 0,
+                       "watch loads its tracer through PYTHONPATH, which python3 -%c ignores",
+                       isolated),
+               NULL;
     char *dir = tracer_dir();
     if (!dir)
         return err_set(e, ERR_IO, TRACER_FILE, 0,
@@ -421,8 +427,8 @@ struct watch *watch_start(char *const argv[], int quiet, int discard_stdout, str
     while (argv[argc])
         argc++;
     /* Python's start loads the tracer (sitecustomize), then runs the
-     * program itself; only python3 -S needs it started with -c. */
-    int boot = no_site(argv, si);
+     * program itself; only python3 -S (no site) needs it started with -c. */
+    int boot = has_flag(argv, si, "S") != 0;
     char **args = xcalloc(argc + 3, sizeof *args);
     for (int i = 0, k = 0; argv[i]; i++) {
         if (i == si && boot) {

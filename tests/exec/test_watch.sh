@@ -277,6 +277,14 @@ for want in copy source; do
     touch -d '+1 hour' pick/assets/juggle_tracer.py
 done
 expect_line 2 'watch runs a Python program' "$juggle" watch --headless -- ls
+# -E and -I make Python ignore PYTHONPATH (so the tracer): said before the
+# program runs (it would run untraced), whatever the options around them.
+expect_line 2 '^juggle: python3: watch loads its tracer through PYTHONPATH, which python3 -E ignores$' \
+    "$juggle" watch --headless -- python3 -u -E hello.py
+expect_line 2 '^juggle: python3: watch loads its tracer through PYTHONPATH, which python3 -I ignores$' \
+    "$juggle" watch --headless -- python3 -X dev -bI hello.py
+[ "$("$juggle" watch --headless -- python3 -X pycache_prefix=EI -W ignore hello.py 2>/dev/null)" = hello ] && ok ||
+    bad "an option's value that holds E or I is not an option"
 expect_line 2 'watch needs a program' "$juggle" watch --headless --
 expect_line 2 'watch takes --record FILE' "$juggle" watch -s loop -- python3 hello.py
 [ "$(cat bad.out)" = "" ] && ok || bad "usage errors print nothing on stdout"
