@@ -18,8 +18,22 @@ static int overlay_toggle(struct app *a, int which)
     return KEYS_REDRAW;
 }
 
+/* A traced Python program (watched live, or its trace replayed) has no
+ * scene: the keys that would run one say so, and where to go instead.
+ * Returns 1 when it said it. */
+static int no_scene(struct app *a, const char *what)
+{
+    if (a->sc) return 0;
+    app_status(a,
+               "no scene to %s: this is a Python program as it ran (juggle compare SCENE "
+               "--with-python PROG.py sets a scene beside it)",
+               what);
+    return 1;
+}
+
 static int act_strategy(struct app *a, int code)
 {
+    if (no_scene(a, "run under another strategy")) return KEYS_REDRAW;
     a->overlay = OVERLAY_NONE;
     a->status[0] = 0;
     app_set_strategy(a, code - '1');
@@ -45,6 +59,11 @@ static int act_pause(struct app *a, int code)
 
 static int act_speed(struct app *a, int code)
 {
+    if (a->watch) {
+        app_status(a, "a watched program goes at the wall clock: +/- apply to simulations and "
+                      "replays");
+        return KEYS_REDRAW;
+    }
     if (a->source == APP_REAL) {
         app_status(a,
                    "a real run goes at the wall clock (1 unit = %.3g s): +/- apply to "
@@ -159,6 +178,11 @@ static int act_home_end(struct app *a, int code)
 static int act_restart(struct app *a, int code)
 {
     (void)code;
+    if (a->watch) {
+        app_status(a, "a watched program is not run twice from the view (its effects would "
+                      "happen again): q, then juggle watch again");
+        return KEYS_REDRAW;
+    }
     if (a->source == APP_REPLAY)
         app_seek(a, 0);
     else
@@ -170,6 +194,7 @@ static int act_restart(struct app *a, int code)
 static int act_compare(struct app *a, int code)
 {
     (void)code;
+    if (no_scene(a, "compare")) return KEYS_REDRAW;
     app_compute_compare(a);
     return overlay_toggle(a, OVERLAY_COMPARE);
 }
@@ -285,6 +310,7 @@ static int act_quit(struct app *a, int code)
 static int act_mode(struct app *a, int code)
 {
     (void)code;
+    if (no_scene(a, "simulate")) return KEYS_REDRAW;
     app_toggle_real(a);
     return KEYS_REDRAW | KEYS_TIMER;
 }
@@ -293,6 +319,7 @@ static int act_mode(struct app *a, int code)
  * restarts at the new scale (its threads cannot change pace mid-run). */
 static int act_scale(struct app *a, int code)
 {
+    if (no_scene(a, "run at another pace")) return KEYS_REDRAW;
     double s = code == '<' ? a->time_scale / 2 : a->time_scale * 2;
     if (s < 0.001) s = 0.001;
     if (s > 10) s = 10;
@@ -331,7 +358,8 @@ static int act_step(struct app *a, int code)
 
 static int act_interval(struct app *a, int code)
 {
-    if (!a->sc || a->source == APP_REPLAY) return 0;
+    if (no_scene(a, "poll")) return KEYS_REDRAW;
+    if (a->source == APP_REPLAY) return 0;
     int64_t iv = a->sc->poll_interval;
     app_set_poll_interval(a, code == '[' ? iv / 2 : iv * 2);
     return KEYS_REDRAW;

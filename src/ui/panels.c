@@ -421,6 +421,8 @@ static void draw_status(struct canvas *c, struct app *a)
                          "the play head"
         : a->source == APP_REPLAY
             ? "space play  +/- speed  . , step  Home/End  Left/Right scrub  ? help  q quit"
+        : a->watch
+            ? "space pause  i cursor  Enter detail  w write trace  ? help  q quit"
             : "1-5 strategy  space pause  +/- speed  c compare  Enter detail  ? help  q quit";
     canvas_put(c, 1, y, THEME_STATUS, hint, c->cols - 1);
 }

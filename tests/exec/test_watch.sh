@@ -308,6 +308,42 @@ if command -v tmux >/dev/null; then
     [ "$(cat "$tmp/live.rc" 2>/dev/null)" = 0 ] && ok || bad "live view exit: $(cat "$tmp/live.rc")"
     "$juggle" replay "$tmp/live.jsonl" --headless | tail -1 | grep -q '^Total elapsed time' && ok ||
         bad "live view: --record"
+    # The keys that would run a scene (1-5, c, m, < >, [ ]) or rerun the
+    # program (r) say why not, in the live view and in its replay; the
+    # program runs on to its end (r used to crash juggle here).
+    keys_say() { # SESSION-COMMAND: each key and the status line it brings
+        tmux -L "$sock" new-session -d -s k -x 200 -y 30 "cd '$progs' && $1; echo \$? >'$tmp/keys.rc'"
+        sleep 0.5
+        for k in r 2 c m '<' '['; do
+            tmux -L "$sock" send-keys -t k "$k"
+            sleep 0.2
+            echo "$k $(tmux -L "$sock" capture-pane -p -t k 2>/dev/null | tail -1 | sed 's/^ *//')"
+        done
+    }
+    rm -f "$tmp/keys.rc"
+    keys_say "'$juggle' watch --record '$tmp/keys.jsonl' -- python3 example_4.py 0.1" >"$tmp/keys.live"
+    for _ in $(seq 100); do
+        tmux -L "$sock" capture-pane -p -t k 2>/dev/null | grep -q 'Total elapsed time' && break
+        sleep 0.05
+    done
+    tmux -L "$sock" send-keys -t k q
+    for _ in $(seq 100); do [ -s "$tmp/keys.rc" ] && break; sleep 0.05; done
+    tmux -L "$sock" kill-server 2>/dev/null
+    no_scene='no scene to %s: this is a Python program as it ran (juggle compare SCENE --with-python PROG.py sets a scene beside it)'
+    want=$(printf '%s\n' "r a watched program is not run twice from the view (its effects would happen again): q, then juggle watch again" \
+        "2 $(printf "$no_scene" 'run under another strategy')" "c $(printf "$no_scene" compare)" \
+        "m $(printf "$no_scene" simulate)" "< $(printf "$no_scene" 'run at another pace')" "[ $(printf "$no_scene" poll)")
+    [ "$(cat "$tmp/keys.live")" = "$want" ] && [ "$(cat "$tmp/keys.rc")" = 0 ] && ok ||
+        bad "keys in the live view (rc $(cat "$tmp/keys.rc")): $(diff <(echo "$want") "$tmp/keys.live")"
+    "$juggle" replay "$tmp/keys.jsonl" --headless | tail -1 | grep -q '^Total elapsed time' && ok ||
+        bad "keys in the live view: the program did not run to its end"
+    rm -f "$tmp/keys.rc"
+    keys_say "'$juggle' replay '$tmp/keys.jsonl'" | tail -n +2 >"$tmp/keys.replay"
+    tmux -L "$sock" send-keys -t k q
+    for _ in $(seq 100); do [ -s "$tmp/keys.rc" ] && break; sleep 0.05; done
+    tmux -L "$sock" kill-server 2>/dev/null
+    [ "$(cat "$tmp/keys.replay")" = "$(echo "$want" | tail -n +2)" ] && [ "$(cat "$tmp/keys.rc")" = 0 ] && ok ||
+        bad "keys in its replay: $(diff <(echo "$want" | tail -n +2) "$tmp/keys.replay")"
 fi
 for n in 1 2 3 4 5 5t 6; do echo "makespan example $n: $(fact "$tmp/$n.shape" makespan) ns, simulated $(fact "$tmp/$n.sim.shape" makespan) (units)"; done
 finish
