@@ -177,8 +177,12 @@ void app_write_trace(struct app *a)
     }
     if (a->source == APP_SIM) simjob_wait(a);
     char path[512];
-    const char *base = a->sc && a->sc->path ? strrchr(a->sc->path, '/') : NULL;
-    base = base ? base + 1 : a->sc && a->sc->path ? a->sc->path : "run";
+    const char *name = a->watch   ? watch_program(a->watch)
+                       : a->sc    ? a->sc->path
+                       : a->trace ? a->trace->scene_path
+                                  : NULL;
+    const char *base = name ? strrchr(name, '/') : NULL;
+    base = base ? base + 1 : name ? name : "run";
     char stem[128];
     snprintf(stem, sizeof stem, "%s", base);
     char *dot = strrchr(stem, '.');

@@ -344,8 +344,12 @@ static int act_write(struct app *a, int code)
 static int act_step(struct app *a, int code)
 {
     if (a->source == APP_REAL && !a->cursor_on) {
-        app_status(a, "a real run cannot be stepped; press m for the simulation, or w and "
-                      "replay the trace");
+        if (a->watch)
+            app_status(a, "a watched program cannot be stepped; i for the time cursor, or w "
+                          "and replay the trace");
+        else
+            app_status(a, "a real run cannot be stepped; press m for the simulation, or w and "
+                          "replay the trace");
         return KEYS_REDRAW;
     }
     if (a->cursor_on) {

@@ -312,16 +312,17 @@ if command -v tmux >/dev/null; then
     # program (r) say why not, in the live view and in its replay; the
     # program runs on to its end (r used to crash juggle here).
     keys_say() { # SESSION-COMMAND: each key and the status line it brings
-        tmux -L "$sock" new-session -d -s k -x 200 -y 30 "cd '$progs' && $1; echo \$? >'$tmp/keys.rc'"
+        tmux -L "$sock" new-session -d -s k -x 200 -y 30 "cd '$tmp' && $1; echo \$? >'$tmp/keys.rc'"
         sleep 0.5
-        for k in r 2 c m '<' '['; do
+        for k in r 2 c m '<' '[' w; do
             tmux -L "$sock" send-keys -t k "$k"
             sleep 0.2
             echo "$k $(tmux -L "$sock" capture-pane -p -t k 2>/dev/null | tail -1 | sed 's/^ *//')"
         done
     }
     rm -f "$tmp/keys.rc"
-    keys_say "'$juggle' watch --record '$tmp/keys.jsonl' -- python3 example_4.py 0.1" >"$tmp/keys.live"
+    rm -f "$tmp"/juggle-example_4-python-*.jsonl
+    keys_say "'$juggle' watch --record '$tmp/keys.jsonl' -- python3 '$progs/example_4.py' 0.1" >"$tmp/keys.live"
     for _ in $(seq 100); do
         tmux -L "$sock" capture-pane -p -t k 2>/dev/null | grep -q 'Total elapsed time' && break
         sleep 0.05
@@ -333,12 +334,20 @@ if command -v tmux >/dev/null; then
     want=$(printf '%s\n' "r a watched program is not run twice from the view (its effects would happen again): q, then juggle watch again" \
         "2 $(printf "$no_scene" 'run under another strategy')" "c $(printf "$no_scene" compare)" \
         "m $(printf "$no_scene" simulate)" "< $(printf "$no_scene" 'run at another pace')" "[ $(printf "$no_scene" poll)")
+    # w names the trace after the program, in the live view and the replay.
+    want_w() { sed -n '$s/ ([0-9]* events[^)]*)$//p' "$1"; }
+    [ "$(want_w "$tmp/keys.live")" = "w wrote juggle-example_4-python-1.jsonl" ] && ok ||
+        bad "w in the live view: $(tail -1 "$tmp/keys.live")"
+    sed -i '$d' "$tmp/keys.live"
     [ "$(cat "$tmp/keys.live")" = "$want" ] && [ "$(cat "$tmp/keys.rc")" = 0 ] && ok ||
         bad "keys in the live view (rc $(cat "$tmp/keys.rc")): $(diff <(echo "$want") "$tmp/keys.live")"
     "$juggle" replay "$tmp/keys.jsonl" --headless | tail -1 | grep -q '^Total elapsed time' && ok ||
         bad "keys in the live view: the program did not run to its end"
     rm -f "$tmp/keys.rc"
     keys_say "'$juggle' replay '$tmp/keys.jsonl'" | tail -n +2 >"$tmp/keys.replay"
+    [ "$(want_w "$tmp/keys.replay")" = "w wrote juggle-example_4-python-2.jsonl" ] && ok ||
+        bad "w in the replay: $(tail -1 "$tmp/keys.replay")"
+    sed -i '$d' "$tmp/keys.replay"
     tmux -L "$sock" send-keys -t k q
     for _ in $(seq 100); do [ -s "$tmp/keys.rc" ] && break; sleep 0.05; done
     tmux -L "$sock" kill-server 2>/dev/null
