@@ -102,6 +102,14 @@ static void stop_source(struct app *a)
     a->watch = NULL;
 }
 
+const char *app_title(const struct app *a)
+{
+    return a->sc && a->sc->title              ? a->sc->title
+           : a->watch                         ? watch_program(a->watch)
+           : a->trace && a->trace->scene_path ? a->trace->scene_path
+                                              : "run";
+}
+
 /* A live source: a real run or a watched program. */
 static int live(const struct app *a)
 {

@@ -227,6 +227,9 @@ void app_feed(struct app *a);
 /* 1 while the run has more to show. */
 int app_playing(const struct app *a);
 int app_finished(const struct app *a);
+/* What the view shows: the scene's title, the watched program, or the
+ * scene path a trace names ("run" when none). */
+const char *app_title(const struct app *a);
 /* The end of what the source has produced so far, or of the whole run. */
 int64_t app_end(const struct app *a);
 /*

@@ -15,7 +15,6 @@
 #include "core/scene.h"
 #include "core/strategy.h"
 #include "core/trace.h"
-#include "exec/watch.h"
 #include "ui/keys.h"
 #include "ui/lesson.h"
 #include "ui/overlays.h"
@@ -54,11 +53,7 @@ static void draw_header(struct canvas *c, struct app *a)
     int w = c->cols;
     canvas_fill(c, 0, 0, w, 1, THEME_TITLE, " ");
     int x = canvas_put(c, 0, 0, THEME_TITLE, " juggle ", -1);
-    const char *title = a->sc                              ? a->sc->title
-                        : a->watch                         ? watch_program(a->watch)
-                        : a->trace && a->trace->scene_path ? a->trace->scene_path
-                                                           : "(no scene)";
-    canvas_put(c, x, 0, THEME_TITLE, title, w - x);
+    canvas_put(c, x, 0, THEME_TITLE, app_title(a), w - x);
     char mode[96];
     if (a->source == APP_REAL)
         snprintf(mode, sizeof mode, " real x%.3g ", a->time_scale);

@@ -376,8 +376,7 @@ int tui_svg(const struct tui_opts *opts, const char *path)
     char(*own)[16] = calloc((size_t)c.rows, sizeof *own);
     lane_names(&c, a, lane, own);
     char title[256];
-    snprintf(title, sizeof title, "juggle: %s (%s)", a->sc && a->sc->title ? a->sc->title : "run",
-             a->model.strategy);
+    snprintf(title, sizeof title, "juggle: %s (%s)", app_title(a), a->model.strategy);
     FILE *out = outfile_stdio(&of);
     if (!out) {
         fprintf(stderr, "juggle: %s: cannot write: %s\n", path, strerror(errno));

@@ -308,6 +308,10 @@ if command -v tmux >/dev/null; then
     [ "$(cat "$tmp/live.rc" 2>/dev/null)" = 0 ] && ok || bad "live view exit: $(cat "$tmp/live.rc")"
     "$juggle" replay "$tmp/live.jsonl" --headless | tail -1 | grep -q '^Total elapsed time' && ok ||
         bad "live view: --record"
+    # Its picture is titled after the program, as the view's header is.
+    "$juggle" export "$tmp/live.jsonl" --svg "$tmp/live.svg" &&
+        grep -q '<title>juggle: example_4.py (python)</title>' "$tmp/live.svg" && ok ||
+        bad "the picture's title: $(grep -o '<title>[^<]*' "$tmp/live.svg")"
     # The keys that would run a scene (1-5, c, m, < >, [ ]) or rerun the
     # program (r) say why not, in the live view and in its replay; the
     # program runs on to its end (r used to crash juggle here).
