@@ -331,9 +331,10 @@ void model_task_why(const struct model *m, size_t task, int64_t now, char *buf, 
                      tk->until >= 0 ? " until " : "", tk->until >= 0 ? a : "");
             break;
         case BLOCK_IO:
-        case BLOCK_EXTERNAL:
-            snprintf(buf, n, "waiting for I/O%s%s", tk->until >= 0 ? " until " : "",
-                     tk->until >= 0 ? a : "");
+        case BLOCK_EXTERNAL: /* the world's next call; a Python join or Event.wait */
+            snprintf(buf, n, "waiting for %s%s%s",
+                     tk->reason == BLOCK_IO ? "I/O" : "an outside event",
+                     tk->until >= 0 ? " until " : "", tk->until >= 0 ? a : "");
             break;
         case BLOCK_POLL_WAIT:
             snprintf(buf, n, "its work is done; waiting for the next check");

@@ -105,6 +105,21 @@ for i, e in enumerate(ev):
     want += 1
 assert want >= 3, want
 PY
+# A wait on the outside world (the household's kids between calls; a
+# Python join or Event.wait) is not I/O: the lane says what it is, until when.
+JUGGLE_DUMP_KEYS=ihhhhh "$juggle" run household -s coop --dump-screen 140x40 --at 30 >"$tmp/hh"
+"$juggle" run household -s coop --headless --record "$tmp/hh.jsonl" >/dev/null
+python3 - "$tmp/hh" "$tmp/hh.jsonl" <<'PY' && ok || bad "cursor on the kids: $(grep -E 'cursor|Kids' "$tmp/hh" | head -3)"
+import json, re, sys
+screen = open(sys.argv[1], encoding="utf-8").read()
+t = float(re.search(r"cursor (\d+\.\d\d) ", screen).group(1))
+ev = [json.loads(l) for l in open(sys.argv[2]).read().splitlines()[1:-1]]
+kids = next(e[3] for e in ev if e[2] == "task_new" and e[9] == "Kids")
+last = [e for e in ev if e[3] == kids and e[2] in ("block", "run", "wake") and e[1] / 1e9 <= t][-1]
+assert last[2] == "block" and last[6] == 6, last  # external
+row = re.search(r"^│▸Kids +⚠? *┃ (.*?) +│$", screen, re.M).group(1)
+assert row == "waiting for an outside event until %.1f, holding its thread" % (last[7] / 1e9), row
+PY
 # A real run's CPU lanes are not drawn (the OS does not say which CPU ran
 # a thread): a note stands in. The trace is a simulated one marked real.
 "$juggle" run pi -s threads --headless --record "$tmp/pi.jsonl" >/dev/null
