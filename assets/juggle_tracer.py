@@ -1,5 +1,8 @@
 """juggle_tracer: watch a Python program run, for `juggle watch`.
 
+    python3 PROG.py [ARGS...], this folder first on PYTHONPATH (juggle's
+    way: sitecustomize.py beside it calls boot() as Python starts, and
+    Python runs PROG.py itself), or
     python3 -m juggle_tracer PROG.py [ARGS...]
 
 runs PROG.py as __main__ and writes juggle trace events (JSON Lines, one
@@ -811,7 +814,8 @@ def _run(prog, code):
 
 
 def main(argv=None):
-    """python3 -m juggle_tracer PROG.py ARGS, or juggle's own start,
+    """python3 -m juggle_tracer PROG.py ARGS, or juggle's start where
+    sitecustomize cannot load (python3 -S):
     python3 -c 'import juggle_tracer; juggle_tracer.main()' PROG.py ARGS
     (no runpy: Python starts faster without it)."""
     global _exit_code
