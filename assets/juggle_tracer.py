@@ -14,8 +14,9 @@ Standard library only (Python 3.11).
 
 What becomes a task, and when it runs:
   - every thread (the main thread too): running, except while blocked in
-    time.sleep, socket I/O, select, os.read/os.write, queue.Queue.get/put,
-    threading.Lock/RLock.acquire, Condition/Event.wait, Thread.join; each
+    time.sleep, socket I/O, select, os.read, queue.Queue.get/put,
+    queue.SimpleQueue.get, threading.Lock/RLock.acquire,
+    Condition/Event.wait, Thread.join, os.waitpid/os.wait; each
     thread has its own CPU lane;
   - every asyncio Task: running while a step of it runs (patched
     asyncio.events.Handle._run, through which the loop runs every step, for
@@ -306,6 +307,8 @@ def _patch_threading(threading):
     cond_wait = threading.Condition.wait
 
     def wait(self, timeout=None):
+        if timeout is not None and timeout <= 0:  # a check, not a wait
+            return cond_wait(self, timeout)
         with _Blocked(LOCK):
             return cond_wait(self, timeout)
 
@@ -354,6 +357,24 @@ def _patch_selectors(mod):
 def _patch_queue(mod):
     _wrap_blocking(mod.Queue, "get", QUEUE, lambda self, block=True, timeout=None: block and not self.qsize())
     _wrap_blocking(mod.Queue, "put", QUEUE, lambda self, item, block=True, timeout=None: block and self.full())
+    # SimpleQueue is C (its methods cannot be wrapped in place): a subclass
+    # that waits as a block takes its name, so that queue.SimpleQueue()
+    # (ThreadPoolExecutor's idle workers wait in one) is seen waiting.
+    simple = getattr(mod, "SimpleQueue", None)
+    if simple is None:
+        return
+
+    class SimpleQueue(simple):
+        __slots__ = ()
+
+        def get(self, block=True, timeout=None):
+            if block and self.empty():
+                with _Blocked(QUEUE):
+                    return simple.get(self, block, timeout)
+            return simple.get(self, block, timeout)
+
+    SimpleQueue.__module__, SimpleQueue.__qualname__ = simple.__module__, simple.__qualname__
+    mod.SimpleQueue = SimpleQueue
 
 
 def _patch_http(mod):
@@ -777,6 +798,10 @@ def start(fd, generators=True):
     _flush_now()  # a program that crashes at once has still started
     time.sleep = _sleep
     _wrap_blocking(os, "read", IO)
+    # Waiting for a child process (subprocess.run, Popen.wait) is waiting on
+    # the world outside; with WNOHANG it does not wait.
+    _wrap_blocking(os, "waitpid", EXTERNAL, lambda pid, options: not options & os.WNOHANG)
+    _wrap_blocking(os, "wait", EXTERNAL)
     for name, patch in _PATCHES.items():
         if name in sys.modules:
             patch(sys.modules[name])

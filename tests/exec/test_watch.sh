@@ -139,7 +139,7 @@ for p in waits_threads waits_asyncio; do
     waits "$tmp/$p.jsonl" >"$tmp/$p.waits"
 done
 printf '%s\n' 'main thread: external,sleep' 'holder: sleep' 'locker: lock,sleep' 'getter: queue' \
-    'waiter: external' >"$tmp/want.waits_threads"
+    'waiter: external' 'child: external,io' 'pool_0: queue,sleep' >"$tmp/want.waits_threads"
 # main's io: a blocking socket send from a coroutine, which holds the loop.
 printf '%s\n' 'main thread: external' 'main: external,io,sleep' 'holder: sleep' 'locker: lock,sleep' \
     'getter: queue' 'reader: io' >"$tmp/want.waits_asyncio"
