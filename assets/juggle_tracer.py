@@ -325,6 +325,7 @@ def _patch_threading(threading):
             boot(self)
         finally:
             if th is not None:
+                _emit_os(th.stack[0], _os_now())
                 _emit("task_done", th.stack[0], flush=True)
             _threads.pop(_get_ident(), None)
 
@@ -663,6 +664,39 @@ class _PatchOnImport:
         return spec
 
 
+_main_os = None  # the main thread's figures when the tracer started
+
+
+def _os_now():
+    """The calling thread's CPU time and its voluntary and involuntary
+    context switches, as the OS counts them; None where /proc does not
+    say. A thread that holds the GIL looks running; its CPU time says
+    how much of that it computed."""
+    try:
+        with open("/proc/thread-self/status", "rb") as f:
+            status = f.read()
+    except OSError:
+        return None
+    counts = {}
+    for line in status.splitlines():
+        if line.startswith((b"voluntary_ctxt_switches:", b"nonvoluntary_ctxt_switches:")):
+            key, value = line.split(b":")
+            counts[key] = int(value)
+    if len(counts) != 2:
+        return None
+    return (time.thread_time_ns(), counts[b"voluntary_ctxt_switches"], counts[b"nonvoluntary_ctxt_switches"])
+
+
+def _emit_os(task, now, since=(0, 0, 0)):
+    """A thread's own figures since since (the main thread's: since the
+    tracer started, not the interpreter), as juggle's real runs report
+    theirs."""
+    if now is None or since is None:
+        return
+    cpu, vcsw, ivcsw = (a - b for a, b in zip(now, since))
+    _emit("task_stats", task, -1, ivcsw, 0, cpu, vcsw)
+
+
 def _at_exit():
     global _fd
     if _fd < 0:
@@ -678,6 +712,7 @@ def _at_exit():
             pass
     th = _threads.get(_get_ident())
     if th is not None:
+        _emit_os(th.stack[0], _os_now(), _main_os)
         _emit("task_done", th.stack[0])
     _emit("run_end", value=_now_ns(), reason=1 if _exit_code else 0, flush=True)
     if _fd >= 0:  # not when a write failed (the program closed the pipe)
@@ -780,8 +815,10 @@ def start(fd, generators=True):
     """Starts tracing to fd: patches (now for what is imported, on import
     for the rest), the trace hook (when generators; None: decided at the
     program's first frame), stdout, the first events."""
-    global _fd, _t0, _last_flush, _lib_dirs
+    global _fd, _t0, _last_flush, _lib_dirs, _main_os
     import atexit
+
+    _main_os = _os_now()
 
     _fd = _out_of_the_way(fd)
     _t0 = _last_flush = _monotonic_ns()

@@ -147,6 +147,28 @@ for p in waits_threads waits_asyncio; do
     cmp -s "$tmp/want.$p" "$tmp/$p.waits" && ok || { bad "$p: waits"; diff "$tmp/want.$p" "$tmp/$p.waits"; }
 done
 
+# Each thread's own figures from the OS (its CPU time and context
+# switches, as a real run reports them): the GIL shows there. Two threads
+# that compute both look running all along, but the CPU time they used
+# together is about one thread's (the GIL lets one compute at a time),
+# and the main thread's is counted from the tracer's start.
+printf 'import threading\ndef spin():\n    x = 0\n    for i in range(2_000_000):\n        x += i\nts = [threading.Thread(target=spin) for _ in range(2)]\nfor t in ts:\n    t.start()\nfor t in ts:\n    t.join()\n' >"$tmp/gil.py"
+"$juggle" watch --headless --json -- python3 "$tmp/gil.py" >"$tmp/gil.json" 2>&1
+"$py" - "$tmp/gil.json" <<'PY' && ok || bad "the threads' own figures: $(head -c 600 "$tmp/gil.json")"
+import json, sys
+j = json.load(open(sys.argv[1]))
+tasks = {t["name"]: t for t in j["tasks"]}
+spins = [t for t in j["tasks"] if t["name"] == "spin"]
+assert sorted(tasks) == ["main thread", "spin"] and len(spins) == 2, list(tasks)
+for t in j["tasks"]:
+    os_ = t["os"]
+    assert os_["cpu"] > 0 and os_["voluntary_switches"] >= 0 and os_["involuntary_switches"] >= 0, t
+assert tasks["main thread"]["os"]["cpu"] <= j["total"], tasks["main thread"]
+running = sum(t["running"] for t in spins)
+cpu = sum(t["os"]["cpu"] for t in spins)
+assert cpu < 0.75 * running, (cpu, running)
+PY
+
 # --json: the summary alone on stdout, a real clock, the program's tasks.
 "$juggle" watch --headless --json -- python3 "$progs/example_4.py" 0.02 >"$tmp/j.json" 2>&1
 "$py" -c '
