@@ -83,13 +83,22 @@ tail -1 "$tmp/back" | grep -qE '^ event [0-9]+/[0-9]+ t ' && ok || bad "step bac
 # The time cursor (i, then ten columns back with h): the lanes follow it
 # (the web server's requests in progress then, not at the play head), and
 # each says what it waited for then and since when, as the trace has it.
-JUGGLE_DUMP_KEYS=ihhhhhhhhhh "$juggle" run webserver -s loop --dump-screen 120x30 --at 25 >"$tmp/cur"
-"$juggle" run webserver -s loop --headless --record "$tmp/ws.jsonl" >/dev/null
-python3 - "$tmp/cur" "$tmp/ws.jsonl" <<'PY' && ok || bad "cursor on the web server: $(grep -E 'cursor|req8' "$tmp/cur" | head -5)"
+# cursor_run NAME SCENE STRATEGY KEYS COLSxROWS AT: the view at AT with the
+# cursor moved by KEYS ($tmp/NAME) and the same run's trace ($tmp/NAME.jsonl).
+cursor_run() {
+    JUGGLE_DUMP_KEYS=$4 "$juggle" run "$2" -s "$3" --dump-screen "$5" --at "$6" >"$tmp/$1"
+    "$juggle" run "$2" -s "$3" --headless --record "$tmp/$1.jsonl" >/dev/null
+}
+# The cursor's time on the screen, and the trace's events, for the checks.
+cursor_py='
 import json, re, sys
 screen = open(sys.argv[1], encoding="utf-8").read()
 t = float(re.search(r"cursor (\d+\.\d\d) ", screen).group(1))
 ev = [json.loads(l) for l in open(sys.argv[2]).read().splitlines()[1:-1]]
+'
+cursor_run cur webserver loop ihhhhhhhhhh 120x30 25
+python3 - "$tmp/cur" "$tmp/cur.jsonl" <<PY && ok || bad "cursor on the web server: $(grep -E 'cursor|req8' "$tmp/cur" | head -5)"
+$cursor_py
 names = {e[3]: e[9] for e in ev if e[2] == "task_new"}
 # Requests blocked in I/O at the cursor: each must have a lane saying so.
 want = 0
@@ -107,13 +116,9 @@ assert want >= 3, want
 PY
 # A wait on the outside world (the household's kids between calls; a
 # Python join or Event.wait) is not I/O: the lane says what it is, until when.
-JUGGLE_DUMP_KEYS=ihhhhh "$juggle" run household -s coop --dump-screen 140x40 --at 30 >"$tmp/hh"
-"$juggle" run household -s coop --headless --record "$tmp/hh.jsonl" >/dev/null
-python3 - "$tmp/hh" "$tmp/hh.jsonl" <<'PY' && ok || bad "cursor on the kids: $(grep -E 'cursor|Kids' "$tmp/hh" | head -3)"
-import json, re, sys
-screen = open(sys.argv[1], encoding="utf-8").read()
-t = float(re.search(r"cursor (\d+\.\d\d) ", screen).group(1))
-ev = [json.loads(l) for l in open(sys.argv[2]).read().splitlines()[1:-1]]
+cursor_run hh household coop ihhhhh 140x40 30
+python3 - "$tmp/hh" "$tmp/hh.jsonl" <<PY && ok || bad "cursor on the kids: $(grep -E 'cursor|Kids' "$tmp/hh" | head -3)"
+$cursor_py
 kids = next(e[3] for e in ev if e[2] == "task_new" and e[9] == "Kids")
 last = [e for e in ev if e[3] == kids and e[2] in ("block", "run", "wake") and e[1] / 1e9 <= t][-1]
 assert last[2] == "block" and last[6] == 6, last  # external
