@@ -187,6 +187,18 @@ void app_discard_events(struct app *a, struct event *ev)
 
 /* ---- the model's job: a checkpoint taken or restored off the loop ---- */
 
+/* Starts the model job of kind on src, a model fed fed events up to tmax. */
+static void model_job_start(struct app *a, int kind, const struct model *src, size_t fed,
+                            int64_t tmax)
+{
+    struct app_job *j = job_new(kind);
+    j->src = src;
+    j->fed = fed;
+    j->tmax = tmax;
+    a->model_job = j;
+    job_start(j);
+}
+
 static void take_start(struct app *a)
 {
     size_t guess = a->nckpt ? a->ckpt[a->nckpt - 1].bytes : a->model.ntasks * 600;
@@ -194,12 +206,7 @@ static void take_start(struct app *a)
         ckpt_take(a);
         return;
     }
-    struct app_job *j = job_new(JOB_TAKE);
-    j->src = &a->model;
-    j->fed = a->fed;
-    j->tmax = a->fed_tmax;
-    a->model_job = j;
-    job_start(j);
+    model_job_start(a, JOB_TAKE, &a->model, a->fed, a->fed_tmax);
 }
 
 static void restore_start(struct app *a, const struct app_ckpt *c)
@@ -216,12 +223,7 @@ static void restore_start(struct app *a, const struct app_ckpt *c)
         model_restore(a, c);
         return;
     }
-    struct app_job *j = job_new(JOB_RESTORE);
-    j->src = &c->m;
-    j->fed = c->fed;
-    j->tmax = c->tmax;
-    a->model_job = j;
-    job_start(j);
+    model_job_start(a, JOB_RESTORE, &c->m, c->fed, c->tmax);
 }
 
 /* A finished model job: the checkpoint joins the list, or the restored
