@@ -313,7 +313,7 @@ void sim_var_step(struct sim *s, struct sim_task *t)
     sim_emit(s, &ev);
 }
 
-int sim_lock_take(struct sim *s, struct sim_task *t, int res)
+int sim_lock_take(struct sim *s, struct sim_task *t, int res, int stall)
 {
     assert(res >= 0 && res < s->nlocks);
     struct sim_lock *l = &s->locks[res];
@@ -332,7 +332,7 @@ int sim_lock_take(struct sim *s, struct sim_task *t, int res)
     l->waiters = xgrow(l->waiters, &l->capwait, l->nwait + 1, sizeof *l->waiters);
     l->waiters[l->nwait++] = t->id;
     t->lock_wait = res;
-    sim_block(s, t, BLOCK_LOCK, -1, 0);
+    sim_block(s, t, BLOCK_LOCK, -1, stall);
     find_deadlock(s, t);
     return 0;
 }
@@ -573,7 +573,7 @@ int sim_blocking_proceed(struct sim *s, struct sim_task *t)
         case STEP_LOCK:
             /* On one thread a held lock can never be released while we
              * wait for it: the run stalls (or the cycle is reported). */
-            if (!sim_lock_take(s, t, t->cur.res)) {
+            if (!sim_lock_take(s, t, t->cur.res, 1)) {
                 if (!s->finished) sim_stuck_on_lock(s, t);
                 return PROCEED_STUCK;
             }

@@ -123,11 +123,13 @@ void sim_end(struct sim *s, int failed);
 /*
  * Locks. sim_lock_take returns 1 if t now holds res; otherwise t is queued
  * as a waiter, marked blocked (LOCK_WAIT, BLOCK) and 0 is returned; if that
- * wait closes a cycle the deadlock is reported and the run ended.
+ * wait closes a cycle the deadlock is reported and the run ended. stall = 1
+ * when the wait is a blocking call that keeps t's thread (one thread, no
+ * event loop: sync, coop, poll), as sim_block's.
  * sim_lock_release returns the task that now holds res (it got
  * LOCK_ACQUIRE; the caller makes it ready), or -1.
  */
-int sim_lock_take(struct sim *s, struct sim_task *t, int res);
+int sim_lock_take(struct sim *s, struct sim_task *t, int res, int stall);
 int sim_lock_release(struct sim *s, struct sim_task *t, int res);
 
 /* Carries out a STEP_LOAD or STEP_STORE (instantaneous). A store that

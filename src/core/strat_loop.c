@@ -97,7 +97,7 @@ static int step_task(struct sim *s, struct sim_task *t)
             push_ready(s, CB_STEP, t->id);
             return 0;
         case STEP_LOCK:
-            if (sim_lock_take(s, t, t->cur.res)) continue;
+            if (sim_lock_take(s, t, t->cur.res, 0)) continue;
             return 0;
         case STEP_UNLOCK: {
             /* asyncio.Lock.release completes the first waiter's future,

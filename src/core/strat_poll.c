@@ -75,7 +75,7 @@ static int advance(struct sim *s, struct sim_task *t)
         case STEP_YIELD: t->has_step = 0; continue;
         case STEP_LOCK:
             t->has_step = 0;
-            if (sim_lock_take(s, t, t->cur.res)) continue;
+            if (sim_lock_take(s, t, t->cur.res, 1)) continue;
             if (!s->finished) sim_stuck_on_lock(s, t); /* one thread: nobody can release it */
             return FREE;
         case STEP_LOAD:

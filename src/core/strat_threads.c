@@ -108,7 +108,7 @@ static void proceed(struct sim *s, struct sim_task *t)
             continue;
         case STEP_LOCK:
             t->has_step = 0;
-            if (sim_lock_take(s, t, t->cur.res)) continue;
+            if (sim_lock_take(s, t, t->cur.res, 0)) continue;
             dispatch(s);
             return;
         case STEP_UNLOCK: {

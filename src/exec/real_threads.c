@@ -144,7 +144,7 @@ static int step(struct worker *w, struct sim_task *t, struct http_client *c)
         resume(w, t);
         return 0;
     case STEP_LOCK:
-        if (sim_lock_take(s, t, t->cur.res)) return 0;
+        if (sim_lock_take(s, t, t->cur.res, 0)) return 0;
         return wait_lock(w, t, t->cur.res) ? 1 : 0;
     case STEP_UNLOCK: {
         int next = sim_lock_release(s, t, t->cur.res);

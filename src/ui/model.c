@@ -281,8 +281,16 @@ static void on_run(struct model *m, struct model_task *tk, const struct event *e
             span_close(t->spans, t->nspans, ev->t);
         }
         for (int c = 0; c < m->ncpu; c++) {
-            span_close(m->cpus[c].spans, m->cpus[c].nspans, ev->t);
-            m->cpus[c].task = -1;
+            /* A task still blocked in a call that keeps its thread (a
+             * deadlock on one thread) holds it after the end, forever. */
+            struct model_cpu *cp = &m->cpus[c];
+            int id = cp->task;
+            if (id >= 0 && (size_t)id < m->ntasks && m->tasks[id].stall &&
+                m->tasks[id].state == TASK_BLOCKED && cp->nspans &&
+                cp->spans[cp->nspans - 1].reason == MODEL_CPU_HELD)
+                continue;
+            span_close(cp->spans, cp->nspans, ev->t);
+            cp->task = -1;
         }
         break;
     default: break;

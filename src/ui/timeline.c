@@ -428,9 +428,19 @@ static void draw_cpu_lane(struct canvas *c, struct app *a, const struct lane_geo
     const struct model *m = &a->model;
     const struct model_cpu *cpu = &m->cpus[ci];
     canvas_printf(c, g->x + 1, y, THEME_DIM, g->nw, "cpu%d", ci);
+    /* A deadlock member blocked in a call that keeps the thread holds it
+     * on, forever, like its lane (model.c leaves that span open). */
+    int forever = m->ended && m->st.deadlock && cpu->nspans &&
+                  cpu->spans[cpu->nspans - 1].t1 < 0 &&
+                  cpu->spans[cpu->nspans - 1].reason == MODEL_CPU_HELD;
     for (int col = 0; col < g->tw; col++) {
         int64_t c0 = g->t0 + col * g->npc;
         int sw, held;
+        if (forever && c0 >= m->total) {
+            canvas_put(c, g->x + g->lw + col, y, THEME_ERROR, theme_glyph(GLYPH_HELD), 1);
+            timeline_use(a, LEG_HELD);
+            continue;
+        }
         int task = model_cpu_cell(cpu, c0, c0 + g->npc, a->playhead, &sw, &held);
         if (task == -2) continue;
         int cur = col == g->cur;

@@ -101,5 +101,21 @@ check "... since 2.0" '│ lock +█+ since 2\.0 +┃'
 keys q
 finished dl 0 "deadlock cursor q"
 
+# 6. The same deadlock on one thread (coop): A blocks on the washer in a
+# call that keeps the only thread, so at the end the CPU is held by A (not
+# idle beside a ready B), and after the end its lane stays hatched, as the
+# members' lanes stay stuck and the totals say "A holds ... thread".
+start dl1 run deadlock -s coop
+keys End i
+check "coop deadlock: the cursor at 4.0" 'cursor 4\.00 '
+check "A waits for the washer, held by B" 'waiting for the washer, held by B +┃'
+check "A holds the CPU (its second row)" '│ holds CPU .* since 4\.0 +┃'
+check "B is stalled by A's blocking lock call" '│ B .*stalled by a blocking call in A \(lock\) +┃'
+check "the CPU is held by A, since 4.0" '│ cpu0 .* held by A, blocked in a call, since 4\.0 ┃'
+keys Escape
+check "after the end the CPU lane is held (hatched) to the right edge" '│ cpu0 +A+↕B+↕╱{10,}│'
+keys q
+finished dl1 0 "one-thread deadlock cursor q"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
