@@ -9,14 +9,6 @@
 
 #include "xalloc.h"
 
-/* A resource task holds other than except, or -1. */
-static int held_by(const struct waitfor *g, int task, int except)
-{
-    for (int r = 0; r < g->nres; r++)
-        if (g->res_owner[r] == task && r != except) return r;
-    return -1;
-}
-
 static int next_in_cycle(const struct waitfor *g, int task)
 {
     int res = g->task_wait[task];
@@ -75,12 +67,19 @@ int waitfor_deadlock(const struct waitfor *g, int start, void (*emit)(void *, st
     struct event ev = event_make(EV_LOG, 0, -1);
     ev.text = text;
     emit(ctx, &ev);
+    /* Each member holds, in the cycle, what the one before it waits for
+     * (so the members chain: A waits for washer, B holds washer, waits for
+     * thread, A holds thread); the text above names all it holds. */
+    int prev = first;
+    while (next_in_cycle(g, prev) != first)
+        prev = next_in_cycle(g, prev);
     cur = first;
     do {
         int want = g->task_wait[cur];
         ev = event_make(EV_DEADLOCK, 0, cur);
         ev.other = want;
-        ev.value = held_by(g, cur, want);
+        ev.value = g->task_wait[prev];
+        prev = cur;
         ev.text = text;
         emit(ctx, &ev);
         cur = next_in_cycle(g, cur);

@@ -5,7 +5,9 @@
  * engine's own lock steps), so a deadlock reads the same however it was
  * found: a LOG line ("deadlock: A holds dryer, waits for washer; B holds
  * washer, waits for dryer", members in task order, each with everything it
- * holds) and one DEADLOCK event per member.
+ * holds) and one DEADLOCK event per member (other: what it waits for;
+ * value: what it holds in the cycle, the resource the member before it
+ * waits for).
  *
  * On one thread (sync, coop, poll) the thread itself is a resource: the
  * task stalled in a blocking lock wait holds it and every other task waits

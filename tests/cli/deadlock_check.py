@@ -31,9 +31,11 @@ def member(task, holds, waits):
 
 ONE = "deadlock: A holds dryer and thread, waits for washer; B holds washer, waits for thread"
 TWO = "deadlock: A holds dryer, waits for washer; B holds washer, waits for dryer"
+# The cycle's members chain: each holds what the one before it waits for
+# (on one thread A holds the thread B waits for; the text names the dryer too).
 want = {
-    "coop": (ONE, [member("A", "dryer", "washer"), member("B", "washer", "thread")]),
-    "poll": (ONE, [member("A", "dryer", "washer"), member("B", "washer", "thread")]),
+    "coop": (ONE, [member("A", "thread", "washer"), member("B", "washer", "thread")]),
+    "poll": (ONE, [member("A", "thread", "washer"), member("B", "washer", "thread")]),
     "threads": (TWO, [member("A", "dryer", "washer"), member("B", "washer", "dryer")]),
 }
 
@@ -54,6 +56,10 @@ for s in STRATS:
     check(f"deadlock {s} --json: the cycle, both waits named",
           d.get("deadlock") == ({"text": text, "cycle": cycle} if text else None),
           d.get("deadlock"))
+    if text:
+        c = d["deadlock"]["cycle"]
+        check(f"deadlock {s} --json: each member waits for what the next holds",
+              all(c[i]["waits"] == c[(i + 1) % len(c)]["holds"] for i in range(len(c))), c)
     out, rc = run("run", "deadlock", "-s", s, "--headless", "--summary")
     if text:
         check(f"deadlock {s} --summary: names the cycle", out.count(text) == 2, out)
