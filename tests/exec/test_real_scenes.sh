@@ -46,10 +46,10 @@ for s in coop poll; do
 import json, sys
 d = json.loads(sys.stdin.read())
 assert d["clock"] == "real"
-one = [{"task": "A", "holds": "dryer", "waits": "washer"},
+one = [{"task": "A", "holds": "thread", "waits": "washer"},
        {"task": "B", "holds": "washer", "waits": "thread"}]
 other = [{"task": "A", "holds": "dryer", "waits": "thread"},
-         {"task": "B", "holds": "washer", "waits": "dryer"}]
+         {"task": "B", "holds": "thread", "waits": "dryer"}]
 assert d["deadlock"]["cycle"] in ([one, other] if sys.argv[1] == "poll" else [one]), d["deadlock"]
 ' $s <<<"$out"; then ok; else bad "deadlock $s real --json: the cycle" "$out"; fi
 done
