@@ -430,8 +430,7 @@ static void draw_cpu_lane(struct canvas *c, struct app *a, const struct lane_geo
     canvas_printf(c, g->x + 1, y, THEME_DIM, g->nw, "cpu%d", ci);
     /* A deadlock member blocked in a call that keeps the thread holds it
      * on, forever, like its lane (model.c leaves that span open). */
-    int forever = m->ended && m->st.deadlock && cpu->nspans &&
-                  cpu->spans[cpu->nspans - 1].t1 < 0 &&
+    int forever = m->ended && m->st.deadlock && cpu->nspans && cpu->spans[cpu->nspans - 1].t1 < 0 &&
                   cpu->spans[cpu->nspans - 1].reason == MODEL_CPU_HELD;
     for (int col = 0; col < g->tw; col++) {
         int64_t c0 = g->t0 + col * g->npc;
