@@ -18,6 +18,7 @@
 #include "event.h"
 #include "pq.h"
 #include "scene.h"
+#include "intq.h"
 #include "sim.h"
 #include "strategy.h"
 #include "workload.h"
@@ -175,6 +176,33 @@ enum { PROCEED_BUSY, PROCEED_YIELD, PROCEED_DONE, PROCEED_STUCK };
 enum { SIM_ACT_CPU = 1000, SIM_ACT_WAKE };
 
 int sim_blocking_proceed(struct sim *s, struct sim_task *t);
+
+/*
+ * The preemptive strategy's CPUs (cpuq.c), for the simulated and the real
+ * run alike: ready threads in FIFO order, a slice of quantum from the
+ * moment a thread gets a CPU, preempted at its end only if another waits.
+ */
+struct cpuq {
+    struct intq ready; /* threads waiting for a CPU, longest first */
+    int64_t *slice;    /* per CPU: when its thread's slice ends, on its clock */
+    int64_t *clock;    /* per CPU: CPU time used on it (own_clock), or NULL: s->now */
+};
+/* own_clock: slices are measured in the CPU time the caller adds to
+ * clock[cpu] (a real run), not in the run's time. */
+void cpuq_init(struct cpuq *q, int ncpu, int own_clock);
+int64_t cpuq_clock(const struct sim *s, const struct cpuq *q, int cpu);
+void cpuq_free(struct cpuq *q);
+/* t is ready and waits for a CPU, behind those already waiting. */
+static inline void cpuq_push(struct cpuq *q, int task)
+{
+    intq_push(&q->ready, task);
+}
+/* Gives a free CPU to the thread that has waited longest (RUN, a slice
+ * starts now) and returns it; -1 when no CPU is free or nobody waits. */
+int cpuq_next(struct sim *s, struct cpuq *q);
+/* Whether the thread on cpu must leave it now: its slice is over and
+ * another thread waits (if nobody waits, it gets a new slice). */
+int cpuq_slice_over(struct sim *s, struct cpuq *q, int cpu);
 /* On one thread, t waits for a lock another task holds: nothing can ever
  * release it. Reports it as a deadlock and ends the run. */
 void sim_stuck_on_lock(struct sim *s, struct sim_task *t);

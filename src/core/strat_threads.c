@@ -12,27 +12,9 @@
 enum { ACT_CPU = 1, ACT_WAKE };
 
 struct threads_data {
-    int head, n;    /* run queue: a ring over ring[] */
-    int64_t *slice; /* per CPU: when the running thread's slice ends */
+    struct cpuq q; /* the CPUs and the run queue (cpuq.c, shared with real runs) */
     int dispatching, again;
-    int ring[];
 };
-
-static void rq_push(struct sim *s, int task)
-{
-    struct threads_data *d = s->sd;
-    d->ring[(d->head + d->n) % s->ntasks] = task;
-    d->n++;
-}
-
-static int rq_pop(struct sim *s)
-{
-    struct threads_data *d = s->sd;
-    int t = d->ring[d->head];
-    d->head = (d->head + 1) % s->ntasks;
-    d->n--;
-    return t;
-}
 
 static void proceed(struct sim *s, struct sim_task *t);
 
@@ -51,13 +33,9 @@ static void dispatch(struct sim *s)
     d->dispatching = 1;
     do {
         d->again = 0;
-        for (int c = 0; c < s->ncpu && !s->finished; c++) {
-            if (s->cpu_task[c] >= 0 || d->n == 0) continue;
-            struct sim_task *t = sim_task(s, rq_pop(s));
-            sim_run_on(s, t, c);
-            d->slice[c] = s->now + s->sc->quantum;
-            proceed(s, t);
-        }
+        int next;
+        while (!s->finished && (next = cpuq_next(s, &d->q)) >= 0)
+            proceed(s, sim_task(s, next));
     } while (d->again && !s->finished);
     d->dispatching = 0;
 }
@@ -65,8 +43,9 @@ static void dispatch(struct sim *s)
 /* t leaves its CPU for the back of the run queue. */
 static void requeue(struct sim *s, struct sim_task *t, int why)
 {
+    struct threads_data *d = s->sd;
     sim_make_ready(s, t, why, -1);
-    rq_push(s, t->id);
+    cpuq_push(&d->q, t->id);
 }
 
 static void proceed(struct sim *s, struct sim_task *t)
@@ -81,15 +60,12 @@ static void proceed(struct sim *s, struct sim_task *t)
                 t->has_step = 0;
                 continue;
             }
-            if (s->now >= d->slice[c]) {
-                if (d->n > 0) {
-                    requeue(s, t, EV_PREEMPT);
-                    dispatch(s);
-                    return;
-                }
-                d->slice[c] = s->now + s->sc->quantum;
+            if (cpuq_slice_over(s, &d->q, c)) {
+                requeue(s, t, EV_PREEMPT);
+                dispatch(s);
+                return;
             }
-            int64_t chunk = d->slice[c] - s->now;
+            int64_t chunk = d->q.slice[c] - s->now;
             if (t->cpu_left < chunk) chunk = t->cpu_left;
             sim_cpu(s, t, chunk, ACT_CPU, t->gen);
             return;
@@ -100,7 +76,7 @@ static void proceed(struct sim *s, struct sim_task *t)
             return;
         case STEP_YIELD:
             t->has_step = 0;
-            if (d->n > 0) {
+            if (d->q.ready.n > 0) {
                 requeue(s, t, EV_YIELD);
                 dispatch(s);
                 return;
@@ -116,7 +92,7 @@ static void proceed(struct sim *s, struct sim_task *t)
             int next = sim_lock_release(s, t, t->cur.res);
             if (next >= 0) {
                 sim_make_ready(s, sim_task(s, next), EV_WAKE, t->id);
-                rq_push(s, next);
+                cpuq_push(&d->q, next);
                 dispatch(s);
             }
             continue;
@@ -136,11 +112,11 @@ static void proceed(struct sim *s, struct sim_task *t)
 
 static void threads_start(struct sim *s)
 {
-    struct threads_data *d = xcalloc(1, sizeof *d + (size_t)s->ntasks * sizeof *d->ring);
+    struct threads_data *d = xcalloc(1, sizeof *d);
     s->sd = d;
-    d->slice = xcalloc((size_t)s->ncpu, sizeof *d->slice);
+    cpuq_init(&d->q, s->ncpu, 0);
     for (int i = 0; i < s->ntasks; i++)
-        rq_push(s, i);
+        cpuq_push(&d->q, i);
     dispatch(s);
 }
 
@@ -152,8 +128,9 @@ static void threads_fire(struct sim *s, const struct pending *p)
         t->cpu_left -= t->used;
         proceed(s, t);
     } else {
+        struct threads_data *d = s->sd;
         sim_make_ready(s, t, EV_WAKE, -1);
-        rq_push(s, t->id);
+        cpuq_push(&d->q, t->id);
         dispatch(s);
     }
 }
@@ -161,7 +138,7 @@ static void threads_fire(struct sim *s, const struct pending *p)
 static void threads_cleanup(void *sd)
 {
     struct threads_data *d = sd;
-    free(d->slice);
+    cpuq_free(&d->q);
 }
 
 const struct strategy_ops strat_threads = {

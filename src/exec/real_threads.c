@@ -1,20 +1,25 @@
 /*
  * real_threads: a preemptive strategy run for real (the threading parent).
- * Every task runs on an OS thread of its own and the OS preempts them as it
- * sees fit; everything else is the engine's task machine, driven under the
- * run's engine lock r->mu: the next step from the workload, the state
- * events, locks with FIFO hand-off, shared variables, and the deadlock
- * check when a task starts to wait for a lock. A task waiting for a lock
- * really blocks (on r->lock_cv) until the engine hands the lock to it; a
- * lost update happens because two threads really interleaved their load and
- * store; a deadlock is the engine's own cycle report, after which every
- * thread unwinds.
+ * Every task runs on an OS thread of its own; everything else is the
+ * engine's task machine, driven under the run's engine lock r->mu: the
+ * next step from the workload, the state events, locks with FIFO hand-off,
+ * shared variables, and the deadlock check when a task starts to wait for
+ * a lock. A task waiting for a lock really blocks (on r->lock_cv) until the
+ * engine hands the lock to it; a lost update happens because two threads
+ * really interleaved their load and store; a deadlock is the engine's own
+ * cycle report, after which every thread unwinds.
  *
- * CPUs: the scene's `cpus` is honoured by pinning the threads to that many
- * of the CPUs the process may use; sched_getcpu() tells which one a thread
- * is on, and a task seen on a CPU where another was seen last is recorded
- * as a SWITCH (the switches juggle can observe). The OS's own counts are in
- * each task's TASK_STATS.
+ * CPUs: a thread computes only while it holds one of the scene's `cpus`,
+ * handed out by the simulated run's own rule (cpuq.c: FIFO, a slice of
+ * `quantum` of the CPU time it really uses, preempted at its end if
+ * another thread waits), as CPython's
+ * threads take turns holding the GIL; a thread without one really waits
+ * (on its own condition variable) and shows as ready. So what the view
+ * draws is what ran: the OS cannot preempt one of our threads for another
+ * behind juggle's back, as it did when the OS alone shared a CPU among
+ * them and every thread looked running all along. The threads are pinned
+ * to that many of the process's CPUs when it has more. The OS's own counts
+ * are in each task's TASK_STATS.
  */
 #include <sched.h>
 #include <stdio.h>
@@ -40,18 +45,11 @@ struct worker {
     int task;
     int *turn;           /* the next task to take its first step (r->mu) */
     struct worker *next; /* the worker after this one, to wake for its turn */
-    pthread_cond_t cv;   /* this worker's turn came (r->mu) */
-    const int *map;      /* OS CPU -> CPU index, -1 unknown */
+    struct worker *all;  /* every worker, by task */
+    struct cpuq *cpus;   /* the CPUs and who waits for one (r->mu) */
+    pthread_cond_t cv;   /* this worker's turn came, or a CPU (r->mu) */
     struct gate *gate;
 };
-
-static int cpu_index(const struct worker *w)
-{
-    int c = sched_getcpu();
-    if (c < 0) return 0;
-    if (c < CPU_SETSIZE && w->map[c] >= 0) return w->map[c];
-    return c % w->r->ncpu;
-}
 
 /* Takes the engine lock and brings the engine's clock to now. Returns 0,
  * or -1 if the run is over (the lock is held either way). */
@@ -65,10 +63,58 @@ static int enter(struct worker *w)
     return 0;
 }
 
-/* Back on a CPU after a wait (engine lock held). */
-static void resume(struct worker *w, struct sim_task *t)
+/* Hands free CPUs to the threads that have waited longest, and wakes
+ * them (engine lock held). */
+static void give_cpus(struct worker *w)
 {
-    sim_run_on(w->r->s, t, cpu_index(w));
+    int next;
+    while ((next = cpuq_next(w->r->s, w->cpus)) >= 0)
+        pthread_cond_signal(&w->all[next].cv);
+}
+
+/* t (ready) waits for a CPU behind those already waiting. Returns 0 when
+ * it has one, -1 if the run ended meanwhile (engine lock held). */
+static int get_cpu(struct worker *w, struct sim_task *t)
+{
+    struct real_run *r = w->r;
+    cpuq_push(w->cpus, t->id);
+    give_cpus(w);
+    while (t->cpu < 0 && !r->s->finished && !real_stopped(r))
+        pthread_cond_wait(&w->cv, &r->mu);
+    return t->cpu >= 0 ? 0 : -1;
+}
+
+/* The run is over: every thread still waiting for a CPU leaves. */
+static void release_waiters(struct worker *w)
+{
+    while (w->cpus->ready.n)
+        pthread_cond_signal(&w->all[intq_pop(&w->cpus->ready)].cv);
+}
+
+/* t's CPU step: computes for real in slices while it holds a CPU; at a
+ * slice's end it gives the CPU up if another thread waits. Returns 0, or
+ * -1 if the run ended meanwhile (engine lock held). */
+static int cpu_step(struct worker *w, struct sim_task *t)
+{
+    struct real_run *r = w->r;
+    struct sim *s = r->s;
+    int64_t left = t->cur.dur;
+    while (left > 0) {
+        if (cpuq_slice_over(s, w->cpus, t->cpu)) {
+            sim_make_ready(s, t, EV_PREEMPT, -1);
+            if (get_cpu(w, t)) return -1;
+        }
+        int c = t->cpu;
+        int64_t chunk = w->cpus->slice[c] - w->cpus->clock[c];
+        if (chunk > left) chunk = left;
+        pthread_mutex_unlock(&r->mu);
+        int64_t used = real_cpu(r, chunk, -1);
+        if (enter(w)) return -1;
+        if (used < 0) used = 0;
+        w->cpus->clock[c] += used;
+        left -= used;
+    }
+    return 0;
 }
 
 /* The task waits for res, which the engine has queued it for, until the
@@ -77,11 +123,11 @@ static void resume(struct worker *w, struct sim_task *t)
 static int wait_lock(struct worker *w, struct sim_task *t, int res)
 {
     struct real_run *r = w->r;
+    give_cpus(w);
     while (r->s->locks[res].owner != t->id && !r->s->finished && !real_stopped(r))
         pthread_cond_wait(&r->lock_cv, &r->mu);
     if (r->s->locks[res].owner != t->id) return -1;
-    resume(w, t);
-    return 0;
+    return get_cpu(w, t);
 }
 
 /* t's wait step, for real, on its own thread. Returns 0, or -1 if the run
@@ -94,6 +140,7 @@ static int wait_step(struct worker *w, struct sim_task *t, struct http_client *c
     int http = st.reason == BLOCK_HTTP && st.url;
     int64_t due = r->s->now + st.dur;
     sim_block(r->s, t, st.reason, http ? -1 : due, 0);
+    give_cpus(w);
     pthread_mutex_unlock(&r->mu);
     if (http && c) {
         real_fetch_blocking(r, c, st.url, &rt->http);
@@ -110,8 +157,7 @@ static int wait_step(struct worker *w, struct sim_task *t, struct http_client *c
         t->has_result = 1;
     }
     sim_make_ready(r->s, t, EV_WAKE, -1);
-    resume(w, t);
-    return 0;
+    return get_cpu(w, t);
 }
 
 /* One step of t, with the engine lock held (released only while the step
@@ -130,19 +176,13 @@ static int step(struct worker *w, struct sim_task *t, struct http_client *c)
         if (w->next) pthread_cond_signal(&w->next->cv);
     }
     switch (t->cur.kind) {
-    case STEP_CPU:
-        if (t->cur.dur <= 0) return 0;
-        pthread_mutex_unlock(&r->mu);
-        real_cpu(r, t->cur.dur, -1);
-        return enter(w) ? 1 : 0;
+    case STEP_CPU: return cpu_step(w, t) ? 1 : 0;
     case STEP_WAIT: return wait_step(w, t, c) ? 1 : 0;
     case STEP_YIELD:
+        /* time.sleep(0): the CPU to the thread waiting longest, if any. */
+        if (w->cpus->ready.n == 0) return 0;
         sim_make_ready(s, t, EV_YIELD, -1);
-        pthread_mutex_unlock(&r->mu);
-        sched_yield();
-        if (enter(w)) return 1;
-        resume(w, t);
-        return 0;
+        return get_cpu(w, t) ? 1 : 0;
     case STEP_LOCK:
         if (sim_lock_take(s, t, t->cur.res, 0)) return 0;
         return wait_lock(w, t, t->cur.res) ? 1 : 0;
@@ -161,6 +201,7 @@ static int step(struct worker *w, struct sim_task *t, struct http_client *c)
         real_os_now(&rt->os);
         rt->has_os = 1;
         sim_task_done(s, t);
+        give_cpus(w);
         return 1;
     }
     }
@@ -184,9 +225,10 @@ static void *worker_main(void *arg)
         while (*w->turn < w->task && !r->s->finished && !real_stopped(r))
             pthread_cond_wait(&w->cv, &r->mu);
         struct sim_task *t = sim_task(r->s, w->task);
-        if (!r->s->finished && !real_stopped(r)) resume(w, t);
-        while (!r->s->finished && !real_stopped(r) && !step(w, t, have_client ? &c : NULL))
-            ;
+        if (!r->s->finished && !real_stopped(r) && get_cpu(w, t) == 0)
+            while (!r->s->finished && !real_stopped(r) && !step(w, t, have_client ? &c : NULL))
+                ;
+        if (r->s->finished || real_stopped(r)) release_waiters(w);
     }
     /* A run that stopped before every thread's turn came: wake the next,
      * which sees it and leaves, and so on down the line. */
@@ -196,11 +238,11 @@ static void *worker_main(void *arg)
     return NULL;
 }
 
-/* Which CPUs the threads may use: the scene's `cpus` of those allowed. */
-static int pin_cpus(struct real_run *r, int *map, cpu_set_t *pin)
+/* Which CPUs the threads may use: the scene's `cpus` of those allowed.
+ * Returns 1 if the threads are to be pinned to them (the process may use
+ * more). */
+static int pin_cpus(struct real_run *r, cpu_set_t *pin)
 {
-    for (int i = 0; i < CPU_SETSIZE; i++)
-        map[i] = -1;
     cpu_set_t allowed;
     CPU_ZERO(pin);
     int npin = 0;
@@ -208,16 +250,15 @@ static int pin_cpus(struct real_run *r, int *map, cpu_set_t *pin)
         for (int c = 0; c < CPU_SETSIZE && npin < r->ncpu; c++)
             if (CPU_ISSET(c, &allowed)) {
                 CPU_SET(c, pin);
-                map[c] = npin++;
+                npin++;
             }
     return npin == r->ncpu && npin < CPU_COUNT(&allowed);
 }
 
 void real_threads_run(struct real_run *r)
 {
-    int *map = xmalloc(CPU_SETSIZE * sizeof *map);
     cpu_set_t pin;
-    int do_pin = pin_cpus(r, map, &pin);
+    int do_pin = pin_cpus(r, &pin);
     pthread_attr_t attr;
     pthread_attr_init(&attr);
     pthread_attr_setstacksize(&attr, WORKER_STACK);
@@ -225,11 +266,20 @@ void real_threads_run(struct real_run *r)
     pthread_t *th = xmalloc((size_t)r->ntasks * sizeof *th);
     struct worker *ws = xmalloc((size_t)r->ntasks * sizeof *ws);
     struct gate gate = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0};
+    struct cpuq cpus;
+    cpuq_init(&cpus, r->s->ncpu, 1);
     int started = 0, turn = 0;
     for (int i = 0; i < r->ntasks; i++) {
-        ws[i] = (struct worker){
-            r,   i,    &turn, i + 1 < r->ntasks ? &ws[i + 1] : NULL, PTHREAD_COND_INITIALIZER,
-            map, &gate};
+        ws[i] = (struct worker){.r = r,
+                                .task = i,
+                                .turn = &turn,
+                                .next = i + 1 < r->ntasks ? &ws[i + 1] : NULL,
+                                .all = ws,
+                                .cpus = &cpus,
+                                .gate = &gate};
+        pthread_cond_init(&ws[i].cv, NULL);
+    }
+    for (int i = 0; i < r->ntasks; i++) {
         int rc = pthread_create(&th[i], &attr, worker_main, &ws[i]);
         if (rc) {
             char text[160];
@@ -254,7 +304,7 @@ void real_threads_run(struct real_run *r)
         pthread_join(th[i], NULL);
     for (int i = 0; i < r->ntasks; i++)
         pthread_cond_destroy(&ws[i].cv);
+    cpuq_free(&cpus);
     free(ws);
     free(th);
-    free(map);
 }

@@ -97,4 +97,44 @@ for s in sync threads loop; do
     if [ "$rc" = 1 ] && grep -q "^Task One error: $base/missing: " <<<"$out"; then ok; else bad "python http.server 404 $s: rc=$rc" "$out"; fi
 done
 
+# Real threads share the scene's CPUs by the simulated run's rule: never
+# more threads running than CPUs at any moment of the trace (the OS used
+# to time-slice them behind juggle's back, and every thread looked running
+# all along: count on 1 CPU, each "running" the whole run); those without
+# a CPU wait ready; and the lines are the simulation's.
+for sc in count:1 checkbook:1 pi:2 household:3; do
+    name=${sc%:*} ncpu=${sc#*:}
+    real "$name" threads --time-scale 0.02 --record "$tmp/th-$name.jsonl"
+    sim=$("$juggle" run "$name" -s threads --headless 2>&1)
+    if python3 - "$tmp/th-$name.jsonl" "$ncpu" <<'PY'; then ok; else bad "real threads $name: more running than CPUs, or a CPU given twice"; fi
+import json, sys
+ncpu = int(sys.argv[2])
+running, on = set(), {}
+waited = set()
+for line in open(sys.argv[1]):
+    e = json.loads(line)
+    if not isinstance(e, list):
+        continue
+    kind, task, cpu = e[2], e[3], e[4]
+    if kind == "run":
+        assert 0 <= cpu < ncpu, e
+        assert on.get(cpu) in (None, task), ("cpu taken", e, on)
+        on[cpu] = task
+        running.add(task)
+        assert len(running) <= ncpu, ("running", e, running)
+    elif kind in ("yield", "preempt", "block", "task_done") and task in running:
+        running.discard(task)
+        for c, t in list(on.items()):
+            if t == task:
+                del on[c]
+    if kind == "preempt":
+        waited.add(task)
+assert running == set(), running
+PY
+    if [ "$name" = count ] && grep -c '"preempt"' "$tmp/th-$name.jsonl" | grep -qv '^0$'; then ok
+    elif [ "$name" != count ]; then ok
+    else bad "real threads count: no thread was preempted on 1 CPU"; fi
+    [ $name = count ] && { [ "$out" = "$sim" ] && ok || bad "real threads count: lines differ from the simulation" "$out"; }
+done
+
 finish
