@@ -1,8 +1,8 @@
 /*
  * cpuq: the preemptive strategy's CPUs and run queue, one rule for the
  * simulated run (strat_threads.c) and the real one (exec/real_threads.c):
- * ready threads wait in FIFO order; a free CPU (the lowest-numbered first)
- * goes to the thread that has waited longest and starts a time slice of
+ * ready threads wait in FIFO order; free CPUs, in a pass from the
+ * lowest-numbered, go to the threads that have waited longest and starts a time slice of
  * the scene's quantum; when a slice ends the thread is preempted only if
  * another is waiting, and otherwise gets a new slice. A slice is measured
  * on the CPU's clock: the run's time when simulated (a thread on a CPU is
@@ -34,14 +34,15 @@ void cpuq_free(struct cpuq *q)
     q->slice = q->clock = NULL;
 }
 
-int cpuq_next(struct sim *s, struct cpuq *q)
+int cpuq_next(struct sim *s, struct cpuq *q, int *from)
 {
     if (q->ready.n == 0 || s->finished) return -1;
-    for (int c = 0; c < s->ncpu; c++) {
+    for (int c = *from; c < s->ncpu; c++) {
         if (s->cpu_task[c] >= 0) continue;
         struct sim_task *t = sim_task(s, intq_pop(&q->ready));
         sim_run_on(s, t, c);
         q->slice[c] = cpuq_clock(s, q, c) + s->sc->quantum;
+        *from = c + 1;
         return t->id;
     }
     return -1;

@@ -197,9 +197,12 @@ static inline void cpuq_push(struct cpuq *q, int task)
 {
     intq_push(&q->ready, task);
 }
-/* Gives a free CPU to the thread that has waited longest (RUN, a slice
- * starts now) and returns it; -1 when no CPU is free or nobody waits. */
-int cpuq_next(struct sim *s, struct cpuq *q);
+/* Gives the first free CPU from *from on to the thread that has waited
+ * longest (RUN, a slice starts now), moves *from past it and returns the
+ * thread; -1 when no CPU from *from is free or nobody waits. A pass over
+ * the CPUs starts with *from = 0, so threads ready together spread over
+ * the CPUs even if the first blocks at once. */
+int cpuq_next(struct sim *s, struct cpuq *q, int *from);
 /* Whether the thread on cpu must leave it now: its slice is over and
  * another thread waits (if nobody waits, it gets a new slice). */
 int cpuq_slice_over(struct sim *s, struct cpuq *q, int cpu);

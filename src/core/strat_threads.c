@@ -33,8 +33,8 @@ static void dispatch(struct sim *s)
     d->dispatching = 1;
     do {
         d->again = 0;
-        int next;
-        while (!s->finished && (next = cpuq_next(s, &d->q)) >= 0)
+        int next, from = 0;
+        while (!s->finished && (next = cpuq_next(s, &d->q, &from)) >= 0)
             proceed(s, sim_task(s, next));
     } while (d->again && !s->finished);
     d->dispatching = 0;

@@ -67,8 +67,8 @@ static int enter(struct worker *w)
  * them (engine lock held). */
 static void give_cpus(struct worker *w)
 {
-    int next;
-    while ((next = cpuq_next(w->r->s, w->cpus)) >= 0)
+    int next, from = 0;
+    while ((next = cpuq_next(w->r->s, w->cpus, &from)) >= 0)
         pthread_cond_signal(&w->all[next].cv);
 }
 
