@@ -152,6 +152,15 @@ void app_readout_cpu(struct app *a, int cpu, struct app_readout *r)
     }
     const struct model_cpu *c = &m->cpus[cpu];
     const struct model_span *s = &c->spans[c->nspans - 1];
+    if (s->reason == MODEL_CPU_CHECK && s->t1 > app_readout_time(a)) {
+        /* A check's span ends when it is done, ahead of the cursor. */
+        const char *name = s->state >= 0 && (size_t)s->state < m->ntasks && m->tasks[s->state].name
+                               ? m->tasks[s->state].name
+                               : "?";
+        snprintf(r->what, sizeof r->what, "checking on %s (poll)", name);
+        since_at(r, c->check_at);
+        return;
+    }
     if (s->t1 >= 0) {
         snprintf(r->what, sizeof r->what, "idle");
         since_at(r, s->t1);

@@ -396,6 +396,23 @@ static void on_other(struct model *m, struct model_task *tk, const struct event 
             tk->checks_wasted++;
         mark_add(&tk->marks, &tk->nmarks, &tk->capmarks, ev->t,
                  ev->reason ? MARK_CHECK_USEFUL : MARK_CHECK_WASTED);
+        /* A check that costs time keeps the idle CPU busy until done: the
+         * totals count it as busy, and so does the lane. */
+        if (ev->value > 0 && m->ncpu > 0 && m->cpus[0].task < 0) {
+            struct model_cpu *c = &m->cpus[0];
+            struct model_span *last = c->nspans ? &c->spans[c->nspans - 1] : NULL;
+            if (last && last->reason == MODEL_CPU_CHECK && last->t1 == ev->t) {
+                /* Checks back to back are one span (a round of them is
+                 * one stretch of CPU); it names the one under way. */
+                last->state = (int16_t)ev->task;
+            } else {
+                span_open(&c->spans, &c->nspans, &c->capspans, ev->t, ev->task, MODEL_CPU_CHECK,
+                          -100);
+                last = &c->spans[c->nspans - 1];
+            }
+            last->t1 = ev->t + ev->value;
+            c->check_at = ev->t;
+        }
         break;
     case EV_LOCK_WAIT:
         if (!tk) break;

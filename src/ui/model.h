@@ -41,8 +41,9 @@ struct model_span {
     int16_t reason; /* enum block_reason while blocked; CPU spans: MODEL_CPU_* */
 };
 
-/* A CPU span's reason: its task runs, or holds it blocked in a call. */
-enum { MODEL_CPU_RUN = 0, MODEL_CPU_HELD = 1 };
+/* A CPU span's reason: its task runs, holds it blocked in a call, or the
+ * polling loop spends it checking on that task (a check costs CPU). */
+enum { MODEL_CPU_RUN = 0, MODEL_CPU_HELD = 1, MODEL_CPU_CHECK = 2 };
 
 enum model_mark_kind { MARK_CHECK_WASTED, MARK_CHECK_USEFUL, MARK_RACE, MARK_SWITCH };
 
@@ -94,6 +95,7 @@ struct model_cpu {
     size_t nspans, capspans;
     struct model_mark *marks; /* context switches */
     size_t nmarks, capmarks;
+    int64_t check_at; /* when the latest poll check on it began */
 };
 
 struct model_log {
@@ -168,7 +170,8 @@ int model_task_unborn(const struct model_task *tk);
 /* The mark of the highest kind in [t0, t1) (races win over checks), or -1. */
 int model_task_mark(const struct model_task *tk, int64_t t0, int64_t t1);
 /* The task that held the CPU most in [t0, t1), -1 idle, -2 not started;
- * *held = 1 when it held it blocked in a call (not running). */
+ * *held: how (MODEL_CPU_RUN, _HELD blocked in a call, _CHECK the polling
+ * loop checking on it: the last of a round of checks back to back). */
 int model_cpu_cell(const struct model_cpu *c, int64_t t0, int64_t t1, int64_t now, int *switched,
                    int *held);
 

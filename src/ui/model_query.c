@@ -194,7 +194,7 @@ int model_cpu_cell(const struct model_cpu *c, int64_t t0, int64_t t1, int64_t no
         if (b - a > best_len) {
             best_len = b - a;
             best = s->state;
-            *held = s->reason == MODEL_CPU_HELD;
+            *held = s->reason;
         }
     }
     return best;

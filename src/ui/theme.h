@@ -64,6 +64,7 @@ enum theme_role {
     X(SWITCH, "\u2195", "|")                                                                       \
     X(CHECK_WASTED, "\u25e6", "o")                                                                 \
     X(CHECK_USEFUL, "\u2022", "*")                                                                 \
+    X(CPU_CHECK, "?", "?")                                                                         \
     X(RACE, "\u2717", "X")                                                                         \
     X(VAR_WRITES, "\u0174", "w")                                                                   \
     X(VAR_READS, "\u0212", "r")                                                                    \

@@ -448,7 +448,11 @@ static void draw_cpu_lane(struct canvas *c, struct app *a, const struct lane_geo
             canvas_put(c, g->x + g->lw + col, y, cur ? role : THEME_SWITCH,
                        theme_glyph(GLYPH_SWITCH), 1);
             timeline_use(a, LEG_SWITCH);
-        } else if (held && task >= 0) {
+        } else if (held == MODEL_CPU_CHECK && task >= 0) {
+            canvas_put(c, g->x + g->lw + col, y, cur ? role : THEME_CHECK,
+                       theme_glyph(GLYPH_CPU_CHECK), 1);
+            timeline_use(a, LEG_CPU_CHECK);
+        } else if (held == MODEL_CPU_HELD && task >= 0) {
             canvas_put(c, g->x + g->lw + col, y, cur ? role : THEME_HELD, theme_glyph(GLYPH_HELD),
                        1);
             timeline_use(a, LEG_HELD);

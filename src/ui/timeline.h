@@ -41,6 +41,7 @@ enum legend_entry {
     LEG_DEADLOCK,
     LEG_WARN,
     LEG_CPU_TAG,
+    LEG_CPU_CHECK,
     LEG_IDLE,
     LEG_SWITCH,
     LEG_LEVELS,

@@ -41,6 +41,9 @@ const struct legend_item legend_items[LEG__COUNT] = {
     [LEG_WARN] = {GLYPH_WARN, NULL, THEME_WARN, "warning", "a warning: Enter on the task says"},
     [LEG_CPU_TAG] = {-1, "A", THEME_RUNNING, "task on CPU",
                      "CPU lane: the task on it (first letter, else last, else a digit or capital)"},
+    [LEG_CPU_CHECK] =
+        {GLYPH_CPU_CHECK, NULL, THEME_CHECK, "checking",
+         "CPU lane: the polling loop checking on a task (each check costs check_cost)"},
     [LEG_IDLE] = {GLYPH_IDLE, NULL, THEME_DIM, "idle", "CPU idle"},
     [LEG_SWITCH] = {GLYPH_SWITCH, NULL, THEME_SWITCH, "switch", "a context switch in the cell"},
     [LEG_LEVELS] = {-1, NULL, THEME_QUEUE, "waiting",

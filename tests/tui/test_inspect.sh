@@ -117,5 +117,22 @@ check "after the end the CPU lane is held (hatched) to the right edge" '│ cpu0
 keys q
 finished dl1 0 "one-thread deadlock cursor q"
 
+# 7. Poll checks cost CPU (check_cost 0.5 in household): the CPU is busy
+# checking, not idle, while Checkbook waits for it; the readout names the
+# task being checked, and the lane draws the round of checks as `?`.
+start pl run household -s poll
+keys End i Home . . . .
+check "poll: the cursor at 15.0, the first round of checks" 'cursor 15\.00 '
+check "the CPU checks on Kids, since 15.0" '│ cpu0 .*┃ checking on Kids \(poll\), since 15\.0 '
+keys .
+check "the next event: 15.5" 'cursor 15\.50 '
+check "the CPU checks on Laundry, since 15.5" '│ cpu0 .*┃ checking on Laundry \(poll\), since 15\.5 '
+keys Escape
+check "the CPU lane draws the checks" '│ cpu0 .*C\?'
+keys g
+check "the legend says what ? is" '\? +CPU lane: the polling loop checking on a task'
+keys q
+finished pl 0 "poll checks q"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
