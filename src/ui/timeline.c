@@ -418,6 +418,7 @@ static void draw_queue(struct canvas *c, struct app *a, const struct lane_geom *
             int lv = level - (thick - 1 - r) * THEME_LEVELS;
             if (lv > THEME_LEVELS) lv = THEME_LEVELS;
             if (lv <= 0 && r < thick - 1) continue;
+            if (lv < 1) timeline_use(a, LEG_IDLE); /* its `·`: nobody waiting */
             canvas_put(c, g->x + g->lw + col, y + r, role, theme_level_glyph(lv), 1);
         }
     }
