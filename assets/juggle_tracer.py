@@ -14,10 +14,13 @@ Standard library only (Python 3.11).
 
 What becomes a task, and when it runs:
   - every thread (the main thread too): running, except while blocked in
-    time.sleep, socket I/O, select, os.read, queue.Queue.get/put,
-    queue.SimpleQueue.get, threading.Lock/RLock.acquire,
-    Condition/Event.wait, Thread.join, os.waitpid/os.wait; each
-    thread has its own CPU lane;
+    time.sleep, socket I/O, select.select, select.poll, the selectors,
+    os.read, reads of stdin (a pipe, a socket, a terminal; input()),
+    queue.Queue.get/put, queue.SimpleQueue.get,
+    threading.Lock/RLock.acquire, Condition/Event.wait, Thread.join,
+    a child process (os.waitpid/wait/wait3/wait4/waitid, os.system,
+    subprocess's Popen start, communicate and wait), signal.sigwait,
+    sigwaitinfo, sigtimedwait, pause; each thread has its own CPU lane;
   - every asyncio Task: running while a step of it runs (patched
     asyncio.events.Handle._run, through which the loop runs every step, for
     the C and the Python Task alike); between steps waiting on what its
@@ -25,14 +28,18 @@ What becomes a task, and when it runs:
     I/O, another future); the loop's thread waits while the loop runs;
   - every generator of the program's own code resumed from the program's
     own code (sys.settrace 'call' and 'return' on generator frames):
-    running from resume to yield, its driver ready meanwhile;
+    running from resume to yield, its driver ready meanwhile; a task from
+    when the program first resumes one of the generators it holds (its
+    task list), ready until its own first resume;
   - lines written to sys.stdout go through unchanged and become log events.
-The GIL is invisible: two threads may both look running while only one of
+A wrapped call raises what the plain call raises, with no frame of the
+tracer in its traceback (_untraced). The GIL is invisible: two threads may both look running while only one of
 them executes Python at a time.
 """
 
 import _thread
 import gc
+from _collections import deque as _deque
 import io
 import os
 import sys
@@ -205,6 +212,26 @@ def _me():
 
 # ---- blocking calls ----
 
+_G = globals()
+
+
+def _untraced(e):
+    """e's traceback without the tracer's own frames, so that what the
+    program sees and prints is what a plain run raises. A wrapper calls it
+    in its handler and re-raises with a bare `raise`, which (unlike
+    `raise e`) adds no entry for the wrapper's frame."""
+    tb = e.__traceback__
+    keep = []
+    while tb is not None:
+        if tb.tb_frame.f_globals is not _G:
+            keep.append(tb)
+        tb = tb.tb_next
+    for a, b in zip(keep, keep[1:]):
+        a.tb_next = b
+    if keep:
+        keep[-1].tb_next = None
+    e.__traceback__ = keep[0] if keep else None
+
 
 class _Blocked:
     """with _Blocked(reason, until): the running task on this thread is
@@ -243,10 +270,19 @@ def _wrap_blocking(obj, attr, reason, when=None):
     orig = getattr(obj, attr)
 
     def wrapper(*args, **kwargs):
-        if when is not None and not when(*args, **kwargs):
-            return orig(*args, **kwargs)
-        with _Blocked(reason):
-            return orig(*args, **kwargs)
+        try:
+            if when is not None:
+                try:
+                    waits = when(*args, **kwargs)
+                except Exception:  # arguments orig rejects: its own error
+                    waits = False
+                if not waits:
+                    return orig(*args, **kwargs)
+            with _Blocked(reason):
+                return orig(*args, **kwargs)
+        except BaseException as e:
+            _untraced(e)
+            raise
 
     wrapper.__wrapped__ = orig
     wrapper.__name__ = getattr(orig, "__name__", attr)
@@ -254,15 +290,30 @@ def _wrap_blocking(obj, attr, reason, when=None):
     setattr(obj, attr, wrapper)
 
 
+_SLEEP_KNOWN = 1e9  # seconds: longer sleeps wait with no wake time
+
+
 def _sleep(secs):
-    until = _now_ns() + int(secs * 1e9) if secs > 0 else -1
-    with _Blocked(SLEEP, until):
-        _real_sleep(secs)
+    try:
+        s = float(secs)
+        until = (_now_ns() + int(s * 1e9) if s < _SLEEP_KNOWN else -1) if s > 0 else None
+    except Exception:  # not a number: the plain sleep's own error
+        until = None
+    try:
+        if until is None:  # sleep(0), or arguments it rejects: no wait
+            return _real_sleep(secs)
+        with _Blocked(SLEEP, until):
+            return _real_sleep(secs)
+    except BaseException as e:
+        _untraced(e)
+        raise
 
 
 class _Lock:
     """threading.Lock: a lock that is free is taken without a word; a wait
-    for a held one is a block on 'lock'."""
+    for a held one is a block on 'lock'. Errors are the C lock's own, with
+    no frame of this class in their traceback (release and locked are the
+    C lock's bound methods: no frame at all)."""
 
     __slots__ = ("_l", "__weakref__")
     _factory = staticmethod(_alloc_lock)
@@ -271,29 +322,51 @@ class _Lock:
         self._l = self._factory()
 
     def acquire(self, blocking=True, timeout=-1):
-        if self._l.acquire(False):
-            return True
-        if not blocking:
-            return False
-        with _Blocked(LOCK):
-            return self._l.acquire(True, timeout)
+        try:
+            if self._l.acquire(False):
+                if blocking is not True or timeout != -1:
+                    _check_acquire(self, blocking, timeout)
+                return True
+            if not blocking:
+                return self._l.acquire(blocking, timeout)
+            with _Blocked(LOCK):
+                return self._l.acquire(True, timeout)
+        except BaseException as e:
+            _untraced(e)
+            raise
 
     __enter__ = acquire
 
     def __exit__(self, *exc):
-        self._l.release()
+        try:
+            self._l.release()
+        except BaseException as e:
+            _untraced(e)
+            raise
 
-    def release(self):
-        self._l.release()
-
-    def locked(self):
-        return self._l.locked()
+    release = property(lambda self: self._l.release)
+    locked = property(lambda self: self._l.locked)
 
     def __getattr__(self, name):  # _at_fork_reinit, _is_owned, ... of RLock
-        return getattr(self._l, name)
+        try:
+            return getattr(self._l, name)
+        except BaseException as e:
+            _untraced(e)
+            raise
 
     def __repr__(self):
         return repr(self._l)
+
+
+def _check_acquire(lock, blocking, timeout):
+    """Arguments acquire(blocking, timeout) rejects, rejected as a plain
+    lock does (a free lock was taken without them): a new lock checks
+    them, and is free, so it does not wait."""
+    try:
+        lock._factory().acquire(blocking, timeout)
+    except BaseException:
+        lock._l.release()
+        raise
 
 
 class _RLock(_Lock):
@@ -307,10 +380,18 @@ def _patch_threading(threading):
     cond_wait = threading.Condition.wait
 
     def wait(self, timeout=None):
-        if timeout is not None and timeout <= 0:  # a check, not a wait
-            return cond_wait(self, timeout)
-        with _Blocked(LOCK):
-            return cond_wait(self, timeout)
+        try:
+            try:
+                check = timeout is not None and timeout <= 0  # a check, not a wait
+            except Exception:  # a timeout wait rejects: its own error
+                check = True
+            if check:
+                return cond_wait(self, timeout)
+            with _Blocked(LOCK):
+                return cond_wait(self, timeout)
+        except BaseException as e:
+            _untraced(e)
+            raise
 
     threading.Condition.wait = wait
     _wrap_blocking(threading.Event, "wait", EXTERNAL, lambda self, *a, **k: not self.is_set())
@@ -346,16 +427,80 @@ def _patch_socket(mod):
 
 def _patch_select(mod):
     _wrap_blocking(mod, "select", IO)
+    poll = getattr(mod, "poll", None)
+    if poll is None:
+        return
+
+    class Poll:
+        """select.poll() (a C type that cannot be subclassed): its poll
+        waits as a block on I/O; register, modify and unregister are the C
+        object's own bound methods."""
+
+        __slots__ = ("_p",)
+
+        def __init__(self):
+            self._p = poll()
+
+        def poll(self, timeout=None):
+            try:
+                try:
+                    waits = timeout is None or timeout != 0
+                except Exception:
+                    waits = False
+                if not waits:
+                    return self._p.poll(timeout)
+                with _Blocked(IO):
+                    return self._p.poll(timeout)
+            except BaseException as e:
+                _untraced(e)
+                raise
+
+        register = property(lambda self: self._p.register)
+        modify = property(lambda self: self._p.modify)
+        unregister = property(lambda self: self._p.unregister)
+
+        def __repr__(self):
+            return repr(self._p)
+
+    Poll.__module__, Poll.__name__, Poll.__qualname__ = "select", "poll", "poll"
+    mod.poll = Poll
+
+
+def _selector_waits(self, timeout=None):
+    return timeout is None or timeout > 0
 
 
 def _patch_selectors(mod):
-    for cls in ("SelectSelector", "PollSelector", "EpollSelector", "DevpollSelector", "KqueueSelector"):
-        c = getattr(mod, cls, None)
-        if c is not None and "select" in c.__dict__:
-            _wrap_blocking(c, "select", IO, lambda self, timeout=None: timeout is None or timeout > 0)
+    """Every selector's select (PollSelector and EpollSelector inherit
+    theirs from a private base): a wait on I/O unless the timeout says it
+    does not wait."""
+    for c in list(vars(mod).values()):
+        if isinstance(c, type) and issubclass(c, mod.BaseSelector) and "select" in c.__dict__:
+            if not getattr(c.select, "__isabstractmethod__", False):
+                _wrap_blocking(c, "select", IO, _selector_waits)
+
+
+def _patch_subprocess(mod):
+    """A child process waited for (its output read to the end, its exit):
+    a wait on the world outside, whatever it goes through (selectors,
+    waitpid, a sleep between polls when there is a timeout)."""
+    _wrap_blocking(mod.Popen, "communicate", EXTERNAL)
+    if hasattr(mod.Popen, "_execute_child"):  # it waits for the child's exec
+        _wrap_blocking(mod.Popen, "_execute_child", EXTERNAL)
+    _wrap_blocking(mod.Popen, "wait", EXTERNAL, lambda self, *a, **k: self.returncode is None)
+
+
+def _patch_signal(mod):
+    for name in ("sigwait", "sigwaitinfo", "pause"):
+        if hasattr(mod, name):
+            _wrap_blocking(mod, name, EXTERNAL)
+    if hasattr(mod, "sigtimedwait"):
+        _wrap_blocking(mod, "sigtimedwait", EXTERNAL, lambda sigset, timeout: timeout > 0)
 
 
 def _patch_queue(mod):
+    global _Queue
+    _Queue = mod.Queue
     _wrap_blocking(mod.Queue, "get", QUEUE, lambda self, block=True, timeout=None: block and not self.qsize())
     _wrap_blocking(mod.Queue, "put", QUEUE, lambda self, item, block=True, timeout=None: block and self.full())
     # SimpleQueue is C (its methods cannot be wrapped in place): a subclass
@@ -369,10 +514,14 @@ def _patch_queue(mod):
         __slots__ = ()
 
         def get(self, block=True, timeout=None):
-            if block and self.empty():
-                with _Blocked(QUEUE):
-                    return simple.get(self, block, timeout)
-            return simple.get(self, block, timeout)
+            try:
+                if block and self.empty():
+                    with _Blocked(QUEUE):
+                        return simple.get(self, block, timeout)
+                return simple.get(self, block, timeout)
+            except BaseException as e:
+                _untraced(e)
+                raise
 
     SimpleQueue.__module__, SimpleQueue.__qualname__ = simple.__module__, simple.__qualname__
     mod.SimpleQueue = SimpleQueue
@@ -382,11 +531,15 @@ def _patch_http(mod):
     request = mod.HTTPConnection.request
 
     def traced_request(self, method, url, *args, **kwargs):
-        if _fd >= 0:
-            th = _me()
-            _emit("http_start", th.stack[-1], text=f"http://{self.host}:{self.port}{url}")
-        with _Blocked(HTTP):
-            return request(self, method, url, *args, **kwargs)
+        try:
+            if _fd >= 0:
+                th = _me()
+                _emit("http_start", th.stack[-1], text=f"http://{self.host}:{self.port}{url}")
+            with _Blocked(HTTP):
+                return request(self, method, url, *args, **kwargs)
+        except BaseException as e:
+            _untraced(e)
+            raise
 
     mod.HTTPConnection.request = traced_request
     _wrap_blocking(mod.HTTPConnection, "getresponse", HTTP)
@@ -435,48 +588,52 @@ def _patch_asyncio_events(mod):
     task_types = []
 
     def traced_run(self):
-        owner = getattr(self._callback, "__self__", None)
-        if not task_types:
-            import asyncio.tasks as t
-
-            task_types.extend({t.Task, t._PyTask})
-        if _fd < 0 or type(owner) not in task_types or owner in _hidden:
-            return run(self)
-        th = _me()
-        tid = _task_ids.get(owner)
-        if tid is None:
-            coro = owner.get_coro()
-            code = getattr(coro, "cr_code", None)
-            if code is not None and code.co_filename.startswith(_asyncio_dir):
-                _hidden.add(owner)  # asyncio.run's own clean-up tasks
-                try:
-                    return run(self)
-                finally:
-                    if owner.done():
-                        _hidden.discard(owner)
-            name = owner.get_name()
-            if name.startswith("Task-"):
-                qual = getattr(coro, "__qualname__", name)
-                frame = getattr(coro, "cr_frame", None)
-                first = None
-                if frame is not None and frame.f_code.co_argcount:
-                    first = frame.f_locals.get(frame.f_code.co_varnames[0])
-                    if first is not None and frame.f_code.co_varnames[0] == "self":
-                        first = None
-                name = _label(qual, first)
-            tid = _task_ids[owner] = _new_task(name)
-        th.push(tid)
         try:
-            return run(self)
-        finally:
-            if owner.done():
-                del _task_ids[owner]
-                th.pop(DONE)
-            elif getattr(owner, "_fut_waiter", None) is None:
-                th.pop(READY)
-            else:
-                reason, until = _awaiting(owner)
-                th.pop(BLOCKED, reason, until)
+            owner = getattr(self._callback, "__self__", None)
+            if not task_types:
+                import asyncio.tasks as t
+
+                task_types.extend({t.Task, t._PyTask})
+            if _fd < 0 or type(owner) not in task_types or owner in _hidden:
+                return run(self)
+            th = _me()
+            tid = _task_ids.get(owner)
+            if tid is None:
+                coro = owner.get_coro()
+                code = getattr(coro, "cr_code", None)
+                if code is not None and code.co_filename.startswith(_asyncio_dir):
+                    _hidden.add(owner)  # asyncio.run's own clean-up tasks
+                    try:
+                        return run(self)
+                    finally:
+                        if owner.done():
+                            _hidden.discard(owner)
+                name = owner.get_name()
+                if name.startswith("Task-"):
+                    qual = getattr(coro, "__qualname__", name)
+                    frame = getattr(coro, "cr_frame", None)
+                    first = None
+                    if frame is not None and frame.f_code.co_argcount:
+                        first = frame.f_locals.get(frame.f_code.co_varnames[0])
+                        if first is not None and frame.f_code.co_varnames[0] == "self":
+                            first = None
+                    name = _label(qual, first)
+                tid = _task_ids[owner] = _new_task(name)
+            th.push(tid)
+            try:
+                return run(self)
+            finally:
+                if owner.done():
+                    del _task_ids[owner]
+                    th.pop(DONE)
+                elif getattr(owner, "_fut_waiter", None) is None:
+                    th.pop(READY)
+                else:
+                    reason, until = _awaiting(owner)
+                    th.pop(BLOCKED, reason, until)
+        except BaseException as e:  # KeyboardInterrupt, SystemExit: not the callback's
+            _untraced(e)
+            raise
 
     mod.Handle._run = traced_run
 
@@ -488,6 +645,9 @@ def _patch_asyncio_base(mod):
 # ---- generators ----
 
 _CO_GENERATOR = 0x20
+_GenType = type(_ for _ in ())
+_CONTAINERS = (list, tuple, set, frozenset, _deque)
+_Queue = None  # queue.Queue, once imported
 _YIELD_VALUE = -1  # the YIELD_VALUE opcode, once generators are traced
 _generators = False
 _gen_tasks = {}  # frame -> task id, or -1 for a generator that is not a task
@@ -509,20 +669,68 @@ def _trace(frame, event, arg):
         return None
     tid = _gen_tasks.get(frame)
     if tid is None:
-        user = _user_code.get(code)
-        if user is None:
-            user = _user_code[code] = code.co_name != "<genexpr>" and _is_user_file(code.co_filename)
         caller = frame.f_back
-        if user and caller is not None and _is_user_file(caller.f_code.co_filename):
-            name = _label(code.co_qualname, frame.f_locals.get(code.co_varnames[0]) if code.co_argcount else None)
-            tid = _new_task(name)
+        if _is_user_code(code) and caller is not None and _is_user_file(caller.f_code.co_filename):
+            tid = _gen_tasks[frame] = _gen_task(frame)
+            _waiting_generators(caller)
         else:
-            tid = -1
-        _gen_tasks[frame] = tid
+            tid = _gen_tasks[frame] = -1
         frame.f_trace_lines = False  # its yield and return, not each line
     if tid >= 0 and _fd >= 0:
         _me().push(tid)
     return _gen_event
+
+
+def _is_user_code(code):
+    user = _user_code.get(code)
+    if user is None:
+        user = _user_code[code] = code.co_name != "<genexpr>" and _is_user_file(code.co_filename)
+    return user
+
+
+def _gen_task(frame):
+    code = frame.f_code
+    return _new_task(_label(code.co_qualname, frame.f_locals.get(code.co_varnames[0]) if code.co_argcount else None))
+
+
+_SCAN = 256  # items looked at per container
+
+
+def _waiting_generators(driver):
+    """The moment the program's code first resumes a generator of its own
+    is when it drives generators (its scheduler); the ones it holds that
+    have not started yet (its task list: the driver's local variables and
+    the lists, tuples, sets, deques, dicts' values and queue.Queues among
+    them) are tasks from then, ready until first resumed, as the article's
+    tasks are from the start. One dropped unstarted is done when Python
+    closes it (which, in 3.11, resumes its frame to throw GeneratorExit)."""
+    found = []
+    for value in list(driver.f_locals.values()):
+        kind = type(value)
+        if kind is _GenType:
+            found.append(value)
+            continue
+        if kind is dict:
+            value = value.values()
+        elif kind is _Queue:
+            value = value.queue
+        elif kind not in _CONTAINERS:
+            continue
+        n = 0
+        for item in value:
+            if type(item) is _GenType:
+                found.append(item)
+            n += 1
+            if n >= _SCAN:
+                break
+    for gen in found:
+        frame = gen.gi_frame
+        if frame is None or gen.gi_running or gen.gi_suspended or frame in _gen_tasks:
+            continue
+        if not _is_user_code(frame.f_code):
+            continue
+        _gen_tasks[frame] = _gen_task(frame)
+        frame.f_trace_lines = False
 
 
 def _gen_event(frame, event, arg):
@@ -553,13 +761,17 @@ def _untraced_imports():
         return
 
     def untraced(name, import_):
-        if sys.gettrace() is not _trace:
-            return find_and_load(name, import_)
-        sys.settrace(None)
         try:
-            return find_and_load(name, import_)
-        finally:
-            sys.settrace(_trace)
+            if sys.gettrace() is not _trace:
+                return find_and_load(name, import_)
+            sys.settrace(None)
+            try:
+                return find_and_load(name, import_)
+            finally:
+                sys.settrace(_trace)
+        except BaseException as e:  # ModuleNotFoundError: the program's
+            _untraced(e)
+            raise
 
     bootstrap._find_and_load = untraced
 
@@ -574,6 +786,81 @@ def _yield_opcode():
     it = gen()
     next(it)
     return it.gi_code.co_code[it.gi_frame.f_lasti]
+
+
+# ---- stdin ----
+
+
+def _stdin_waits():
+    """sys.stdin on a pipe, a socket or a terminal: the same text stream
+    (encoding, errors, newline, mode, name), over a raw reader whose reads
+    of fd 0 wait as blocks on I/O, so that input() and sys.stdin's reads
+    are seen waiting only when they wait for the OS (a line already
+    buffered is not a wait). A regular file is left alone (its reads do
+    not wait); input() at a terminal, which reads the terminal itself, is
+    a wait on I/O as a whole."""
+    stdin = sys.stdin
+    try:
+        buffer = stdin.buffer
+        raw = buffer.raw
+        if (
+            type(stdin) is not io.TextIOWrapper
+            or type(buffer) is not io.BufferedReader
+            or type(raw) is not io.FileIO
+            or raw.fileno() != 0
+            or stdin is not sys.__stdin__
+        ):
+            return
+        kind = os.fstat(0).st_mode & 0o170000
+    except (AttributeError, OSError, ValueError):
+        return
+    if kind not in (0o010000, 0o140000, 0o020000):  # FIFO, socket, character device
+        return
+
+    class FileIO(io.RawIOBase):
+        """fd 0's FileIO, its reads waiting as blocks on I/O."""
+
+        def __init__(self, raw):
+            self._raw = raw
+
+        def readinto(self, b):
+            try:
+                with _Blocked(IO):
+                    return self._raw.readinto(b)
+            except BaseException as e:
+                _untraced(e)
+                raise
+
+        def readable(self):
+            return True
+
+        def close(self):
+            self._raw.close()
+            super().close()
+
+        fileno = property(lambda self: self._raw.fileno)
+        isatty = property(lambda self: self._raw.isatty)
+        name = property(lambda self: self._raw.name)
+        mode = property(lambda self: self._raw.mode)
+        closefd = property(lambda self: self._raw.closefd)
+
+    FileIO.__module__ = "_io"
+    # Its own FileIO of fd 0: the old stream, closed as it goes, closes its.
+    own = io.FileIO(0, "r", closefd=False)
+    own.name = raw.name
+    text = io.TextIOWrapper(
+        io.BufferedReader(FileIO(own)),
+        encoding=stdin.encoding,
+        errors=stdin.errors,
+        newline="\n",
+        line_buffering=stdin.line_buffering,
+    )
+    text.mode = stdin.mode
+    sys.stdin = sys.__stdin__ = text
+    if kind == 0o020000 and raw.isatty():
+        import builtins
+
+        _wrap_blocking(builtins, "input", IO)
 
 
 # ---- stdout ----
@@ -592,7 +879,11 @@ class _Stdout:
         # One lock around the write and its log events: the lines reach
         # stdout and the trace in the same order, whichever thread prints.
         with self._lock:
-            n = self._real.write(s)
+            try:
+                n = self._real.write(s)
+            except BaseException as e:  # a closed stdout, a bad argument
+                _untraced(e)
+                raise
             if _fd >= 0 and isinstance(s, str):
                 text = self._part + s
                 if "\n" in text:
@@ -605,11 +896,14 @@ class _Stdout:
                     self._part = text
         return n
 
-    def flush(self):
-        return self._real.flush()
+    flush = property(lambda self: self._real.flush)
 
     def __getattr__(self, name):
-        return getattr(self._real, name)
+        try:
+            return getattr(self._real, name)
+        except BaseException as e:
+            _untraced(e)
+            raise
 
 
 # ---- start and end ----
@@ -619,6 +913,8 @@ _PATCHES = {
     "socket": _patch_socket,
     "select": _patch_select,
     "selectors": _patch_selectors,
+    "subprocess": _patch_subprocess,
+    "signal": _patch_signal,
     "queue": _patch_queue,
     "http.client": _patch_http,
     "asyncio.events": _patch_asyncio_events,
@@ -839,6 +1135,15 @@ def start(fd, generators=True):
     # the world outside; with WNOHANG it does not wait.
     _wrap_blocking(os, "waitpid", EXTERNAL, lambda pid, options: not options & os.WNOHANG)
     _wrap_blocking(os, "wait", EXTERNAL)
+    for name, when in (
+        ("wait3", lambda options: not options & os.WNOHANG),
+        ("wait4", lambda pid, options: not options & os.WNOHANG),
+        ("waitid", lambda idtype, ident, options: not options & os.WNOHANG),
+        ("system", None),
+    ):
+        if hasattr(os, name):
+            _wrap_blocking(os, name, EXTERNAL, when)
+    _stdin_waits()
     for name, patch in _PATCHES.items():
         if name in sys.modules:
             patch(sys.modules[name])

@@ -39,9 +39,11 @@ lines = open(sys.argv[1]).read().splitlines()
 events = [json.loads(l) for l in lines[1:] if l.startswith("[")]
 names, running, blocked, open_run, open_block = {}, [], [], {}, {}
 first_log = end = None
+born_early = 0  # workers that exist before the program prints anything
 for seq, t, kind, task, cpu, other, reason, value, value2, *text in events:
     if kind == "task_new":
         names[task] = text[0]
+        born_early += first_log is None and text[0].endswith((" One", " Two"))
     if kind == "log" and first_log is None:
         first_log = t
     if kind == "run_end":
@@ -62,6 +64,7 @@ def overlap(spans):
 workers = {i for i, n in names.items() if n.endswith((" One", " Two"))}
 print("makespan", end - first_log)
 print("workers", len(workers))
+print("born-early", born_early)
 print("run-overlap", int(overlap(running)))
 print("wait-overlap", int(overlap([s for s in blocked if s[2] in workers])))
 print("http-overlap", int(overlap([s for s in blocked if s[2] in workers and s[3] == 2])))
@@ -114,6 +117,12 @@ done
 [ "$(fact "$tmp/5t.shape" http-overlap)" = 1 ] && ok || bad "threaded example 5: fetches never overlap"
 [ "$(fact "$tmp/5.shape" http-overlap)" = 0 ] && ok || bad "example 5: fetches overlap"
 [ "$(fact "$tmp/3.shape" wait-overlap)" = 0 ] && ok || bad "example 3: the sleeps overlap"
+# A generator is a task from when the program's scheduler holds it, not
+# from its first resume: the article's loops create both tasks, then run
+# One; Two is ready (it waits) from the start, as in the simulation.
+for n in 2 3 5; do
+    [ "$(fact "$tmp/$n.shape" born-early)" = 2 ] && ok || bad "example $n: a task is born at its first resume"
+done
 
 # What each task waits on, named from the call (threads) or the await
 # (asyncio): every task's set of block reasons, exactly.
@@ -139,12 +148,40 @@ for p in waits_threads waits_asyncio; do
     waits "$tmp/$p.jsonl" >"$tmp/$p.waits"
 done
 printf '%s\n' 'main thread: external,sleep' 'holder: sleep' 'locker: lock,sleep' 'getter: queue' \
-    'waiter: external' 'child: external,io' 'pool_0: queue,sleep' >"$tmp/want.waits_threads"
+    'waiter: external' 'child: external' 'pool_0: queue,sleep' >"$tmp/want.waits_threads"
 # main's io: a blocking socket send from a coroutine, which holds the loop.
 printf '%s\n' 'main thread: external' 'main: external,io,sleep' 'holder: sleep' 'locker: lock,sleep' \
     'getter: queue' 'reader: io' >"$tmp/want.waits_asyncio"
 for p in waits_threads waits_asyncio; do
     cmp -s "$tmp/want.$p" "$tmp/$p.waits" && ok || { bad "$p: waits"; diff "$tmp/want.$p" "$tmp/$p.waits"; }
+done
+
+# Blocking calls that wait in C (a child process, a descriptor, a signal,
+# stdin on a pipe): what the main thread waits on between "before" and
+# "after", exactly, and the program's output unchanged.
+calls_waits() { # TRACE: the main thread's block reasons between the two lines
+    "$py" - "$1" <<'PY'
+import json, sys
+reasons = ["sleep", "io", "http", "lock", "poll-wait", "queue", "external"]
+inside, seen = False, set()
+for line in open(sys.argv[1]).read().splitlines()[1:]:
+    e = json.loads(line) if line.startswith("[") else None
+    if e and e[2] == "log":
+        inside = e[9] == "before"
+    if e and inside and e[2] == "block" and e[3] == 0:
+        seen.add(reasons[e[6]])
+print(",".join(sorted(seen)))
+PY
+}
+for c in run:external check_output:external communicate:external call:external system:external \
+    poll:io select:io sigtimedwait:external input:io readline:io; do
+    case=${c%%:*}
+    echo hi | "$py" "$progs/waits_calls.py" "$case" >"$tmp/calls.want" 2>&1
+    echo hi | "$juggle" watch --headless --record "$tmp/calls.jsonl" -- \
+        python3 "$progs/waits_calls.py" "$case" >"$tmp/calls.out" 2>&1
+    got=$(calls_waits "$tmp/calls.jsonl")
+    [ "$got" = "${c#*:}" ] && cmp -s "$tmp/calls.want" "$tmp/calls.out" && ok ||
+        bad "$case: waits on '$got', not ${c#*:}: $(diff "$tmp/calls.want" "$tmp/calls.out")"
 done
 
 # Each thread's own figures from the OS (its CPU time and context
@@ -274,6 +311,15 @@ if python3 -m venv --without-pip venv 2>/dev/null; then
     echo "$got" | grep -q '^main thread ' && [ "$(echo "$got" | head -1)" = hello ] && ok ||
         bad "a virtualenv's python: $got"
 fi
+# An exception raised inside a call the tracer wraps: the same message and
+# traceback as a plain run, no frame of the tracer in it (only juggle's
+# own last line is added).
+for c in $("$py" "$progs/raises.py" list); do
+    python3 "$progs/raises.py" "$c" >/dev/null 2>raises.want
+    "$juggle" watch --headless -- python3 "$progs/raises.py" "$c" >/dev/null 2>raises.err
+    grep -v '^juggle: .*raises\.py: ' raises.err >raises.got
+    cmp -s raises.want raises.got && ok || bad "$c: the traceback differs: $(diff raises.want raises.got)"
+done
 printf 'def f():\n    raise ValueError("boom")\nprint("x")\nf()\n' >boom.py
 python3 boom.py 2>boom.want >/dev/null
 echo "juggle: boom.py: the program exited with status 1" >>boom.want
