@@ -54,6 +54,7 @@ struct watch {
     int complete;     /* the tracer's own run_end arrived... */
     struct event end; /* ...and waits here for the exit status */
     int exited, eof, erreof;
+    int64_t eof_t, exit_t; /* when the pipe closed and the program ended */
     int64_t exit_status;
     int term_signal;
     size_t bad_lines;
@@ -262,10 +263,21 @@ static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
 
 static void settle(struct watch *w);
 
+/* The tracer's clock now, whatever has ended. */
+static int64_t clock_now(const struct watch *w)
+{
+    uint64_t now = uv_hrtime();
+    return w->started && now > w->t0 ? (int64_t)(now - w->t0) : 0;
+}
+
 static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
 {
     struct watch *w = s->data;
     if (n < 0) {
+        /* Without the tracer's run_end, the trace ends here: what the
+         * program did after closing the pipe is not known. */
+        w->eof_t = clock_now(w);
+        if (w->eof_t < w->last_t) w->eof_t = w->last_t;
         w->eof = 1;
         close_handle(w, (uv_handle_t *)s);
         settle(w);
@@ -314,6 +326,7 @@ static void on_proc_exit(uv_process_t *p, int64_t status, int sig)
 {
     struct watch *w = p->data;
     w->exited = 1;
+    w->exit_t = clock_now(w);
     w->exit_status = status;
     w->term_signal = sig;
     close_handle(w, (uv_handle_t *)p);
@@ -337,7 +350,7 @@ static void settle(struct watch *w)
         bad_line(w, "cut off mid-line");
         w->len = 0;
     }
-    int64_t now = watch_now(w);
+    int64_t now = w->eof_t; /* the pipe's end, not the program's */
     if (now < w->last_t) now = w->last_t;
     if (!w->started) {
         struct event s = event_make(EV_RUN_START, 0, -1);
@@ -490,8 +503,8 @@ int64_t watch_now(const struct watch *w)
 {
     if (!w->started) return 0;
     if (watch_finished(w)) return w->last_t;
-    uint64_t now = uv_hrtime();
-    return now > w->t0 ? (int64_t)(now - w->t0) : 0;
+    if (w->eof && !w->complete) return w->eof_t; /* the trace has ended */
+    return clock_now(w);
 }
 
 void watch_stop(struct watch *w)
@@ -516,6 +529,14 @@ int watch_result(const struct watch *w, char *why, size_t n)
     if (w->exit_status) {
         snprintf(why, n, "%s: the program exited with status %d", w->prog, (int)w->exit_status);
         return 1;
+    }
+    if (!w->complete) {
+        snprintf(why, n,
+                 "%s: the trace ends early, at %.3f s of the program's %.3f s: it closed juggle's "
+                 "trace pipe or left without Python's exit (os._exit); the totals are the traced "
+                 "part's",
+                 w->prog, (double)w->eof_t / 1e9, (double)w->exit_t / 1e9);
+        return 2;
     }
     if (w->bad_lines) {
         snprintf(why, n, "%s: %zu bad event line%s, the first %s", w->prog, w->bad_lines,

@@ -259,15 +259,30 @@ for prog in bg fork; do
 done
 # The trace pipe stays out of the program's way: its first file gets the
 # descriptor a plain run gives it, and a program that closes every
-# descriptor it did not open runs on untraced, with nothing on stderr.
+# descriptor it did not open runs on untraced, unharmed. The trace ends
+# there, and juggle says so in one line (exit 2: it could not follow the
+# program to its end), with totals that stop where the trace does, long
+# before the program's exit a second later; --record keeps it, incomplete.
 printf 'f = open("own.txt", "w")\nprint(f.fileno())\n' >fds.py
-printf 'import os\nprint("a", flush=True)\nos.closerange(3, 1 << 20)\nprint("b")\n' >closer.py
+printf 'import os, time\nprint("a", flush=True)\nos.closerange(3, 1 << 20)\nprint("b")\ntime.sleep(1)\n' >closer.py
 [ "$("$juggle" watch --headless -- python3 fds.py 2>&1)" = "$(python3 fds.py 2>&1)" ] && ok ||
     bad "the program's first descriptor: $("$juggle" watch --headless -- python3 fds.py 2>&1)"
-"$juggle" watch --headless -- python3 closer.py >closer.out 2>closer.err
+"$juggle" watch --headless --json --record closer.jsonl -- python3 closer.py >closer.json 2>closer.err
 rc=$?
-[ $rc = 0 ] && [ "$(cat closer.out)" = "a
-b" ] && [ ! -s closer.err ] && ok || bad "a program that closes the pipe: rc $rc, $(cat closer.out closer.err)"
+"$py" - <<'PY' && [ $rc = 2 ] && ok || bad "a program that closes the pipe: rc $rc, $(cat closer.err)"
+import json, re
+err = open("closer.err").read()
+m = re.fullmatch(r"juggle: closer\.py: the trace ends early, at ([0-9.]+) s of the program's ([0-9.]+) s: "
+                 r"it closed juggle's trace pipe or left without Python's exit \(os\._exit\); "
+                 r"the totals are the traced part's\n", err)
+assert m, err
+cut, end = map(float, m.groups())
+assert end - cut >= 0.5, (cut, end)  # the sleep after the cut is not counted
+total = json.load(open("closer.json"))["total"]
+assert total <= cut + 0.001, (total, cut)
+PY
+"$juggle" replay closer.jsonl --headless >replay.out 2>replay.err
+[ $? = 1 ] && grep -q incomplete replay.err && ok || bad "closer.py's trace: $(cat replay.out replay.err)"
 # SIGTERM or SIGHUP to juggle: passed on to the program; the trace is kept,
 # marked incomplete, where --record said.
 printf 'import time\nfor i in range(600):\n    print("tick", i, flush=True)\n    time.sleep(0.1)\n' >slow.py
