@@ -700,10 +700,12 @@ def _waiting_generators(driver):
     """The moment the program's code first resumes a generator of its own
     is when it drives generators (its scheduler); the ones it holds that
     have not started yet (its task list: the driver's local variables and
-    the lists, tuples, sets, deques, dicts' values and queue.Queues among
-    them) are tasks from then, ready until first resumed, as the article's
-    tasks are from the start. One dropped unstarted is done when Python
-    closes it (which, in 3.11, resumes its frame to throw GeneratorExit)."""
+    the lists, tuples, sets, deques, dicts' values and queue.Queues of
+    generators among them) are tasks from then, ready until first
+    resumed, as the article's tasks are from the start. One dropped
+    unstarted is done when Python closes it (which, in 3.11, resumes its
+    frame to throw GeneratorExit). Python says nothing as a generator is
+    created: this is the first moment the tracer can know of it."""
     found = []
     for value in list(driver.f_locals.values()):
         kind = type(value)
@@ -717,12 +719,14 @@ def _waiting_generators(driver):
         elif kind not in _CONTAINERS:
             continue
         n = 0
-        for item in value:
-            if type(item) is _GenType:
+        try:
+            for item in value:  # a task list holds generators alone
+                if type(item) is not _GenType or n >= _SCAN:
+                    break
                 found.append(item)
-            n += 1
-            if n >= _SCAN:
-                break
+                n += 1
+        except RuntimeError:  # changed by another thread meanwhile
+            pass
     for gen in found:
         frame = gen.gi_frame
         if frame is None or gen.gi_running or gen.gi_suspended or frame in _gen_tasks:
