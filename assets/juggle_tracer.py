@@ -965,6 +965,7 @@ class _PatchOnImport:
 
 
 _main_os = None  # the main thread's figures when the tracer started
+_main_ident = None
 
 
 def _os_now():
@@ -997,7 +998,9 @@ def _emit_os(task, now, since=(0, 0, 0)):
     _emit("task_stats", task, -1, ivcsw, 0, cpu, vcsw)
 
 
-def _at_exit():
+def _at_exit(flush=True, status=None):
+    """The run's end: Python's exit (atexit), or os._exit(status), which
+    flushes nothing of the program's (flush False)."""
     global _fd
     if _fd < 0:
         return
@@ -1006,18 +1009,39 @@ def _at_exit():
         if out._part:
             _emit("log", _me().stack[-1], text=out._part)
             out._part = ""
-        try:
-            out.flush()
-        except Exception:
-            pass
+        if flush:
+            try:
+                out.flush()
+            except Exception:
+                pass
     th = _threads.get(_get_ident())
     if th is not None:
-        _emit_os(th.stack[0], _os_now(), _main_os)
-        _emit("task_done", th.stack[0])
-    _emit("run_end", value=_now_ns(), reason=1 if _exit_code else 0, flush=True)
+        tid = th.stack[0]
+        _emit_os(tid, _os_now(), _main_os if _threads.get(_main_ident) is th else (0, 0, 0))
+        _emit("task_done", tid)
+    failed = _exit_code if status is None else status
+    _emit("run_end", value=_now_ns(), reason=1 if failed else 0, flush=True)
     if _fd >= 0:  # not when a write failed (the program closed the pipe)
         os.close(_fd)
     _fd = -1
+
+
+def _patch_exit(mod):
+    """os._exit ends the process at once, without atexit: the trace ends
+    there first (a forked child's, untraced, does nothing)."""
+    real_exit = mod._exit
+
+    def _exit(status):
+        if isinstance(status, int):
+            _at_exit(False, status)
+        try:
+            real_exit(status)
+        except BaseException as e:
+            _untraced(e)
+            raise
+
+    _exit.__wrapped__ = real_exit
+    mod._exit = _exit
 
 
 def _off_in_child():
@@ -1115,10 +1139,11 @@ def start(fd, generators=True):
     """Starts tracing to fd: patches (now for what is imported, on import
     for the rest), the trace hook (when generators; None: decided at the
     program's first frame), stdout, the first events."""
-    global _fd, _t0, _last_flush, _lib_dirs, _main_os
+    global _fd, _t0, _last_flush, _lib_dirs, _main_os, _main_ident
     import atexit
 
     _main_os = _os_now()
+    _main_ident = _get_ident()
 
     _fd = _out_of_the_way(fd)
     _t0 = _last_flush = _monotonic_ns()
@@ -1135,6 +1160,7 @@ def start(fd, generators=True):
     _flush_now()  # a program that crashes at once has still started
     time.sleep = _sleep
     _wrap_blocking(os, "read", IO)
+    _patch_exit(os)
     # Waiting for a child process (subprocess.run, Popen.wait) is waiting on
     # the world outside; with WNOHANG it does not wait.
     _wrap_blocking(os, "waitpid", EXTERNAL, lambda pid, options: not options & os.WNOHANG)

@@ -532,9 +532,8 @@ int watch_result(const struct watch *w, char *why, size_t n)
     }
     if (!w->complete) {
         snprintf(why, n,
-                 "%s: the trace ends early, at %.3f s of the program's %.3f s: it closed juggle's "
-                 "trace pipe or left without Python's exit (os._exit); the totals are the traced "
-                 "part's",
+                 "%s: the trace ends early, at %.3f s of the program's %.3f s (it closed juggle's "
+                 "trace pipe, or ran exec or exited from C); the totals are the traced part's",
                  w->prog, (double)w->eof_t / 1e9, (double)w->exit_t / 1e9);
         return 2;
     }

@@ -272,8 +272,8 @@ rc=$?
 "$py" - <<'PY' && [ $rc = 2 ] && ok || bad "a program that closes the pipe: rc $rc, $(cat closer.err)"
 import json, re
 err = open("closer.err").read()
-m = re.fullmatch(r"juggle: closer\.py: the trace ends early, at ([0-9.]+) s of the program's ([0-9.]+) s: "
-                 r"it closed juggle's trace pipe or left without Python's exit \(os\._exit\); "
+m = re.fullmatch(r"juggle: closer\.py: the trace ends early, at ([0-9.]+) s of the program's ([0-9.]+) s "
+                 r"\(it closed juggle's trace pipe, or ran exec or exited from C\); "
                  r"the totals are the traced part's\n", err)
 assert m, err
 cut, end = map(float, m.groups())
@@ -283,6 +283,17 @@ assert total <= cut + 0.001, (total, cut)
 PY
 "$juggle" replay closer.jsonl --headless >replay.out 2>replay.err
 [ $? = 1 ] && grep -q incomplete replay.err && ok || bad "closer.py's trace: $(cat replay.out replay.err)"
+# os._exit skips atexit, not the trace's end: complete, with the status.
+printf 'import os, sys\nprint("a", flush=True)\nos._exit(int(sys.argv[1]))\n' >osexit.py
+for status in 0 3; do
+    "$juggle" watch --headless --record osexit.jsonl -- python3 osexit.py $status >osexit.out 2>osexit.err
+    rc=$?
+    want=0 && [ $status = 3 ] && want=1
+    "$juggle" replay osexit.jsonl --headless >replay.out 2>replay.err
+    [ $rc = $want ] && [ "$(cat replay.out)" = a ] && [ ! -s replay.err ] &&
+        [ "$(grep -c '"run_end",-1,-1,-1,'$want, osexit.jsonl)" = 1 ] && ok ||
+        bad "os._exit($status): rc $rc, $(cat osexit.err replay.err)"
+done
 # SIGTERM or SIGHUP to juggle: passed on to the program; the trace is kept,
 # marked incomplete, where --record said.
 printf 'import time\nfor i in range(600):\n    print("tick", i, flush=True)\n    time.sleep(0.1)\n' >slow.py
