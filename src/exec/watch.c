@@ -350,6 +350,9 @@ static void settle(struct watch *w)
         bad_line(w, "cut off mid-line");
         w->len = 0;
     }
+    /* Failed: the program's outcome (a trace cut short by a program that
+     * went on to succeed is incomplete, not failed). */
+    int failed = !w->started || w->exit_status != 0 || w->term_signal != 0;
     int64_t now = w->eof_t; /* the pipe's end, not the program's */
     if (now < w->last_t) now = w->last_t;
     if (!w->started) {
@@ -362,7 +365,7 @@ static void settle(struct watch *w)
     }
     struct event end = event_make(EV_RUN_END, now, -1);
     end.value = now;
-    end.reason = 1;
+    end.reason = failed;
     w->ended = w->settled = 1;
     bus_emit(w->bus, &end);
 }
