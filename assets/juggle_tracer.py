@@ -835,6 +835,14 @@ def _stdin_waits():
                 _untraced(e)
                 raise
 
+        def readall(self):  # sys.stdin.read(): one wait, to the end
+            try:
+                with _Blocked(IO):
+                    return self._raw.readall()
+            except BaseException as e:
+                _untraced(e)
+                raise
+
         def readable(self):
             return True
 
