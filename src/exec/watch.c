@@ -335,7 +335,8 @@ static void on_proc_exit(uv_process_t *p, int64_t status, int sig)
 
 /* Once the program and its pipes are done: the run_end, the tracer's
  * (failed if the program's exit status says so) or one of ours if the
- * tracer did not write one (killed, or never started). */
+ * tracer did not write one (killed, never started, or a pipe the program
+ * closed), at the pipe's end: the trace knows nothing after it. */
 static void settle(struct watch *w)
 {
     if (!w->exited || !w->eof || (w->quiet && !w->erreof) || w->settled) return;

@@ -36,14 +36,16 @@ struct watch *watch_start(char *const argv[], int quiet, int discard_stdout, str
                           uv_loop_t *loop, struct err *e);
 /* 1 once the program has exited, its pipe is drained and run_end sent. */
 int watch_finished(const struct watch *w);
-/* The program's time now, ns (the tracer's clock). */
+/* The program's time now, ns (the tracer's clock); it stops where the
+ * trace does (the program's end, or its pipe's if that came first). */
 int64_t watch_now(const struct watch *w);
 /* Asks the program to stop (SIGTERM); it finishes as usual. */
 void watch_stop(struct watch *w);
 /*
  * Once finished: the exit status juggle should give (0, 1 the program
- * failed, 2 juggle could not run or follow it) and, unless 0, one line
- * saying why (no "juggle: " prefix, no newline).
+ * failed, 2 juggle could not run or follow it: no tracer, bad lines, or a
+ * trace that ends before the program did) and, unless 0, one line saying
+ * why (no "juggle: " prefix, no newline).
  */
 int watch_result(const struct watch *w, char *why, size_t n);
 /* 1 if the tracer itself ended the stream (the trace is complete). */
