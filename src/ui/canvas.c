@@ -42,6 +42,29 @@ void canvas_clear(struct canvas *c)
     }
 }
 
+void canvas_clip(struct canvas *c, int x, int y, int w, int h)
+{
+    c->clipped = 1;
+    c->clip_x0 = x;
+    c->clip_y0 = y;
+    c->clip_x1 = x + (w > 0 ? w : 0);
+    c->clip_y1 = y + (h > 0 ? h : 0);
+}
+
+void canvas_unclip(struct canvas *c)
+{
+    c->clipped = 0;
+}
+
+/* The cell at x, y if a write may land there (inside the grid and the
+ * clip rectangle), else NULL. */
+static struct canvas_cell *writable(struct canvas *c, int x, int y)
+{
+    if (c->clipped && (x < c->clip_x0 || y < c->clip_y0 || x >= c->clip_x1 || y >= c->clip_y1))
+        return NULL;
+    return canvas_at(c, x, y);
+}
+
 struct canvas_cell *canvas_at(struct canvas *c, int x, int y)
 {
     if (x < 0 || y < 0 || x >= c->cols || y >= c->rows) return NULL;
@@ -96,7 +119,7 @@ int canvas_put(struct canvas *c, int x, int y, int role, const char *s, int maxw
             s++;
             continue;
         }
-        struct canvas_cell *cell = canvas_at(c, x + w, y);
+        struct canvas_cell *cell = writable(c, x + w, y);
         if (cell) {
             /* Invalid UTF-8 and the C1 controls (U+0080-U+009F, which some
              * terminals obey as CSI and friends) become '?'. */
@@ -108,7 +131,7 @@ int canvas_put(struct canvas *c, int x, int y, int role, const char *s, int maxw
                 cell->ch[n] = 0;
             }
             cell->role = (unsigned char)role;
-        } else if (maxw < 0 && x + w >= c->cols) {
+        } else if (maxw < 0 && (x + w >= c->cols || (c->clipped && x + w >= c->clip_x1))) {
             break;
         }
         s += ok ? n : 1;
@@ -137,7 +160,7 @@ void canvas_fill(struct canvas *c, int x, int y, int w, int h, int role, const c
 void canvas_paint(struct canvas *c, int x, int y, int w, int role)
 {
     for (int i = 0; i < w; i++) {
-        struct canvas_cell *cell = canvas_at(c, x + i, y);
+        struct canvas_cell *cell = writable(c, x + i, y);
         if (cell) cell->role = (unsigned char)role;
     }
 }

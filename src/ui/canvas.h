@@ -19,11 +19,18 @@ struct canvas_cell {
 struct canvas {
     int cols, rows;
     struct canvas_cell *cells;
+    /* While clipped (canvas_clip), writes land only inside this rectangle:
+     * an overlay's text cannot run over its box's border. */
+    int clipped, clip_x0, clip_y0, clip_x1, clip_y1;
 };
 
 /* Sets the size (reallocating) and clears. */
 void canvas_resize(struct canvas *c, int cols, int rows);
 void canvas_done(struct canvas *c);
+/* Until canvas_unclip, writes outside the w x h rectangle at x, y are
+ * dropped (as writes outside the grid always are). */
+void canvas_clip(struct canvas *c, int x, int y, int w, int h);
+void canvas_unclip(struct canvas *c);
 /* Every cell a space in role 0. */
 void canvas_clear(struct canvas *c);
 /* The cell at x, y, or NULL outside the grid. */

@@ -213,7 +213,7 @@ static int act_updown(struct app *a, int code)
         a->pick_sel += dir;
         if (a->pick_sel < 0) a->pick_sel = 0;
         if (a->pick_sel >= a->npick) a->pick_sel = a->npick - 1;
-    } else if (a->overlay == OVERLAY_HELP) {
+    } else if (a->overlay == OVERLAY_HELP || a->overlay == OVERLAY_LEGEND) {
         a->help_scroll += dir;
     } else if (a->focus == FOCUS_LOG) {
         a->log_scroll -= dir;
@@ -408,7 +408,7 @@ const struct key_binding keys_table[] = {
     {{'\t'}, "Tab", "focus timeline / log", act_focus, KEYS_MAIN},
     {{KEY_UP, KEY_DOWN, 'k', 'j'},
      "Up Down k j",
-     "select a task (log focus: scroll)",
+     "select a task (log focus, help, legend: scroll)",
      act_updown,
      KEYS_MAIN | KEYS_PICKER},
     {{'\n', '\r', KEY_ENTER},
