@@ -136,9 +136,13 @@ static int act_cursor(struct app *a, int code)
     return KEYS_REDRAW;
 }
 
+/* Zooms in / out. With the time cursor on, around it: it keeps its column
+ * (tools like a DAW or Perfetto zoom around the cursor), so it stays in
+ * view with its readouts; else the view follows the play head. */
 static int act_zoom(struct app *a, int code)
 {
     int64_t npc = a->zoom ? a->zoom : (a->view_npc > 0 ? a->view_npc : 1);
+    int64_t col = a->cursor_on ? (a->cursor_t - a->view_t0) / npc : 0;
     if (code == 'z') {
         a->zoom = npc / 2 > 0 ? npc / 2 : 1;
         a->follow = 1;
@@ -151,6 +155,12 @@ static int act_zoom(struct app *a, int code)
             a->zoom = 0;
             a->follow = 1;
         }
+    }
+    if (a->cursor_on && a->zoom) {
+        if (col < 0 || col >= a->timeline_w) col = a->timeline_w / 2;
+        a->follow = 0;
+        a->view_t0 = a->cursor_t - col * a->zoom;
+        if (a->view_t0 < 0) a->view_t0 = 0;
     }
     return KEYS_REDRAW;
 }
