@@ -245,6 +245,12 @@ static int act_enter(struct app *a, int code)
         return KEYS_REDRAW | KEYS_TIMER;
     }
     if (!a->model.ntasks) return 0;
+    if (a->overlay != OVERLAY_DETAIL && a->filter[0] &&
+        (a->selected < 0 || !timeline_shown(a, (size_t)a->selected))) {
+        app_status(a, "no task shown to open: the filter '%s' matches none (/ then Esc clears it)",
+                   a->filter);
+        return KEYS_REDRAW;
+    }
     return overlay_toggle(a, OVERLAY_DETAIL);
 }
 
@@ -273,6 +279,25 @@ static int act_filter(struct app *a, int code)
     return KEYS_REDRAW;
 }
 
+/* When the filter hides the selected task, the selection moves to the
+ * nearest task with a lane (after it, else before it), so what Enter
+ * opens is what is drawn selected. */
+static void select_shown(struct app *a)
+{
+    int n = (int)a->model.ntasks, s = a->selected;
+    if (s < 0 || s >= n || timeline_shown(a, (size_t)s)) return;
+    for (int d = 1; d < n; d++) {
+        if (s + d < n && timeline_shown(a, (size_t)(s + d))) {
+            a->selected = s + d;
+            return;
+        }
+        if (s - d >= 0 && timeline_shown(a, (size_t)(s - d))) {
+            a->selected = s - d;
+            return;
+        }
+    }
+}
+
 /* Typing the filter: printable characters, Backspace, Enter, Esc. */
 static int filter_key(struct app *a, int code)
 {
@@ -291,6 +316,7 @@ static int filter_key(struct app *a, int code)
         a->filter[n] = (char)code;
         a->filter[n + 1] = 0;
     }
+    select_shown(a);
     return KEYS_REDRAW;
 }
 
