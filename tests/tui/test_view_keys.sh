@@ -35,6 +35,56 @@ done
 JUGGLE_DUMP_KEYS=${base}zz "$juggle" run household -s poll --dump-screen 120x40 --at 1000 >"$tmp/c2"
 grep -qE '^│time +[0-9]+ +[0-9]+ .*┃' "$tmp/c2" && ! grep -q '^│time +0 ' "$tmp/c2" && ok ||
     bad "zz did not zoom in: $(grep '^│time' "$tmp/c2")"
+items_check() { # FILE: each thick lane's "N items" equals its totals row
+    python3 - "$1" <<'PY'
+import re, sys
+rows = open(sys.argv[1], encoding="utf-8").read().split("\n")
+left = [r.split("\u2502\u2502")[0] for r in rows]
+right = [r.split("\u2502\u2502")[1] if "\u2502\u2502" in r else "" for r in rows]
+head = next((i for i, r in enumerate(right) if re.match(r"task +running .*items", r)), None)
+if head is None:
+    sys.exit(0)  # no totals table with an items column on this screen
+cols = right[head].split()
+k = cols.index("items")
+totals = {}
+for r in right[head + 1:]:
+    f = r.split()
+    if len(f) != len(cols):
+        break
+    totals[f[0]] = f[k]
+lane, seen = None, 0
+for r in left:
+    m = re.match(r"\u2502[ \u25b8](\S+)", r)
+    if m and m.group(1) in totals:
+        lane = m.group(1)
+        continue
+    m = re.match(r"\u2502 (\d+) items?\b", r)
+    if m and lane:
+        seen += 1
+        if m.group(1) != totals[lane]:
+            sys.exit("%s: lane %s items, totals %s" % (lane, m.group(1), totals[lane]))
+print(seen)
+PY
+}
+n=0
+for scene in scenes/*.ini; do
+    name=$(basename "$scene" .ini)
+    for s in sync coop poll threads loop; do
+        for at in 0.8 20 200 100000; do
+            "$juggle" run "$name" -s "$s" --dump-screen 200x60 --at "$at" >"$tmp/it"
+            if out=$(items_check "$tmp/it" 2>&1); then
+                ok
+                n=$((n + ${out:-0}))
+            else
+                bad "$name $s at $at: $out"
+            fi
+        done
+    done
+done
+[ "$n" -gt 100 ] && ok || bad "only $n lane item counts were compared"
+JUGGLE_DUMP_KEYS= "$juggle" run pi -s loop --dump-screen 120x40 --at 0.8 >"$tmp/pi"
+grep -q '^│ 1 item ' "$tmp/pi" && grep -q '^│ 1 under way ' "$tmp/pi" && ok ||
+    bad "pi loop at 0.8: $(grep -E 'item|under way' "$tmp/pi")"
 # Filters on the household (Kids, Laundry, Checkbook; Kids selected).
 filter_case() { # KEYS SELECTED-LANE DETAIL-TITLE-OR-none
     JUGGLE_DUMP_KEYS=$1 "$juggle" run household -s poll --dump-screen 120x40 --at 100 >"$tmp/f"
