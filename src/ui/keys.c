@@ -43,7 +43,17 @@ static int act_strategy(struct app *a, int code)
 static int act_pause(struct app *a, int code)
 {
     (void)code;
-    if (app_finished(a) && a->source != APP_REAL) {
+    if (app_finished(a) && a->source == APP_REAL) {
+        /* Its threads have ended: nothing runs to pause, and running a
+         * real program again is not done behind a pause key (a watched
+         * one is never run twice from the view). */
+        a->paused = 0;
+        if (a->watch)
+            app_status(a, "the program has finished; w writes its trace (juggle replay plays it "
+                          "back)");
+        else
+            app_status(a, "the real run has finished: r runs it again, w writes it to replay");
+    } else if (app_finished(a)) {
         /* Play again from the start, as a media player does. */
         app_seek(a, 0);
         a->paused = 0;
@@ -411,7 +421,11 @@ const struct key_binding keys_table[] = {
      "switch strategy (sync coop poll threads loop); restarts",
      act_strategy,
      KEYS_MAIN},
-    {{' '}, "space", "pause / resume (play again when finished)", act_pause, KEYS_MAIN},
+    {{' '},
+     "space",
+     "pause / resume (finished: play again; a real run: r runs it again)",
+     act_pause,
+     KEYS_MAIN},
     {{'+', '=', '-', '_'}, "+ -", "speed up / slow down (x2 each)", act_speed, KEYS_MAIN},
     {{KEY_LEFT, KEY_RIGHT, 'h', 'l'},
      "Left Right h l",

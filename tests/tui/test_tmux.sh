@@ -124,6 +124,12 @@ start real run sleep --real --time-scale 0.02
 check "header says real" 'real x0\.02$'
 check "a real run finishes" 'finished' 10
 check "its total joins the session line" 'session  loop real 1[6-8]\.[0-9]'
+# Space on a finished real run says what is so (it said "view paused; the
+# real run goes on" though it was over).
+keys Space
+check "space on a finished real run says it has finished" \
+    'the real run has finished: r runs it again, w writes it to replay'
+screen | grep -q 'the real run goes on' && bad "space: the real run goes on, once it is over" || ok
 keys '<'
 check "< halves the real time scale and restarts the run" 'real x0\.01$'
 check "the status line says so" 'real run restarted: 1 unit = 0.01 s'
