@@ -439,8 +439,10 @@ void overlays_picker(struct canvas *c, struct app *a)
     for (int r = 0; r < rows && first + r < a->npick; r++) {
         int i = first + r, sel = i == a->pick_sel;
         if (sel) canvas_put(c, 1, 2 + r, THEME_SELECTED, theme_glyph(GLYPH_SELECT), 1);
-        canvas_printf(c, 3, 2 + r, sel ? THEME_SELECTED : THEME_NORMAL, -1, "%-*s  %s", nw,
-                      a->pick_name[i], a->pick_title[i]);
+        /* The title where at least a few words of it fit; else the name. */
+        int tw = c->cols - 3 - nw - 2;
+        canvas_printf(c, 3, 2 + r, sel ? THEME_SELECTED : THEME_NORMAL, c->cols - 3, "%-*s  %s", nw,
+                      a->pick_name[i], tw >= 10 ? a->pick_title[i] : "");
     }
 }
 

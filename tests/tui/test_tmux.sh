@@ -104,6 +104,13 @@ keys Down Down Down Enter
 check "Enter opens a scene" '1 sync .*2 coop'
 keys q
 finished pick 0 "picker q"
+# Too narrow for the titles: the names alone (not a title's first letter).
+start picksmall
+check "picker opens" 'sleep +Cooperative concurrency'
+tmux -L "$sock" resize-window -t t -x 20 -y 6
+check "picker at 20x6: names without a cut title" '^ ▸ checkbook$'
+screen | grep -qE '^   count +[A-Za-z]' && bad "picker at 20x6 shows a cut title" || ok
+keys q
 
 # 11. Replay: transport keys on a recorded trace.
 "$juggle" run sleep -s coop --headless --record "$tmp/coop.jsonl" >/dev/null </dev/null
