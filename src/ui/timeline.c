@@ -320,15 +320,12 @@ static void draw_readout(struct canvas *c, struct app *a, const struct lane_geom
         canvas_printf(c, g->x + 1, y + r, THEME_DIM, g->nw, "%-4s %*s", rows[i].label, g->nw - 5,
                       t);
     }
-    /* Items finished, as the totals count them; the one under way (an
-     * item ends before the next begins) on a row of its own. */
+    /* Items finished, as the totals count them; the one under way below. */
     size_t going = tk->nitems && tk->items[tk->nitems - 1].t1 < 0, done = tk->nitems - going;
     if (r < thick && tk->nitems)
         canvas_printf(c, g->x + 1, y + r++, THEME_DIM, g->nw, "%zu item%s", done,
                       done == 1 ? "" : "s");
-    if (r < thick && going)
-        canvas_printf(c, g->x + 1, y + r, THEME_DIM, g->nw,
-                      g->nw >= 13 ? "%zu in progress" : "%zu under way", going);
+    if (r < thick && going) canvas_put(c, g->x + 1, y + r, THEME_DIM, "1 under way", g->nw);
 }
 
 static void draw_task_lane(struct canvas *c, struct app *a, const struct lane_geom *g, int ti,
