@@ -132,6 +132,13 @@ void bus_detach(struct bus *b, void *ctx)
     b->nsinks = j;
 }
 
+void bus_set_stop(struct bus *b, int (*stop)(void *ctx), void *ctx)
+{
+    b->stop = stop;
+    b->stop_ctx = ctx;
+    b->stopped = 0;
+}
+
 static void __attribute__((noinline)) emit_each(struct bus *b, struct event *ev)
 {
     for (int i = 0; i < b->nsinks; i++)

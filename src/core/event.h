@@ -199,6 +199,10 @@ struct bus {
     } sinks[BUS_MAX_SINKS];
     int nsinks;
     uint64_t seq;
+    /* Whoever runs the source may ask it to stop (bus_set_stop). */
+    int (*stop)(void *ctx);
+    void *stop_ctx;
+    int stopped;
 };
 
 void bus_init(struct bus *b);
@@ -222,5 +226,14 @@ int bus_wants_logs(const struct bus *b);
 void bus_detach(struct bus *b, void *ctx);
 /* Stamps ev->seq and delivers it to every sink. */
 void bus_emit(struct bus *b, struct event *ev);
+
+/*
+ * A stop request: stop(ctx) returns nonzero once the run must stop (a
+ * signal, a closed pipe, the UI leaving). The engine asks every 1024
+ * actions, also inside one action that runs many tasks, so even one
+ * instant with a million tasks stops within milliseconds; the run is then
+ * over (sim_finished), unended (no RUN_END), and sets stopped.
+ */
+void bus_set_stop(struct bus *b, int (*stop)(void *ctx), void *ctx);
 
 #endif

@@ -120,9 +120,32 @@ void sim_fetch(struct sim *s, struct sim_task *t)
     if (t->cur.kind == STEP_CPU) t->cpu_left = t->cur.dur; /* no other step reads it */
 }
 
+/*
+ * Whoever runs the engine may ask it to stop (bus_set_stop), also inside
+ * one long action (a million coop tasks finishing at time 0): every 1024th
+ * action or task put on a CPU asks. The run then counts as finished,
+ * so every strategy's loop ends at its next turn, but it is not ended: no
+ * closing lines, no RUN_END. Returns 1 once the run is over either way.
+ */
+static __attribute__((noinline, cold)) void ask_stop(struct sim *s)
+{
+    s->stop_every = 1024;
+    if (!s->finished && s->bus->stop && s->bus->stop(s->bus->stop_ctx)) {
+        s->bus->stopped = 1;
+        s->finished = 1;
+    }
+}
+
+static inline int stop_asked(struct sim *s)
+{
+    if (__builtin_expect(--s->stop_every <= 0, 0)) ask_stop(s);
+    return s->finished;
+}
+
 void sim_run_on(struct sim *s, struct sim_task *t, int cpu)
 {
     struct event ev;
+    stop_asked(s);
     int last = s->cpu_last[cpu];
     if (last != t->id && last >= 0) {
         ev = event_make(EV_SWITCH, 0, t->id);
@@ -425,6 +448,7 @@ struct sim *sim_new_on(const struct scene *sc, int strategy, struct bus *bus,
         ev.value = t->priority;
         ev.reason = (int16_t)s->wl->tasks[i].role;
         sim_emit(s, &ev);
+        if (stop_asked(s)) return s; /* never starts */
     }
     if (!be) s->ops->start(s); /* a backend's run starts in sim_run_live */
     return s;
@@ -469,7 +493,7 @@ static void stalled(struct sim *s)
 int sim_advance(struct sim *s, int64_t t)
 {
     const struct pending *top;
-    while (!s->finished && (top = pq_top(&s->pq)) && top->t <= t) {
+    while (!stop_asked(s) && (top = pq_top(&s->pq)) && top->t <= t) {
         struct pending p = pq_pop(&s->pq);
         s->now = p.t;
         s->ops->fire(s, &p);

@@ -71,7 +71,9 @@ struct sim *sim_new_on(const struct scene *sc, int strategy, struct bus *bus,
                        const struct sim_backend *be);
 void sim_free(struct sim *s);
 
-/* Runs every action due at or before t. Returns 1 once the run has ended. */
+/* Runs every action due at or before t. Returns 1 once the run has ended,
+ * or stopped on request (bus_set_stop: then it counts as finished but has
+ * no RUN_END). */
 int sim_advance(struct sim *s, int64_t t);
 /* Runs to the end. Returns 1 if the run failed (deadlock, failed items). */
 int sim_run(struct sim *s);

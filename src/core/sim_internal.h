@@ -86,7 +86,8 @@ struct sim {
     int nvars;
 
     int finished, failed;
-    void *sd; /* strategy data, freed by sim_free */
+    int stop_every; /* calls to go before asking whether to stop (sim.c) */
+    void *sd;       /* strategy data, freed by sim_free */
 };
 
 /* Schedules action `what` for task at time t (>= now). */

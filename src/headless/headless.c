@@ -5,10 +5,11 @@
  * --real.
  *
  * Both run inside a session (session_open / session_close) that owns the
- * recording and the signals. Signals only set a flag; the simulated run
- * advances one instant at a time and the real run's loop looks every
- * 100 ms, so a signal, a closed pipe or a full disk stops either promptly,
- * and the trace is closed as incomplete with everything recorded so far.
+ * recording and the signals. Signals only set a flag; the engine asks
+ * every 1024 actions (also inside one instant) and the real run's loop
+ * looks every 100 ms, so a signal, a closed pipe or a full disk stops
+ * either promptly, and the trace is closed as incomplete with everything
+ * recorded so far.
  */
 #include "headless/headless.h"
 
@@ -62,7 +63,7 @@ struct session {
     struct sigaction old_action[NSIGS]; /* restored by close */
 };
 
-static volatile sig_atomic_t caught;
+static volatile sig_atomic_t caught, repeats;
 static const int sigs[NSIGS] = {SIGINT, SIGTERM, SIGHUP};
 
 static void note_signal(int signum)
@@ -70,12 +71,15 @@ static void note_signal(int signum)
     if (!caught) caught = signum;
 }
 
-/* The first signal asks the run to stop at the next instant; a second one
- * (the run is stuck inside one instant) kills at once. Both calls here are
+/* The first signal asks the run to stop; the engine looks every 1024
+ * actions, also inside one instant, so it stops within milliseconds and
+ * the trace is closed as incomplete. A second signal (an impatient user)
+ * changes nothing, so it cannot lose the recording; a third kills at once,
+ * for a run stuck in a system call. Both calls here are
  * async-signal-safe. */
 static void on_signal(int signum)
 {
-    if (caught) {
+    if (caught && ++repeats >= 2) {
         signal(signum, SIG_DFL);
         raise(signum);
     }
@@ -124,6 +128,11 @@ static void session_tick(struct session *h)
 static int session_stopping(const struct session *h)
 {
     return caught || h->out_gone || (h->out && ferror(h->out)) || trace_writer_error(h->tw);
+}
+
+static int session_stop_cb(void *ctx)
+{
+    return session_stopping(ctx);
 }
 
 static int session_close(struct session *h, int ended, int failed)
@@ -250,13 +259,16 @@ int headless_run(const struct scene *sc, int strategy, int format, const char *r
         ended = !rc;
         failed = h.st.failed;
     } else {
+        /* The engine looks every 1024 actions, also inside one instant
+         * (a million coop tasks that finish at once), so a signal or a
+         * write error stops it within milliseconds. */
+        bus_set_stop(&h.bus, session_stop_cb, &h);
         struct sim *s = sim_new(sc, strategy, &h.bus);
-        /* One instant at a time, so a signal or a write error stops it. */
         while (!sim_finished(s) && !session_stopping(&h)) {
             int64_t next = sim_next_time(s);
             sim_advance(s, next < 0 ? INT64_MAX : next);
         }
-        ended = sim_finished(s);
+        ended = sim_finished(s) && !h.bus.stopped;
         failed = sim_failed(s);
         sim_free(s);
     }

@@ -126,6 +126,13 @@ static void *simjob_main(void *arg)
     return NULL;
 }
 
+/* The engine asks this inside long instants too (bus_set_stop). */
+static int simjob_cancelled(void *ctx)
+{
+    struct app_simjob *j = ctx;
+    return atomic_load(&j->cancel);
+}
+
 void simjob_start(struct app *a)
 {
     struct app_simjob *j = xcalloc(1, sizeof *j);
@@ -135,6 +142,7 @@ void simjob_start(struct app *a)
     atomic_init(&j->done, 0);
     pthread_mutex_init(&j->mu, NULL);
     bus_init(&j->bus);
+    bus_set_stop(&j->bus, simjob_cancelled, j);
     bus_attach(&j->bus, batch_sink, j);
     j->frontier = j->pub_frontier = -1; /* nothing out yet, not even time 0 */
     j->mapcap = (size_t)SCENE_MAX_EVENTS;
