@@ -108,11 +108,26 @@ static int64_t latency_of(const struct work_queue *w, int64_t i)
     return SCENE_DEFAULT_LATENCY;
 }
 
+/*
+ * The HTTP timeout, as the real run has it: sc->timeout is the scene's
+ * `timeout` or --http-timeout (main.c), the value the real runner hands
+ * curl, and a fetch that takes that long fails there with curl's
+ * "timeout" (src/exec/http.c). A simulated fetch whose latency reaches the
+ * timeout therefore ends at the timeout, failed the same way, and
+ * end_wait prints the one error line for both.
+ */
+static int timed_out(const struct work_queue *w, int64_t i)
+{
+    return latency_of(w, i) >= w->sc->timeout;
+}
+
 /* What a simulated fetch of URL i returns: /status/CODE answers CODE,
- * /bytes/N sends N bytes, anything else 200 with no body. */
+ * /bytes/N sends N bytes, anything else 200 with no body; a fetch that
+ * times out, no answer and the error "timeout". */
 static struct step_result simulated_result(const struct work_queue *w, int64_t i)
 {
     struct step_result r = {200, 0, NULL};
+    if (timed_out(w, i)) return (struct step_result){0, 0, "timeout"};
     const char *u = url_of(w, i);
     const char *p = strstr(u, "/status/");
     if (p) r.status = (int)strtol(p + 8, NULL, 10);
@@ -159,7 +174,7 @@ static void start_item(struct work_queue *w, int task, int64_t now, struct step 
         t->phase = P_AFTER_WAIT;
         out->kind = STEP_WAIT;
         out->reason = BLOCK_HTTP;
-        out->dur = latency_of(w, t->item);
+        out->dur = timed_out(w, t->item) ? w->sc->timeout : latency_of(w, t->item);
         out->url = url_of(w, t->item);
         return;
     }
