@@ -44,6 +44,7 @@ struct parse {
     /* Lines of keys, for messages from validation after parsing. */
     int line_title, line_kind, line_names, line_work, line_items, line_urls, line_latency;
     int line_workers_section, line_queue_section;
+    int line_list_names, line_count, line_list_items, line_generate; /* either, not both */
     char last_key[64];
     char last_section[64];
     const struct key *last_list; /* the key set last, when it is a list */
@@ -56,6 +57,8 @@ struct parse {
     uint32_t *names;
     size_t names_cap;
     int any_key;
+    char *long_value; /* the value of line long_value_line (see reader) */
+    int long_value_line;
 };
 
 static const char *const kind_names[] = {
@@ -136,6 +139,15 @@ static int64_t plain_units(const char *s)
     return ns >= 0 && !*end ? ns : -1;
 }
 
+/* Whether s is written as a decimal number: digits, a point, an exponent
+ * (strtod also reads hex, "inf" and "nan", which a scene must not). */
+static int decimal_only(const char *s)
+{
+    while (isspace((unsigned char)*s))
+        s++;
+    return *s && strspn(s, "0123456789.eE+-") == strlen(s);
+}
+
 int scene_parse_units(const char *s, int64_t *ns)
 {
     int64_t plain = plain_units(s);
@@ -145,6 +157,7 @@ int scene_parse_units(const char *s, int64_t *ns)
     }
     char *end;
     errno = 0;
+    if (!decimal_only(s)) return -1;
     double v = strtod(s, &end);
     if (end == s || *end != '\0' || errno == ERANGE || !isfinite(v) || v < 0) return -1;
     if (v > SCENE_MAX_UNITS) return -2; /* see scene_limits.c */
@@ -336,8 +349,19 @@ static int add_worker(struct parse *p, const char *name)
     return 0;
 }
 
+/* names and count both say who the workers are: one of them, not both. */
+static int names_and_count(struct parse *p)
+{
+    return fail(p,
+                "[workers] has both 'names' (line %d) and 'count' (line %d): list the names "
+                "or give a count, not both",
+                p->line_list_names, p->line_count);
+}
+
 static int set_names(struct parse *p, const char *v)
 {
+    if (!p->line_list_names) p->line_list_names = p->line;
+    if (p->line_count) return names_and_count(p);
     if (!p->line_names) p->line_names = p->line;
     return each_item(p, v, add_worker);
 }
@@ -347,9 +371,11 @@ static int set_worker_count(struct parse *p, const char *v)
     uint64_t n;
     if (parse_uint(v, 10000000, &n) || n < 1)
         return fail(p, "count: '%s' is not a number of workers from 1 to 10000000", v);
+    p->line_count = p->line;
+    if (p->line_list_names) return names_and_count(p);
     if (!p->line_names) p->line_names = p->line;
-    /* Generated names go in the set too (a later listed W1 is named
-     * twice); as before, they are not checked against earlier names. */
+    /* names and count exclude each other, so these names are new; they
+     * go in the set all the same, so that every worker is in it. */
     for (uint64_t i = 0; i < n; i++) {
         char *name = xasprintf("W%llu", (unsigned long long)(i + 1));
         names_reserve(p);
@@ -383,8 +409,19 @@ static int add_item(struct parse *p, const char *s)
 /* A line of plain decimals (a listed scene's hundreds of thousands) is
  * read in place; any other line, and any problem to report, goes through
  * each_item from its start. */
+/* items lists the queue, generate describes it: one of them, not both. */
+static int items_and_generate(struct parse *p)
+{
+    return fail(p,
+                "[queue] has both 'items' (line %d) and 'generate' (line %d): list the items "
+                "or generate them, not both",
+                p->line_list_items, p->line_generate);
+}
+
 static int set_items(struct parse *p, const char *v)
 {
+    if (!p->line_list_items) p->line_list_items = p->line;
+    if (p->line_generate) return items_and_generate(p);
     if (!p->line_items) p->line_items = p->line;
     struct scene *sc = p->sc;
     size_t before = sc->nitems;
@@ -443,6 +480,8 @@ static int set_generate(struct parse *p, const char *v)
     uint64_t n;
     if (parse_uint(v, UINT64_C(1000000000), &n) || n < 1)
         return fail(p, "generate: '%s' is not a number of items from 1 to 1000000000", v);
+    p->line_generate = p->line;
+    if (p->line_list_items) return items_and_generate(p);
     p->sc->gen.count = n;
     if (!p->line_items) p->line_items = p->line;
     return 0;
@@ -558,9 +597,11 @@ static int set_pkey(struct parse *p, const struct pkey *k, const char *v)
         *dst = (int64_t)n;
         return 0;
     case P_RATE:
-        r = strtod(v, &end);
-        if (end == v || *end || !(r > 0) || r > 1e6)
+        r = decimal_only(v) ? strtod(v, &end) : 0;
+        if (!decimal_only(v) || end == v || *end || !(r > 0))
             return fail(p, "%s: '%s' is not a positive rate (per scene unit)", k->name, v);
+        if (r > 1e6)
+            return fail(p, "%s: '%s' is above the limit of 1000000 per scene unit", k->name, v);
         *dst = llround(r * 1000.0);
         return 0;
     case P_SWITCH: {
@@ -611,6 +652,7 @@ static int handler(void *user, const char *section, const char *name, const char
     struct parse *p = user;
     if (p->failed) return 1; /* report only the first problem */
     p->any_key = 1;
+    if (p->long_value && p->long_value_line == p->line) value = p->long_value;
     /* An indented line that continues the list set just before (a listed
      * scene's thousands of lines) needs none of the checks below. */
     if (p->indented && p->last_list && strcmp(p->last_key, name) == 0 &&
@@ -686,24 +728,58 @@ static int handler(void *user, const char *section, const char *name, const char
     return 1;
 }
 
-/* fgets-like reader over the scene text that counts lines. */
+/*
+ * The value inih would read from line (len bytes), for a line too long for
+ * its buffer: after the first '=' or ':' (the whole line for an indented
+ * continuation), up to a ';' that follows white space, trimmed.
+ */
+static char *value_of_line(const char *line, size_t len)
+{
+    const char *s = line, *end = line + len;
+    int indented = len > 0 && (*s == ' ' || *s == '\t');
+    if (!indented) {
+        while (s < end && *s != '=' && *s != ':')
+            s++;
+        if (s < end) s++;
+    }
+    const char *e = s;
+    for (int space = 0; e < end && !(*e == ';' && space); e++)
+        space = isspace((unsigned char)*e);
+    while (s < e && isspace((unsigned char)*s))
+        s++;
+    while (e > s && isspace((unsigned char)e[-1]))
+        e--;
+    return xstrndup(s, (size_t)(e - s));
+}
+
+/* fgets-like reader over the scene text that counts lines. A line may
+ * hold SCENE_MAX_LINE characters, not counting a CRLF's '\r'; one that
+ * fits but not in inih's buffer (num, with its '\n' and NUL) reaches inih
+ * cut short, and the handler takes its value from long_value instead. */
 static char *reader(char *str, int num, void *stream)
 {
     struct parse *p = stream;
     if (!*p->text) return NULL;
     const char *nl = strchr(p->text, '\n');
     size_t len = nl ? (size_t)(nl - p->text) : strlen(p->text);
+    size_t vis = len > 0 && p->text[len - 1] == '\r' ? len - 1 : len;
     p->line++;
     p->indented = len > 0 && (p->text[0] == ' ' || p->text[0] == '\t');
     if (len > 0 && p->text[0] == '[') p->section_line = p->line;
-    if (len + 3 > (size_t)num) {
+    if (vis > SCENE_MAX_LINE) {
         /* inih would silently split the line; we say so instead. */
         if (!p->long_line) p->long_line = p->line;
         snprintf(str, (size_t)num, ";\n");
     } else {
-        memcpy(str, p->text, len);
-        str[len] = '\n';
-        str[len + 1] = '\0';
+        size_t fit = vis + 2 > (size_t)num ? (size_t)num - 2 : vis;
+        if (fit < vis) {
+            free(p->long_value);
+            p->long_value = value_of_line(p->text, vis);
+            p->long_value_line = p->line;
+        }
+        memcpy(str, p->text, fit);
+        str[fit] = '\n';
+        str[fit + 1] = '\0';
     }
     p->text += len + (nl ? 1 : 0);
     return str;
@@ -750,7 +826,9 @@ static int validate(struct parse *p)
     p->line = 0;
     if (!sc->title) sc->title = xstrdup(p->path);
     if (sc->nworkers == 0 && (sc->kind == SCENE_QUEUE || p->line_names)) {
-        p->line = p->line_names ? p->line_names : p->line_workers_section;
+        p->line = p->line_names             ? p->line_names
+                  : p->line_workers_section ? p->line_workers_section
+                                            : 1; /* no [workers]: the file's first line */
         return fail(p, "the scene has no workers: set [workers] names = One, Two");
     }
     static const char *const default_names[SCENE__COUNT][3] = {
@@ -835,7 +913,8 @@ struct scene *scene_parse(const char *path, const char *text, struct err *e)
     int rc = ini_parse_stream(reader, &p, handler, &p);
     if (!p.failed && p.long_line) {
         p.line = p.long_line;
-        fail(&p, "line is longer than 197 characters; continue a list on an indented line");
+        fail(&p, "line is longer than %d characters; continue a list on an indented line",
+             SCENE_MAX_LINE);
     }
     if (rc > 0 && (!p.failed || rc < p.fail_line)) {
         /* inih found a line it cannot read before any problem of ours. */
@@ -855,11 +934,12 @@ struct scene *scene_parse(const char *path, const char *text, struct err *e)
     }
     if (!p.failed && !p.line_title && !p.line_kind && !p.line_names && !p.line_work &&
         !p.line_items && !p.line_urls && !p.any_key) {
-        p.line = 0;
+        p.line = 1; /* FILE:LINE, as every message: the first line */
         fail(&p, "the scene file is empty");
     }
     if (!p.failed) validate(&p);
     free(p.names);
+    free(p.long_value);
     if (p.failed) {
         scene_free(sc);
         return NULL;

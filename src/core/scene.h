@@ -162,7 +162,9 @@ struct scene {
 #define SCENE_DEFAULT_CHECK_COST    (INT64_C(10000000))
 #define SCENE_DEFAULT_STEP          (1 * INT64_C(1000000000))
 #define SCENE_DEFAULT_LATENCY       (INT64_C(300000000))
-#define SCENE_DEFAULT_TIMEOUT       (30 * INT64_C(1000000000))
+/* Characters a scene line may hold (a CRLF's '\r' not counted). */
+#define SCENE_MAX_LINE        200
+#define SCENE_DEFAULT_TIMEOUT (30 * INT64_C(1000000000))
 
 /* Reads and validates a scene file. Returns NULL and fills e on error. */
 struct scene *scene_load(const char *path, struct err *e);

@@ -44,7 +44,7 @@ scene "fractional count" "${Q}work = count\nitems = 1.5\n" \
 scene "empty worker list" '[workers]\nnames =\n[queue]\nwork = sleep\nitems = 1\n' \
     "juggle: FILE:2: the scene has no workers: set [workers] names = One, Two"
 scene "no workers section" '[queue]\nwork = sleep\nitems = 1\n' \
-    "juggle: FILE: the scene has no workers: set [workers] names = One, Two"
+    "juggle: FILE:1: the scene has no workers: set [workers] names = One, Two"
 scene "unknown work kind" "${Q}work = dance\n" \
     "juggle: FILE:4: unknown work kind 'dance' (known: count, sleep, http)"
 scene "no work kind" "${Q}items = 1\n" "juggle: FILE:3: [queue] needs 'work = count', 'sleep' or 'http'"
@@ -65,8 +65,8 @@ scene "zero quantum" "[scene]\nquantum = 0\n" "juggle: FILE:2: quantum: '0' is n
 scene "unknown strategy in scene" "[scene]\nstrategy = fibers\n" \
     "juggle: FILE:2: unknown strategy 'fibers' (known: sync, coop, poll, threads, loop)"
 scene "unknown scene kind" "[scene]\nkind = circus\n" "juggle: FILE:2: unknown scene kind 'circus' (known: queue, household, deadlock, checkbook, server, cpu)"
-scene "empty file" '' "juggle: FILE: the scene file is empty"
-scene "comments only" '; nothing here\n# or here\n' "juggle: FILE: the scene file is empty"
+scene "empty file" '' "juggle: FILE:1: the scene file is empty"
+scene "comments only" '; nothing here\n# or here\n' "juggle: FILE:1: the scene file is empty"
 scene "http without urls" "${Q}work = http\n" "juggle: FILE:4: http work needs 'urls = ...'"
 scene "latency count mismatch" "${Q}work = http\nurls = http://a, http://b, http://c\nlatency = 1, 2\n" \
     "juggle: FILE:6: latency lists 2 times for 3 URLs; give one, or one per URL"
@@ -101,7 +101,36 @@ expect "absurd time scale" "juggle: --time-scale: '1e-300' is outside 0.0001 to 
     "$juggle" run ok.ini --headless --real --time-scale 1e-300
 long=$(printf '1, %.0s' $(seq 1 80))
 scene "line over inih's limit" "${Q}work = sleep\nitems = ${long}1\n" \
-    "juggle: FILE:5: line is longer than 197 characters; continue a list on an indented line"
+    "juggle: FILE:5: line is longer than 200 characters; continue a list on an indented line"
+# 200 visible characters are allowed (a CRLF's \r not counted), 201 are not.
+l200="items = $(printf '1, %.0s' $(seq 1 63))100"
+printf "${Q}work = sleep\n${l200}\r\n" >l200.ini
+"$juggle" run l200.ini --headless -s sync >out 2>err
+if [ "$(tail -n 1 out)" = "Total elapsed time: 163.0" ] && [ ! -s err ]; then
+    pass=$((pass + 1))
+else
+    fail=$((fail + 1))
+    echo "FAIL a line of 200 characters and CRLF: $(tail -n 1 out) $(cat err)"
+fi
+scene "a line of 201 characters" "${Q}work = sleep\n${l200}0\r\n" \
+    "juggle: FILE:5: line is longer than 200 characters; continue a list on an indented line"
+scene "hex item" "${Q}work = sleep\nitems = 0x10\n" "juggle: FILE:5: items: '0x10' is not a non-negative number"
+scene "hex count item" "${Q}work = count\nitems = 0x10\n" \
+    "juggle: FILE:5: items: '0x10' is not a non-negative number"
+scene "hex float item" "${Q}work = sleep\nitems = 0x1p3\n" \
+    "juggle: FILE:5: items: '0x1p3' is not a non-negative number"
+scene "hex rate" '[scene]\nkind = server\n[server]\nrate = 0x10\n' \
+    "juggle: FILE:4: rate: '0x10' is not a positive rate (per scene unit)"
+scene "rate too large" '[scene]\nkind = server\n[server]\nrate = 1e9\n' \
+    "juggle: FILE:4: rate: '1e9' is above the limit of 1000000 per scene unit"
+scene "names and count" '[workers]\nnames = W1\ncount = 2\n[queue]\nwork = sleep\nitems = 1\n' \
+    "juggle: FILE:3: [workers] has both 'names' (line 2) and 'count' (line 3): list the names or give a count, not both"
+scene "count and names" '[workers]\ncount = 3\nnames = A\n[queue]\nwork = sleep\nitems = 1\n' \
+    "juggle: FILE:3: [workers] has both 'names' (line 3) and 'count' (line 2): list the names or give a count, not both"
+scene "generate and items" "${Q}work = sleep\ngenerate = 2\nitems = 3\n" \
+    "juggle: FILE:6: [queue] has both 'items' (line 6) and 'generate' (line 5): list the items or generate them, not both"
+scene "items and generate" "${Q}work = sleep\nitems = 3,\n  4\ngenerate = 2\n" \
+    "juggle: FILE:7: [queue] has both 'items' (line 5) and 'generate' (line 7): list the items or generate them, not both"
 printf '\000\001' >nul.ini
 expect "binary file" "juggle: nul.ini: not a text file (contains a NUL byte)" "$juggle" run nul.ini --headless
 expect "directory" "juggle: $tmp: cannot read: Is a directory" "$juggle" run "$tmp" --headless

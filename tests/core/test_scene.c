@@ -173,13 +173,18 @@ static void scene__units_are_what_strtod_reads(void **state)
                                         "999999.999999999",
                                         "123456.7890123456",
                                         "4.100",
-                                        "0x10",
                                         "1e-9",
                                         " 5"};
     for (size_t i = 0; i < sizeof forms / sizeof *forms; i++) {
         int64_t ns = -1;
         assert_int_equal(scene_parse_units(forms[i], &ns), 0);
         assert_int_equal(ns, llround(strtod(forms[i], NULL) * 1e9));
+    }
+    /* ... but only decimals: strtod's hex, hex floats, inf and nan are not. */
+    static const char *const not_decimal[] = {"0x10", "0x1p3", "inf", "nan", "0X1", ""};
+    for (size_t i = 0; i < sizeof not_decimal / sizeof *not_decimal; i++) {
+        int64_t ns = -1;
+        assert_int_equal(scene_parse_units(not_decimal[i], &ns), -1);
     }
     uint64_t x = 7;
     char buf[32];
@@ -275,9 +280,11 @@ static void scene__finds_a_repeated_name_among_thousands(void **state)
     assert_string_equal(e.msg, "worker 'N1234' is named twice");
     assert_int_equal(e.line, 502);
     free(text);
-    /* Generated names are in the set too: a listed W2 after count = 3. */
+    /* names and count together are refused, whatever the names. */
     assert_null(scene_parse("t.ini", "[workers]\ncount = 3\nnames = W2\n", &e));
-    assert_string_equal(e.msg, "worker 'W2' is named twice");
+    assert_string_equal(e.msg, "[workers] has both 'names' (line 3) and 'count' (line 2): list "
+                               "the names or give a count, not both");
+    assert_int_equal(e.line, 3);
 }
 
 int main(void)
