@@ -56,6 +56,16 @@ size_t stats_copy(struct stats *d, const struct stats *s)
     return bytes;
 }
 
+/* a + b, held at INT64_MAX: a replayed trace's times and values may reach
+ * TRACE_MAX_T (2e18), and sums over many events or tasks must not wrap.
+ * (A task's own spans add up to at most its trace's length: times never
+ * go back.) */
+static int64_t sat_add(int64_t a, int64_t b)
+{
+    int64_t r;
+    return __builtin_add_overflow(a, b, &r) ? (b > 0 ? INT64_MAX : INT64_MIN) : r;
+}
+
 /* Closes the task's current span at t and opens one in state. */
 static void enter(struct stats_task *tk, int state, int64_t t)
 {
@@ -198,7 +208,7 @@ static void on_state(struct stats *st, struct stats_task *tk, const struct event
                 int64_t r = ev->t - tk->resp_until;
                 if (r < 0) r = 0;
                 if (r > tk->resp_max) tk->resp_max = r;
-                tk->resp_sum += r;
+                tk->resp_sum = sat_add(tk->resp_sum, r);
                 tk->resp_n++;
                 tk->resp_until = -1;
             }
@@ -255,7 +265,7 @@ on_other(struct stats *st, struct stats_task *tk, const struct event *ev)
              * generator put back in line may find it made long ago. */
             int64_t r = ev->t > ev->value2 ? ev->t - ev->value2 : 0;
             if (r > tk->call_max) tk->call_max = r;
-            tk->call_sum += r;
+            tk->call_sum = sat_add(tk->call_sum, r);
             tk->call_n++;
         }
         if (tk && ev->reason == ITEM_REQUEST) {
@@ -280,7 +290,7 @@ on_other(struct stats *st, struct stats_task *tk, const struct event *ev)
             st->polls_useful++;
         else
             st->polls_wasted++;
-        st->poll_cost += ev->value;
+        st->poll_cost = sat_add(st->poll_cost, ev->value);
         break;
     case EV_DEADLOCK:
         if (!st->deadlock) st->deadlock = xstrdup(ev->text ? ev->text : "deadlock");
@@ -378,7 +388,7 @@ int64_t stats_busy(const struct stats *st)
 {
     int64_t busy = st->poll_cost;
     for (size_t i = 0; i < st->ntasks; i++)
-        busy += st->tasks[i].running;
+        busy = sat_add(busy, st->tasks[i].running);
     return busy;
 }
 
@@ -435,7 +445,7 @@ void stats_role_response(const struct stats *st, int role, int64_t *max, double 
         uint64_t tn;
         stats_task_response(t, &tmax, &tsum, &tn);
         if (tmax > m) m = tmax;
-        total += tsum;
+        total = sat_add(total, tsum);
         n += tn;
     }
     if (max) *max = m;

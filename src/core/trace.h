@@ -46,12 +46,13 @@
 #define TRACE_MINOR  1
 
 /* Reading limits. A trace file over TRACE_MAX_BYTES is refused before it is
- * read, a pipe once it passes that much. Event times
- * and values beyond +-TRACE_MAX_T (1e15 ns: 1,000,000 scene units, 11.6
- * days) are refused on load, so that sums of thousands of them in stats
- * and the panels stay far from int64 overflow. */
+ * read, a pipe once it passes that much. Event times and values beyond
+ * +-TRACE_MAX_T are refused on load: 2e18 ns, the bound every time and
+ * total of a valid scene stays below (scene.h: a run lasts at most 1e9
+ * units), so that whatever the engine records, replay loads; times never
+ * go back, and the stats add such values with saturation. */
 #define TRACE_MAX_BYTES ((uint64_t)1 << 30)
-#define TRACE_MAX_T     INT64_C(1000000000000000)
+#define TRACE_MAX_T     INT64_C(2000000000000000000)
 
 struct trace_writer;
 

@@ -39,11 +39,11 @@ static int event_of_values(int kind, const int64_t v[9], struct event *ev, const
     }
     /* Bounded so that sums of thousands of them cannot overflow later. */
     if (v[1] > TRACE_MAX_T) {
-        *why = "event time out of range (the limit is 1e15 ns)";
+        *why = "event time out of range (the limit is 2e18 ns)";
         return -1;
     }
     if (v[7] < -TRACE_MAX_T || v[7] > TRACE_MAX_T || v[8] < -TRACE_MAX_T || v[8] > TRACE_MAX_T) {
-        *why = "event value out of range (the limit is 1e15)";
+        *why = "event value out of range (the limit is 2e18)";
         return -1;
     }
     *ev = event_make(kind, v[1], (int)v[3]);

@@ -252,14 +252,14 @@ expect 2 "juggle: $d/dir: is a directory" "replay a directory" -- "$juggle" repl
 check "a trace through a pipe loads" cmp -s "$d/pipe.out" "$d/count.out"
 sed -E '5s/^\[([0-9]+),[0-9]+,/[\1,9223372036854775807,/' "$d/t.jsonl" >"$d/tmax.jsonl"
 for how in "--headless" "--dump-screen 80x20 --at 1"; do
-    expect 2 "juggle: $d/tmax.jsonl:5: event time out of range (the limit is 1e15 ns)" \
+    expect 2 "juggle: $d/tmax.jsonl:5: event time out of range (the limit is 2e18 ns)" \
         "an event at INT64_MAX ($how)" -- "$juggle" replay "$d/tmax.jsonl" $how
 done
-sed -E '5s/^\[([0-9]+),[0-9]+,/[\1,1000000000000001,/' "$d/t.jsonl" >"$d/tbig.jsonl"
-expect 2 "juggle: $d/tbig.jsonl:5: event time out of range (the limit is 1e15 ns)" \
+sed -E '5s/^\[([0-9]+),[0-9]+,/[\1,2000000000000000001,/' "$d/t.jsonl" >"$d/tbig.jsonl"
+expect 2 "juggle: $d/tbig.jsonl:5: event time out of range (the limit is 2e18 ns)" \
     "an event just past the time limit" -- "$juggle" replay "$d/tbig.jsonl" --headless
 sed -E '5s/,(-?[0-9]+),(-?[0-9]+)(,"[^"]*")?\]$/,-9223372036854775807,\2\3]/' "$d/t.jsonl" >"$d/vbig.jsonl"
-expect 2 "juggle: $d/vbig.jsonl:5: event value out of range (the limit is 1e15)" \
+expect 2 "juggle: $d/vbig.jsonl:5: event value out of range (the limit is 2e18)" \
     "an event value past the limit" -- "$juggle" replay "$d/vbig.jsonl" --headless
 
 # ---- item 6: output errors are errors ----

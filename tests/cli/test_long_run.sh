@@ -1,0 +1,24 @@
+#!/bin/bash
+# Whatever a valid scene records, replay loads: a run may last up to
+# 1,000,000,000 units (2e18 ns is the bound its times stay below), and the
+# trace reader's limit is that bound, not less.
+. "$(dirname "$0")/../lib.sh" "$@"
+
+# roundtrip NAME ITEMS STRATEGY: the run, recorded, replays to the same lines.
+roundtrip() {
+    printf '[scene]\npoll_interval = 100\n[workers]\nnames = A\n[queue]\nwork = sleep\nitems = %s\n' "$2" >"$tmp/$1.ini"
+    "$juggle" run "$tmp/$1.ini" -s "$3" --headless --record "$tmp/$1.trace" >"$tmp/$1.run"
+    local rc=$?
+    [ $rc = 0 ] && ok || bad "$1: the run exits $rc"
+    "$juggle" replay "$tmp/$1.trace" --headless >"$tmp/$1.replay" 2>"$tmp/$1.err"
+    rc=$?
+    [ $rc = 0 ] && [ ! -s "$tmp/$1.err" ] && ok || bad "$1: replay exits $rc: $(cat "$tmp/$1.err")"
+    cmp -s "$tmp/$1.run" "$tmp/$1.replay" && ok || bad "$1: replay prints other lines"
+}
+
+roundtrip two-million 2000000 loop
+# Nine items of the longest time value: near the longest run a scene may have.
+roundtrip longest "$(printf '100000000, %.0s' $(seq 8))100000000" sync
+grep -q '^Total elapsed time: 900000000.0$' "$tmp/longest.run" && ok ||
+    bad "longest: $(tail -n 1 "$tmp/longest.run")"
+finish
