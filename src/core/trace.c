@@ -127,12 +127,15 @@ static void human_size(uint64_t n, char *buf, size_t len)
         snprintf(buf, len, "%llu bytes", (unsigned long long)n);
 }
 
-static int too_big(const char *path, uint64_t size, int at_least, struct err *e)
+static int too_big(const char *path, uint64_t size, int at_least, uint64_t limit, struct err *e)
 {
     char h[32];
     human_size(size, h, sizeof h);
-    return err_set(e, ERR_INPUT, path, 0, "trace is %s%s, over the %d GiB limit",
-                   at_least ? "more than " : "", h, (int)(TRACE_MAX_BYTES >> 30));
+    return err_set(e, ERR_INPUT, path, 0, "trace is %s%s, over the %d GiB limit%s",
+                   at_least ? "more than " : "", h, (int)(limit >> 30),
+                   limit == TRACE_MAX_BYTES && TRACE_MAX_BYTES < TRACE_MAX_FILE
+                       ? " for a pipe (a file may be larger)"
+                       : "");
 }
 
 /* Why a file of this type cannot be a trace, or NULL if it can be read:
@@ -155,6 +158,7 @@ struct lines {
     char *buf;
     size_t cap, beg, end, scan; /* unread: buf[beg, end); no newline in buf[beg, scan) */
     uint64_t total;             /* bytes read so far */
+    uint64_t limit;             /* total allowed: TRACE_MAX_FILE, or _BYTES for a pipe */
     int eof;
 };
 
@@ -171,11 +175,12 @@ static int lines_open(struct lines *s, const char *path, struct err *e)
         return -1;
     }
     const char *why = unreadable_type(sb.st_mode);
-    if (why || (S_ISREG(sb.st_mode) && (uint64_t)sb.st_size > TRACE_MAX_BYTES)) {
+    s->limit = S_ISREG(sb.st_mode) ? TRACE_MAX_FILE : TRACE_MAX_BYTES;
+    if (why || (S_ISREG(sb.st_mode) && (uint64_t)sb.st_size > s->limit)) {
         if (why)
             err_set(e, ERR_INPUT, path, 0, "%s", why);
         else
-            too_big(path, (uint64_t)sb.st_size, 0, e);
+            too_big(path, (uint64_t)sb.st_size, 0, s->limit, e);
         close(s->fd);
         return -1;
     }
@@ -206,6 +211,9 @@ static int lines_fill(struct lines *s, const char *path, struct err *e)
         s->beg = 0;
     }
     if (s->end == s->cap) {
+        if (s->cap > TRACE_MAX_BYTES)
+            return err_set(e, ERR_INPUT, path, 0, "a line is over the %d GiB limit",
+                           (int)(TRACE_MAX_BYTES >> 30));
         s->cap = s->cap * 2 > TRACE_MAX_BYTES + 1 ? TRACE_MAX_BYTES + 1 : s->cap * 2;
         s->buf = xrealloc(s->buf, s->cap);
     }
@@ -216,7 +224,7 @@ static int lines_fill(struct lines *s, const char *path, struct err *e)
         s->eof = got == 0;
         s->end += (size_t)got;
         s->total += (uint64_t)got;
-        if (s->total > TRACE_MAX_BYTES) return too_big(path, s->total, 1, e);
+        if (s->total > s->limit) return too_big(path, s->total, 1, s->limit, e);
         return 0;
     }
 }

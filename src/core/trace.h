@@ -45,13 +45,19 @@
 #define TRACE_MAJOR  1
 #define TRACE_MINOR  1
 
-/* Reading limits. A trace file over TRACE_MAX_BYTES is refused before it is
- * read, a pipe once it passes that much. Event times and values beyond
+/* Reading limits. A pipe (kept whole where lines are printed) is refused
+ * once it passes TRACE_MAX_BYTES, and so is a line longer than that (the
+ * reader's buffer holds a line). A regular file may hold up to
+ * TRACE_MAX_FILE: it is read a chunk at a time, twice where lines are
+ * printed, and a valid run records up to SCENE_MAX_EVENTS events (some
+ * GB); replay --headless and export keep none of them, the view keeps
+ * them (about 63 bytes each, 1.3 times the file). Event times and values beyond
  * +-TRACE_MAX_T are refused on load: 2e18 ns, the bound every time and
  * total of a valid scene stays below (scene.h: a run lasts at most 1e9
  * units), so that whatever the engine records, replay loads; times never
  * go back, and the stats add such values with saturation. */
 #define TRACE_MAX_BYTES ((uint64_t)1 << 30)
+#define TRACE_MAX_FILE  ((uint64_t)1 << 36)
 #define TRACE_MAX_T     INT64_C(2000000000000000000)
 
 struct trace_writer;
@@ -106,9 +112,9 @@ struct trace {
 };
 
 /* Loads and validates a trace. Returns NULL and fills e (FILE:LINE: ...).
- * Refuses a file over TRACE_MAX_BYTES, and inputs that are neither regular
- * files nor pipes (a device such as /dev/zero). The file is read a chunk
- * at a time: memory holds the events, not the file. */
+ * Refuses a file over TRACE_MAX_FILE, a pipe over TRACE_MAX_BYTES, and inputs that are neither
+ * regular files nor pipes (a device such as /dev/zero). The file is read a chunk at a time: memory
+ * holds the events, not the file. */
 struct trace *trace_load(const char *path, struct err *e);
 /*
  * Reads and validates a trace as trace_load does but keeps no events:

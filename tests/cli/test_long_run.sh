@@ -21,4 +21,24 @@ roundtrip two-million 2000000 loop
 roundtrip longest "$(printf '100000000, %.0s' $(seq 8))100000000" sync
 grep -q '^Total elapsed time: 900000000.0$' "$tmp/longest.run" && ok ||
     bad "longest: $(tail -n 1 "$tmp/longest.run")"
+
+# A trace over 1 GiB (a long run's) is a file replay reads, a chunk at a
+# time: the log lines of a small recording, each made 130 MB long.
+"$juggle" run count -s sync --headless --record "$tmp/c.trace" >"$tmp/c.run"
+python3 - "$tmp/c.trace" "$tmp/big.trace" <<'PY'
+import json, sys
+with open(sys.argv[1]) as f, open(sys.argv[2], "w") as out:
+    for line in f:
+        if '"log"' in line:
+            ev = json.loads(line)
+            ev[9] = ev[9] + " " + "x" * 130000000
+            line = json.dumps(ev, separators=(",", ":")) + "\n"
+        out.write(line)
+PY
+size=$(stat -c %s "$tmp/big.trace")
+[ "$size" -gt 1100000000 ] && ok || bad "the big trace is only $size bytes"
+"$juggle" replay "$tmp/big.trace" --headless --json 2>"$tmp/big.err" >"$tmp/big.out"
+rc=${PIPESTATUS[0]}
+[ "$rc" = 0 ] && [ ! -s "$tmp/big.err" ] && ok || bad "a 1.2 GB trace: replay exits $rc: $(cat "$tmp/big.err")"
+rm -f "$tmp/big.trace"
 finish

@@ -242,8 +242,8 @@ expect 1 "juggle: $d/missing.jsonl: the trace is incomplete (its end line counts
     "a trace missing an event is incomplete" -- "$juggle" replay "$d/missing.jsonl" --headless
 
 # ---- item 5: bounded reading ----
-truncate -s 30G "$d/huge.jsonl"
-expect 2 "juggle: $d/huge.jsonl: trace is 32.2 GB, over the 1 GiB limit" "a trace over the cap" -- \
+truncate -s 70G "$d/huge.jsonl"
+expect 2 "juggle: $d/huge.jsonl: trace is 75.2 GB, over the 64 GiB limit" "a trace over the cap" -- \
     "$juggle" replay "$d/huge.jsonl" --headless
 expect 2 "juggle: /dev/zero: not a trace file (a character device)" "replay /dev/zero" -- \
     "$juggle" replay /dev/zero --headless
