@@ -10,7 +10,23 @@
  * the link stays). A device, a FIFO or a socket is written directly, as is
  * "-", standard output. A directory, and any of the caller's inputs (the
  * scene being run, the trace being exported: compared by device and inode,
- * not by name), are refused before anything is written.
+ * not by name), are refused before anything is written, as are an empty
+ * name and a name that cannot be looked up for any reason but "no such
+ * file" (a symlink loop, a directory that cannot be searched): a dangling
+ * symlink creates its target.
+ *
+ * An existing regular file is written only if the user could write it
+ * (checked with the effective ids; the rename would go around its
+ * permissions): otherwise "cannot write: Permission denied". The
+ * replacement keeps its mode, and its owner and group when the user is
+ * root or owns it (the group only if the user is in it). A writable file
+ * the replacement could not keep the owner of (another user's), or in a
+ * directory the user cannot add a name to, is written in place instead:
+ * same inode, owner and mode, cut to the new length at the end, but a
+ * reader can see it half written.
+ *
+ * Until it is put in place, the temporary is removed if SIGINT, SIGTERM
+ * or SIGHUP ends the process (where no other handler is installed).
  */
 #ifndef JUGGLE_OUTFILE_H
 #define JUGGLE_OUTFILE_H
@@ -25,8 +41,12 @@ struct outfile {
     char *target; /* the file that ends up written (symlinks followed) */
     char *tmp;    /* the temporary, or NULL when written directly */
     int fd;
-    int direct; /* 1: a device, FIFO or stdout, written in place */
+    int direct;   /* 1: a device, FIFO or stdout, written in place */
+    int in_place; /* 1: an existing regular file written in place */
+    int slot;     /* its entry among the temporaries removed on a signal */
     mode_t mode;
+    uid_t uid; /* the replaced file's owner, (uid_t)-1 for a new file */
+    gid_t gid;
 };
 
 /*
@@ -35,9 +55,15 @@ struct outfile {
  * 0, ERR_INPUT (a refusal: a directory, an input) or ERR_IO, filling e.
  */
 int outfile_open(struct outfile *o, const char *path, const char *const *avoid, struct err *e);
+/* Whether outfile_open would accept path (it opens and gives up):
+ * for a command with two outputs, checked before the first is written. */
+int outfile_check(const char *path, const char *const *avoid, struct err *e);
+/* 1 when two output names end at one file (after symlinks; for names
+ * not there yet, the same name in the same directory). */
+int outfile_same(const char *a, const char *b);
 /* Writes all of p[0..n). Returns 0 or -errno. */
 int outfile_write(struct outfile *o, const void *p, size_t n);
-/* 1 when the output is a regular file (its temporary can be truncated). */
+/* 1 when the output is a regular file (it can be truncated). */
 int outfile_is_regular(const struct outfile *o);
 /*
  * Finishes: flushes the temporary to disk and renames it onto the target
