@@ -20,10 +20,12 @@
 #include <unistd.h>
 
 #include "core/err.h"
+#include "core/outfile.h"
 #include "core/scene.h"
 #include "core/strategy.h"
 #include "core/trace.h"
 #include "core/xalloc.h"
+#include "cmd_options.h"
 #include "cmd_serve.h"
 #include "exec/real.h"
 #include "headless/compare_python.h"
@@ -36,7 +38,7 @@
 #error "JUGGLE_VERSION comes from the Makefile's VERSION"
 #endif
 
-static const char usage_text[] =
+const char usage_text[] =
     "usage: juggle [SCENE]                  the interactive view (scene picker without SCENE)\n"
     "       juggle run SCENE [-s|--strategy sync|coop|poll|threads|loop]\n"
     "                  [--headless [--summary | --json]] [--real [--time-scale F]]\n"
@@ -60,27 +62,6 @@ static const char usage_text[] =
     "SCENE is a path, or a name looked up in scenes/ (juggle run sleep = scenes/sleep.ini).\n"
     "Times (U) are in scene units. Exit status: 0 ok, 1 the run had failures, 2 bad input.\n";
 
-struct options {
-    const char *scene_arg;
-    int strategy; /* -1: the scene's default */
-    int headless;
-    int format;
-    int json;
-    int cpus;
-    int64_t quantum, poll_interval, check_cost;
-    int have_seed;
-    uint64_t seed;
-    int real;
-    double time_scale;
-    int64_t http_timeout;
-    const char *record;
-    int dump, cols, rows;
-    int64_t at;
-    int port;
-    const char *chrome;
-    const char *svg;
-};
-
 /*
  * Output errors are errors: whatever a command printed must have reached
  * stdout. Called with the command's exit status on every way out; a failed
@@ -88,179 +69,13 @@ struct options {
  * (`juggle ... | head -1`), which ends quietly with 1: the reader left on
  * purpose.
  */
-static int finish_stdout(int rc)
+int finish_stdout(int rc)
 {
     int bad = fflush(stdout) != 0 ? errno : 0;
     if (!bad && ferror(stdout)) bad = printer_error() ? printer_error() : EIO;
     if (!bad) return rc;
     if (bad != EPIPE) fprintf(stderr, "juggle: write error: %s\n", strerror(bad));
     return rc == 2 ? 2 : 1;
-}
-
-static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int usage_error(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, "juggle: ");
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, " (see 'juggle --help')\n");
-    va_end(ap);
-    return 2;
-}
-
-static int parse_units_opt(const char *name, const char *arg, int64_t *out, int positive)
-{
-    if (scene_parse_units(arg, out) || (positive && *out <= 0)) {
-        fprintf(stderr, "juggle: %s: '%s' is not a %stime in scene units\n", name, arg,
-                positive ? "positive " : "");
-        return -1;
-    }
-    return 0;
-}
-
-enum {
-    OPT_HEADLESS = 256,
-    OPT_SUMMARY,
-    OPT_JSON,
-    OPT_CPUS,
-    OPT_QUANTUM,
-    OPT_POLL_INTERVAL,
-    OPT_CHECK_COST,
-    OPT_SEED,
-    OPT_REAL,
-    OPT_TIME_SCALE,
-    OPT_HTTP_TIMEOUT,
-    OPT_RECORD,
-    OPT_DUMP_SCREEN,
-    OPT_AT,
-    OPT_PORT,
-    OPT_CHROME,
-    OPT_SVG,
-};
-
-static const struct option long_opts[] = {
-    {"strategy", required_argument, NULL, 's'},
-    {"headless", no_argument, NULL, OPT_HEADLESS},
-    {"summary", no_argument, NULL, OPT_SUMMARY},
-    {"json", no_argument, NULL, OPT_JSON},
-    {"cpus", required_argument, NULL, OPT_CPUS},
-    {"quantum", required_argument, NULL, OPT_QUANTUM},
-    {"poll-interval", required_argument, NULL, OPT_POLL_INTERVAL},
-    {"check-cost", required_argument, NULL, OPT_CHECK_COST},
-    {"seed", required_argument, NULL, OPT_SEED},
-    {"real", no_argument, NULL, OPT_REAL},
-    {"time-scale", required_argument, NULL, OPT_TIME_SCALE},
-    {"http-timeout", required_argument, NULL, OPT_HTTP_TIMEOUT},
-    {"record", required_argument, NULL, OPT_RECORD},
-    {"dump-screen", required_argument, NULL, OPT_DUMP_SCREEN},
-    {"at", required_argument, NULL, OPT_AT},
-    {"port", required_argument, NULL, OPT_PORT},
-    {"chrome", required_argument, NULL, OPT_CHROME},
-    {"svg", required_argument, NULL, OPT_SVG},
-    {"help", no_argument, NULL, 'h'},
-    {NULL, 0, NULL, 0},
-};
-
-/* Parses the options after the subcommand. Returns 0, or 2 on bad usage. */
-/* The options that carry a number: 0, or 2 after a usage error. */
-static int parse_number_opt(int c, const char *arg, struct options *o)
-{
-    char *end;
-    switch (c) {
-    case OPT_CPUS: {
-        long n = strtol(arg, &end, 10);
-        if (*end || n < 1 || n > 1024)
-            return usage_error("--cpus: '%s' is not a number from 1 to 1024", arg);
-        o->cpus = (int)n;
-        return 0;
-    }
-    case OPT_SEED: {
-        errno = 0;
-        unsigned long long v = strtoull(arg, &end, 10);
-        if (*end || errno || arg[0] == '-')
-            return usage_error("--seed: '%s' is not a whole number", arg);
-        o->seed = v;
-        o->have_seed = 1;
-        return 0;
-    }
-    case OPT_TIME_SCALE: {
-        double f = strtod(arg, &end);
-        if (*end || end == arg || !(f > 0))
-            return usage_error("--time-scale: '%s' is not a positive number", arg);
-        /* Below 1e-4 a real run's scene clock (real time / scale) could pass
-         * the int64-nanosecond range within days. */
-        if (f < 1e-4 || f > 1e6)
-            return usage_error("--time-scale: '%s' is outside 0.0001 to 1000000", arg);
-        o->time_scale = f;
-        return 0;
-    }
-    case OPT_DUMP_SCREEN: {
-        int cols, rows;
-        char tail;
-        if (sscanf(arg, "%dx%d%c", &cols, &rows, &tail) != 2 || cols < 1 || rows < 1 ||
-            cols > 1000 || rows > 1000)
-            return usage_error("--dump-screen: '%s' is not COLSxROWS (e.g. 120x40)", arg);
-        o->dump = 1;
-        o->cols = cols;
-        o->rows = rows;
-        return 0;
-    }
-    case OPT_PORT: {
-        long n = strtol(arg, &end, 10);
-        if (*end || n < 0 || n > 65535)
-            return usage_error("--port: '%s' is not a port number (0-65535)", arg);
-        o->port = (int)n;
-        return 0;
-    }
-    case OPT_QUANTUM: return parse_units_opt("--quantum", arg, &o->quantum, 1) ? 2 : 0;
-    case OPT_POLL_INTERVAL:
-        return parse_units_opt("--poll-interval", arg, &o->poll_interval, 1) ? 2 : 0;
-    case OPT_CHECK_COST: return parse_units_opt("--check-cost", arg, &o->check_cost, 0) ? 2 : 0;
-    case OPT_HTTP_TIMEOUT:
-        return parse_units_opt("--http-timeout", arg, &o->http_timeout, 1) ? 2 : 0;
-    case OPT_AT: return parse_units_opt("--at", arg, &o->at, 0) ? 2 : 0;
-    }
-    return 0;
-}
-
-static int parse_options(int argc, char **argv, struct options *o)
-{
-    memset(o, 0, sizeof *o);
-    o->strategy = -1;
-    o->quantum = o->poll_interval = o->check_cost = -1;
-    o->time_scale = 1.0;
-    opterr = 0;
-    optind = 1;
-    int c;
-    while ((c = getopt_long(argc, argv, ":s:h", long_opts, NULL)) != -1) {
-        switch (c) {
-        case 's':
-            o->strategy = strategy_find(optarg);
-            if (o->strategy < 0)
-                return usage_error("unknown strategy '%s' (known: %s)", optarg, strategy_list());
-            break;
-        case OPT_HEADLESS: o->headless = 1; break;
-        case OPT_SUMMARY: o->format = HEADLESS_SUMMARY; break;
-        case OPT_JSON:
-            o->format = HEADLESS_JSON;
-            o->json = 1;
-            break;
-        case OPT_REAL: o->real = 1; break;
-        case OPT_RECORD: o->record = optarg; break;
-        case OPT_CHROME: o->chrome = optarg; break;
-        case OPT_SVG: o->svg = optarg; break;
-        case 'h': fputs(usage_text, stdout); exit(finish_stdout(0));
-        case ':': return usage_error("option '%s' needs a value", argv[optind - 1]);
-        case '?': return usage_error("unknown option '%s'", argv[optind - 1]);
-        default:
-            if (parse_number_opt(c, optarg, o)) return 2;
-        }
-    }
-    if (optind < argc) o->scene_arg = argv[optind++];
-    if (optind < argc) return usage_error("unexpected argument '%s'", argv[optind]);
-    return 0;
 }
 
 /* Loads the scene named on the command line and applies overrides. */
@@ -314,28 +129,56 @@ static int screen_owns_stdout(const struct options *o)
     return 1;
 }
 
+/*
+ * The options of `run` that cannot go together, refused before anything
+ * runs: the picture and the screen dump draw a simulated run (not --real)
+ * and print no lines (not --headless); --summary and --json shape printed
+ * lines (they need --headless); --at picks the instant of a picture or a
+ * dump; two outputs on one file would leave only one.
+ */
+static int run_conflicts(const struct options *o)
+{
+    const char *what = o->svg ? "--svg" : "--dump-screen";
+    if ((o->svg || o->dump) && o->real)
+        return usage_error("%s shows a simulated run; it cannot be used with --real", what);
+    if (o->svg && o->headless)
+        return usage_error("%s", "--svg draws a picture, not printed lines; it cannot be used "
+                                 "with --headless");
+    if ((o->seen & (OPT_B_SUMMARY | OPT_B_JSON)) && !o->headless)
+        return usage_error("%s goes with --headless (it shapes the printed lines)",
+                           o->json ? "--json" : "--summary");
+    if ((o->seen & OPT_B_AT) && !o->svg && !o->dump)
+        return usage_error("%s", "--at goes with --dump-screen or --svg (the instant shown)");
+    if (o->svg && o->record && outfile_same(o->svg, o->record))
+        return usage_error("--svg and --record name the same file (%s)", o->svg);
+    return 0;
+}
+
 static int cmd_run(int argc, char **argv)
 {
     struct options o;
-    int rc = parse_options(argc, argv, &o);
-    if (rc) return rc;
+    int rc = parse_options(argc, argv, "run", ~(unsigned)(OPT_B_PORT | OPT_B_CHROME), &o);
+    if (rc || (rc = run_conflicts(&o))) return rc;
     struct scene *sc = load_scene(&o);
     if (!sc) return 2;
     int strategy = o.strategy >= 0 ? o.strategy : sc->strategy;
     if (o.http_timeout > 0) sc->timeout = o.http_timeout;
-    if (o.dump && o.real) {
-        scene_free(sc);
-        return usage_error("%s",
-                           "--dump-screen shows a simulated run; it cannot be used with --real");
-    }
     if ((o.dump || !o.headless) && !o.svg && screen_owns_stdout(&o)) {
         scene_free(sc);
         return 2;
     }
-    /* The screen dump replays the run at --at; the recording is the same
-     * (deterministic) run, recorded whole first. */
-    if (o.dump && o.record &&
-        (rc = headless_run(sc, strategy, HEADLESS_LINES, o.record, NULL, NULL))) {
+    /* The screen dump and the picture replay the run at --at; the recording
+     * is the same (deterministic) run, recorded whole first, once the
+     * picture's file is known to be writable. */
+    const char *avoid[] = {sc->path, NULL};
+    struct err e;
+    if (o.svg && o.record && outfile_check(o.svg, avoid, &e)) {
+        err_print(&e);
+        rc = 2;
+    } else if ((o.dump || o.svg) && o.record) {
+        rc = headless_run(sc, strategy, HEADLESS_LINES, o.record, NULL, NULL);
+    }
+    if (rc) {
         scene_free(sc);
         return rc;
     }
@@ -378,8 +221,12 @@ static int cmd_compare(int argc, char **argv)
     while (at < argc && strcmp(argv[at], "--with-python"))
         at++;
     struct options o;
-    int rc = parse_options(at, argv, &o);
+    int rc = parse_options(at, argv, "compare",
+                           OPT_B_JSON | OPT_B_STRATEGY | OPT_B_TIME_SCALE | OPT_B_SCENE, &o);
     if (rc) return rc;
+    if (at == argc && (o.seen & (OPT_B_STRATEGY | OPT_B_TIME_SCALE)))
+        return usage_error("%s", "compare runs every strategy: -s and --time-scale go with "
+                                 "--with-python PROG.py");
     if (at < argc && at + 1 == argc)
         return usage_error("%s", "--with-python needs a program: --with-python PROG.py [ARGS...]");
     struct scene *sc = load_scene(&o);
@@ -431,7 +278,9 @@ static int cmd_strategies(int argc, char **argv)
 static int cmd_replay(int argc, char **argv)
 {
     struct options o;
-    int rc = parse_options(argc, argv, &o);
+    int rc = parse_options(
+        argc, argv, "replay",
+        OPT_B_HEADLESS | OPT_B_SUMMARY | OPT_B_JSON | OPT_B_DUMP_SCREEN | OPT_B_AT, &o);
     if (rc) return rc;
     if (!o.scene_arg) return usage_error("%s", "replay needs a trace file");
     if (o.dump) {
@@ -448,11 +297,20 @@ static int cmd_replay(int argc, char **argv)
 static int cmd_export(int argc, char **argv)
 {
     struct options o;
-    int rc = parse_options(argc, argv, &o);
+    int rc = parse_options(argc, argv, "export", OPT_B_CHROME | OPT_B_SVG | OPT_B_DUMP_SCREEN, &o);
     if (rc) return rc;
     if (!o.scene_arg) return usage_error("%s", "export needs a trace file");
     if (!o.chrome && !o.svg)
         return usage_error("%s", "export needs --chrome OUT.json or --svg OUT.svg");
+    if (o.chrome && o.svg && outfile_same(o.chrome, o.svg))
+        return usage_error("--chrome and --svg name the same file (%s)", o.svg);
+    /* Both outputs are checked before either is written. */
+    const char *avoid[] = {o.scene_arg, NULL};
+    struct err e;
+    if (o.chrome && o.svg && outfile_check(o.chrome, avoid, &e)) {
+        err_print(&e);
+        return 2;
+    }
     if (o.svg) {
         rc = headless_export_svg(o.scene_arg, o.svg, o.cols, o.rows);
         if (rc || !o.chrome) return rc;
@@ -463,20 +321,10 @@ static int cmd_export(int argc, char **argv)
 static int cmd_serve(int argc, char **argv)
 {
     struct options o;
-    int rc = parse_options(argc, argv, &o);
+    int rc = parse_options(argc, argv, "serve", OPT_B_PORT, &o);
     if (rc) return rc;
     if (o.scene_arg) return usage_error("unexpected argument '%s'", o.scene_arg);
     return serve_main(o.port);
-}
-
-/* Whether the option word arg is one whose value is the next word. */
-static int takes_value(const char *arg)
-{
-    if (strcmp(arg, "-s") == 0) return 1;
-    if (strncmp(arg, "--", 2) || strchr(arg, '=')) return 0;
-    for (const struct option *o = long_opts; o->name; o++)
-        if (strcmp(arg + 2, o->name) == 0) return o->has_arg == required_argument;
-    return 0;
 }
 
 /* `juggle watch [OPTIONS] -- python3 PROG.py [ARGS...]`: the options end
@@ -488,11 +336,10 @@ static int cmd_watch(int argc, char **argv)
         at += takes_value(argv[at]) ? 2 : 1;
     if (at > argc) at = argc;
     struct options o;
-    int rc = parse_options(at, argv, &o);
+    int rc = parse_options(at, argv, "watch",
+                           OPT_B_RECORD | OPT_B_HEADLESS | OPT_B_SUMMARY | OPT_B_JSON, &o);
     if (rc) return rc;
-    if (o.scene_arg || o.strategy >= 0 || o.real || o.dump || o.cpus || o.have_seed || o.port ||
-        o.chrome || o.http_timeout || o.time_scale != 1.0 || o.quantum >= 0 ||
-        o.poll_interval >= 0 || o.check_cost >= 0)
+    if (o.scene_arg)
         return usage_error("%s", "watch takes --record FILE, --headless, --summary and --json "
                                  "before -- python3 PROG.py");
     if (at < argc && strcmp(argv[at], "--") == 0) at++;
@@ -509,7 +356,10 @@ static int cmd_watch(int argc, char **argv)
 static int cmd_tui(int argc, char **argv)
 {
     struct options o;
-    int rc = parse_options(argc, argv, &o);
+    int rc = parse_options(argc, argv, "the view (juggle SCENE)",
+                           OPT_B_STRATEGY | OPT_B_REAL | OPT_B_TIME_SCALE | OPT_B_HTTP_TIMEOUT |
+                               OPT_B_RECORD | OPT_B_SCENE,
+                           &o);
     if (rc) return rc;
     if (screen_owns_stdout(&o)) return 2;
     struct scene *sc = NULL;

@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Options a command does not honour, values that are missing or are the
+# next option, and outputs that collide are refused before any work: one
+# line on stderr naming the option, nothing on stdout, no file written,
+# exit status 2.
+. "$(dirname "$0")/../lib.sh" "$@"
+
+d=$tmp/opt
+mkdir "$d"
+"$juggle" run sleep --headless --record "$d/t.jsonl" >/dev/null
+hint=" (see 'juggle --help')"
+refused() { # description expected-stderr command...
+    local what=$1 want=$2
+    shift 2
+    (cd "$d" && timeout 60 "$@") >"$tmp/out" 2>"$tmp/err" </dev/null
+    local rc=$?
+    local files
+    files=$(ls -A "$d")
+    if [ "$rc" = 2 ] && [ ! -s "$tmp/out" ] && [ "$(cat "$tmp/err")" = "$want$hint" ] &&
+        [ "$files" = t.jsonl ]; then
+        ok
+    else
+        bad "$what: exit $rc, stderr: $(cat "$tmp/err") (want: $want$hint), files: $files"
+    fi
+    (cd "$d" && find . -mindepth 1 ! -name t.jsonl -exec rm -rf {} +)
+}
+
+# Options a command would ignore.
+refused "compare --record" "juggle: compare does not take --record" "$juggle" compare sleep --record c.jsonl
+refused "replay --record" "juggle: replay does not take --record" "$juggle" replay t.jsonl --record x
+refused "replay -s" "juggle: replay does not take -s" "$juggle" replay t.jsonl -s sync --cpus 3
+refused "replay --cpus" "juggle: replay does not take --cpus" "$juggle" replay t.jsonl --headless --cpus 3
+refused "serve --headless" "juggle: serve does not take --headless" "$juggle" serve --headless
+refused "export --record" "juggle: export does not take --record" "$juggle" export t.jsonl --chrome c.json --record x
+refused "export --at" "juggle: export does not take --at" "$juggle" export t.jsonl --svg s.svg --at 3
+refused "the view --headless" "juggle: the view (juggle SCENE) does not take --headless" "$juggle" sleep --headless
+refused "run --port" "juggle: run does not take --port" "$juggle" run sleep --headless --port 1
+refused "compare -s without a program" \
+    "juggle: compare runs every strategy: -s and --time-scale go with --with-python PROG.py" \
+    "$juggle" compare sleep -s coop
+refused "watch -s" \
+    "juggle: watch does not take -s: watch takes --record FILE, --headless, --summary and --json before -- python3 PROG.py" \
+    "$juggle" watch -s loop -- python3 x.py
+
+# --svg draws a simulated run's picture: it prints no lines.
+refused "run --svg --headless" \
+    "juggle: --svg draws a picture, not printed lines; it cannot be used with --headless" \
+    "$juggle" run sleep --headless --svg s.svg --record t.trace
+refused "run --svg --real" "juggle: --svg shows a simulated run; it cannot be used with --real" \
+    "$juggle" run sleep --real --svg s.svg
+refused "run --json without --headless" "juggle: --json goes with --headless (it shapes the printed lines)" \
+    "$juggle" run sleep --svg s.svg --json
+refused "run --at alone" "juggle: --at goes with --dump-screen or --svg (the instant shown)" \
+    "$juggle" run sleep --headless --at 3
+
+# Two outputs on one file.
+refused "export --chrome and --svg on one path" \
+    "juggle: --chrome and --svg name the same file (same.x)" \
+    "$juggle" export t.jsonl --chrome same.x --svg same.x
+refused "export --chrome and --svg on one path, spelt two ways" \
+    "juggle: --chrome and --svg name the same file (./same.x)" \
+    "$juggle" export t.jsonl --chrome same.x --svg ./same.x
+refused "run --svg and --record on one path" "juggle: --svg and --record name the same file (x)" \
+    "$juggle" run sleep --svg x --record x
+refused "run --svg and --record both to stdout" "juggle: --svg and --record name the same file (-)" \
+    "$juggle" run sleep --svg - --record -
+
+# Empty values.
+for opt in --record --svg; do
+    refused "run $opt ''" "juggle: option '$opt' needs a value, not an empty word" \
+        "$juggle" run sleep --headless "$opt" ""
+done
+refused "export --chrome ''" "juggle: option '--chrome' needs a value, not an empty word" \
+    "$juggle" export t.jsonl --chrome ""
+refused "--port ''" "juggle: option '--port' needs a value, not an empty word" "$juggle" serve --port ''
+refused "--seed ''" "juggle: option '--seed' needs a value, not an empty word" \
+    "$juggle" run sleep --headless --seed ''
+refused "--record=" "juggle: option '--record' needs a value, not an empty word" \
+    "$juggle" run sleep --headless --record=
+
+# A value that is the next option.
+refused "--svg --headless" "juggle: option '--svg' needs a value ('--headless' is an option)" \
+    "$juggle" run sleep --svg --headless
+refused "--record --json" "juggle: option '--record' needs a value ('--json' is an option)" \
+    "$juggle" run sleep --headless --record --json
+refused "--cpus --real" "juggle: option '--cpus' needs a value ('--real' is an option)" \
+    "$juggle" run sleep --headless --cpus --real
+refused "-s --headless" "juggle: option '-s' needs a value ('--headless' is an option)" \
+    "$juggle" run sleep -s --headless
+refused "export --chrome --svg" "juggle: option '--chrome' needs a value ('--svg' is an option)" \
+    "$juggle" export t.jsonl --chrome --svg x.svg
+refused "--summary --json" "juggle: --summary and --json cannot be used together: pick one" \
+    "$juggle" replay t.jsonl --headless --summary --json
+
+# What stays allowed: "-" is standard output, and --OPT=VALUE says it.
+(cd "$d" && "$juggle" export t.jsonl --chrome - >"$tmp/c.json") && grep -q traceEvents "$tmp/c.json" &&
+    ok || bad "export --chrome - writes to stdout"
+"$juggle" run sleep --headless --record="$d/--x.jsonl" >/dev/null && cmp -s "$d/--x.jsonl" "$d/t.jsonl" &&
+    ok || bad "--record=--x.jsonl records to a file of that name"
+rm -f "$d/--x.jsonl"
+
+finish
