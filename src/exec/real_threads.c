@@ -72,16 +72,25 @@ static void give_cpus(struct worker *w)
         pthread_cond_signal(&w->all[next].cv);
 }
 
-/* t (ready) waits for a CPU behind those already waiting. Returns 0 when
- * it has one, -1 if the run ended meanwhile (engine lock held). */
-static int get_cpu(struct worker *w, struct sim_task *t)
+/* t (ready, queued) waits until it has a CPU. Returns 0 when it has one,
+ * -1 if the run ended meanwhile (engine lock held). */
+static int await_cpu(struct worker *w, struct sim_task *t)
 {
     struct real_run *r = w->r;
-    cpuq_push(w->cpus, t->id);
-    give_cpus(w);
     while (t->cpu < 0 && !r->s->finished && !real_stopped(r))
         pthread_cond_wait(&w->cv, &r->mu);
+    /* Back from a wait: the engine's clock to now, as enter() does. */
+    int64_t now = real_now(r);
+    if (now > r->s->now) r->s->now = now;
     return t->cpu >= 0 ? 0 : -1;
+}
+
+/* t (ready) waits for a CPU behind those already waiting. */
+static int get_cpu(struct worker *w, struct sim_task *t)
+{
+    cpuq_push(w->cpus, t->id);
+    give_cpus(w);
+    return await_cpu(w, t);
 }
 
 /* The run is over: every thread still waiting for a CPU leaves. */
@@ -225,7 +234,7 @@ static void *worker_main(void *arg)
         while (*w->turn < w->task && !r->s->finished && !real_stopped(r))
             pthread_cond_wait(&w->cv, &r->mu);
         struct sim_task *t = sim_task(r->s, w->task);
-        if (!r->s->finished && !real_stopped(r) && get_cpu(w, t) == 0)
+        if (!r->s->finished && !real_stopped(r) && await_cpu(w, t) == 0)
             while (!r->s->finished && !real_stopped(r) && !step(w, t, have_client ? &c : NULL))
                 ;
         if (r->s->finished || real_stopped(r)) release_waiters(w);
@@ -296,6 +305,15 @@ void real_threads_run(struct real_run *r)
         started++;
     }
     pthread_attr_destroy(&attr);
+    /* Every thread is ready at the start, queued in task order, and the
+     * first `cpus` get a CPU, as the simulation's threads_start does (a
+     * thread that queued only once its turn came would find the first
+     * ones, preempted, ahead of it). */
+    pthread_mutex_lock(&r->mu);
+    for (int i = 0; i < started; i++)
+        cpuq_push(&cpus, i);
+    if (started) give_cpus(&ws[0]);
+    pthread_mutex_unlock(&r->mu);
     pthread_mutex_lock(&gate.mu);
     gate.open = 1;
     pthread_cond_broadcast(&gate.cv);

@@ -517,10 +517,11 @@ static void plan_rows(struct app *a, int h, int *vis, struct row_plan *p)
     int rows = h - 1;
     p->legend = rows >= 8 || rows > ntasks + q + m->ncpu ? 1 : 0;
     rows -= p->legend;
-    /* A real run's threads are placed on CPUs by the OS, which does not
-     * say where: its CPU lanes would be the runner's guess, so a note
-     * stands in for them. */
-    int cpu_lanes = m->real ? 1 : m->ncpu;
+    /* A Python program's threads (no scene: juggle watch) are placed on
+     * CPUs by the OS, which does not say where: a note stands in for CPU
+     * lanes. juggle's own real runs have the scene's CPUs (one thread, or
+     * the threads taking turns at cpuq's CPUs): drawn as simulated. */
+    int cpu_lanes = m->real && !a->sc ? 1 : m->ncpu;
     p->ncpu = cpu_lanes < rows ? cpu_lanes : rows;
     p->qrows = q && rows - p->ncpu >= 2 ? 1 : 0;
     p->brow = a->sc && a->sc->kind == SCENE_CHECKBOOK && rows - p->ncpu - p->qrows >= 3;
@@ -589,10 +590,10 @@ void timeline_draw(struct canvas *c, struct app *a, int x, int y, int w, int h, 
         timeline_draw_balance(c, a, &g, ry);
         lanes[nl++] = (struct timeline_lane){TL_BALANCE, 0, ry++, 1};
     }
-    if (m->real && p.ncpu)
+    if (m->real && !a->sc && p.ncpu)
         canvas_put(c, x + 1, ry++, THEME_DIM,
-                   "real run: the OS places its threads on CPUs and does not say where (what "
-                   "it saw per thread is in the totals)",
+                   "a Python program: the OS places its threads on CPUs and does not say where "
+                   "(what it saw per thread is in the totals)",
                    w - 1);
     else
         for (int ci = 0; ci < p.ncpu; ci++, ry++) {

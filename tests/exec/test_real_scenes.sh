@@ -136,5 +136,12 @@ PY
     else bad "real threads count: no thread was preempted on 1 CPU"; fi
     [ $name = count ] && { [ "$out" = "$sim" ] && ok || bad "real threads count: lines differ from the simulation" "$out"; }
 done
+# Three threads on one CPU: all are ready at the start, in task order, as
+# simulated (a thread that joined the queue only when its turn came found
+# One, preempted, ahead of it: One ran 3 items, Three 1).
+printf '[scene]\ncpus = 1\nquantum = 1\n[workers]\nnames = One, Two, Three\n[queue]\nwork = count\nitems = 4, 4, 4, 1, 1, 1\nstep = 1\n' >"$tmp/q3.ini"
+real "$tmp/q3.ini" threads --time-scale 0.02
+sim=$("$juggle" run "$tmp/q3.ini" -s threads --headless 2>&1)
+[ "$out" = "$sim" ] && ok || bad "real threads, 3 on 1 CPU: lines differ from the simulation" "$out"
 
 finish

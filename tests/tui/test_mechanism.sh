@@ -125,8 +125,9 @@ assert last[2] == "block" and last[6] == 6, last  # external
 row = re.search(r"^│▸Kids +⚠? *┃ (.*?) +│$", screen, re.M).group(1)
 assert row == "waiting for an outside event until %.1f, holding its thread" % (last[7] / 1e9), row
 PY
-# A real run's CPU lanes are not drawn (the OS does not say which CPU ran
-# a thread): a note stands in. The trace is a simulated one marked real.
+# A real run's CPU lanes are drawn: its threads compute only on the
+# scene's CPUs, handed out as simulated (cpuq). The trace is a simulated
+# one marked real; then a real run's own.
 "$juggle" run pi -s threads --headless --record "$tmp/pi.jsonl" >/dev/null
 python3 - "$tmp/pi.jsonl" "$tmp/pireal.jsonl" <<'PY'
 import json, sys
@@ -139,7 +140,11 @@ for i, line in enumerate(open(sys.argv[1])):
     out.write(line)
 PY
 "$juggle" replay "$tmp/pireal.jsonl" --dump-screen 120x30 --at 3 >"$tmp/real"
-grep -q '^│ cpu' "$tmp/real" && bad "real run: CPU lanes drawn" || ok
-grep -q 'real run: the OS places its threads on CPUs' "$tmp/real" && ok || bad "real run: no note for the CPU lanes"
+grep -q '^│ cpu1 ' "$tmp/real" && ok || bad "real run: no CPU lanes"
+grep -q 'places its threads' "$tmp/real" && bad "real run: the Python program's note" || ok
+"$juggle" run pi -s threads --real --time-scale 0.05 --headless --record "$tmp/pir.jsonl" >/dev/null
+"$juggle" replay "$tmp/pir.jsonl" --dump-screen 120x30 --at 2 >"$tmp/real"
+grep -qE '^│ cpu0 .*[12]' "$tmp/real" && grep -qE '^│ cpu1 .*[12]' "$tmp/real" && ok ||
+    bad "a real threads run: its two CPU lanes, each with a task on it" "$(cat "$tmp/real")"
 "$juggle" replay "$tmp/pi.jsonl" --dump-screen 120x30 --at 3 | grep -q '^│ cpu1 ' && ok || bad "simulated: CPU lanes drawn"
 finish
