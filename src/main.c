@@ -13,6 +13,7 @@
 #include <stdarg.h>
 #include <getopt.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,6 +74,12 @@ int finish_stdout(int rc)
 {
     int bad = fflush(stdout) != 0 ? errno : 0;
     if (!bad && ferror(stdout)) bad = printer_error() ? printer_error() : EIO;
+    if (bad == EIO) {
+        /* A write whose errno was not kept (the summary's): a pipe whose
+         * reader has gone says so (POLLERR), and that is EPIPE. */
+        struct pollfd p = {.fd = STDOUT_FILENO, .events = 0};
+        if (poll(&p, 1, 0) == 1 && (p.revents & POLLERR)) bad = EPIPE;
+    }
     if (!bad) return rc;
     if (bad != EPIPE) fprintf(stderr, "juggle: write error: %s\n", strerror(bad));
     return rc == 2 ? 2 : 1;
