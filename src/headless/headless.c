@@ -135,6 +135,11 @@ static int session_stop_cb(void *ctx)
     return session_stopping(ctx);
 }
 
+static const char *sig_name(int sig)
+{
+    return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "SIGHUP";
+}
+
 static int session_close(struct session *h, int ended, int failed)
 {
     int sig = caught;
@@ -142,9 +147,11 @@ static int session_close(struct session *h, int ended, int failed)
     if (!stopped) print_summary(&h->st, h->format, h->out);
     if (h->out && fflush(h->out) != 0) printer_note_error(errno);
     int out_failed = h->out_gone || (h->out && ferror(h->out));
+    /* A signal that came while the summary was printed ends the process by
+     * it too (the run itself had ended: its recording is whole). */
+    if (!sig) sig = caught;
     stats_done(&h->st);
     int rc = failed || out_failed ? 1 : 0;
-    const char *name = sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "SIGHUP";
     int said = 0;
     if (h->tw) {
         struct err e;
@@ -155,14 +162,15 @@ static int session_close(struct session *h, int ended, int failed)
             said = 1;
             rc = 1;
         } else if (sig && strcmp(path, "-") != 0) {
-            fprintf(stderr, "juggle: interrupted by %s: recorded %s, marked incomplete\n", name,
-                    path);
+            fprintf(stderr, "juggle: interrupted by %s: recorded %s%s\n", sig_name(sig), path,
+                    ended && !stopped ? " (the run had ended: complete)" : ", marked incomplete");
             said = 1;
         }
         free(path);
         h->tw = NULL;
     }
-    if (sig && !said) fprintf(stderr, "juggle: interrupted by %s\n", name);
+    if (!sig) sig = caught; /* while the trace was closed */
+    if (sig && !said) fprintf(stderr, "juggle: interrupted by %s\n", sig_name(sig));
     for (size_t i = 0; i < NSIGS; i++)
         sigaction(sigs[i], &h->old_action[i], NULL);
     if (sig) {

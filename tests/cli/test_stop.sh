@@ -52,6 +52,27 @@ for n in 1 2; do
     events=$(tail -n 1 "$tmp/rec/r.trace" | grep -oE '[0-9]+' | head -1)
     [ -n "$events" ] && [ "$events" -lt 1000000 ] && ok || bad "$n signals: $events events recorded"
 done
+
+# A signal while the summary is printed (the run has ended; the FIFO is
+# left unread inside the summary's 20,000 rows): the process still ends by
+# it, and says the recording is whole (it was, before: exit 0, silence).
+printf '[scene]\nkind = queue\n[workers]\ncount = 20000\n[queue]\nwork = sleep\ngenerate = 20000\ndist = const\nmin = 1\nmax = 1\n' >"$tmp/some.ini"
+rm -rf "$tmp/rec" "$tmp/stdout"
+mkdir "$tmp/rec"
+mkfifo "$tmp/stdout"
+"$juggle" run "$tmp/some.ini" -s loop --headless --summary --record "$tmp/rec/s.trace" >"$tmp/stdout" 2>"$tmp/err" &
+pid=$!
+exec 3<"$tmp/stdout"
+while read -r -u 3 line && [ "${line#== summary}" = "$line" ]; do :; done
+kill -s TERM "$pid"
+cat <&3 >/dev/null
+exec 3<&-
+{ wait "$pid"; } 2>/dev/null
+rc=$?
+[ "$rc" = 143 ] && ok || bad "a signal during the summary: exit $rc, want 143"
+[ "$(cat "$tmp/err")" = "juggle: interrupted by SIGTERM: recorded $tmp/rec/s.trace (the run had ended: complete)" ] &&
+    ok || bad "a signal during the summary: said '$(cat "$tmp/err")'"
+tail -n 1 "$tmp/rec/s.trace" | grep -q '^{"end":"complete"' && ok || bad "a signal during the summary: the trace is not complete"
 set +m
 
 finish
