@@ -120,6 +120,8 @@ static struct scene *load_scene(const struct options *o)
     if (o->poll_interval >= 0) sc->poll_interval = o->poll_interval;
     if (o->check_cost >= 0) sc->check_cost = o->check_cost;
     if (o->have_seed) sc->seed = o->seed;
+    /* The run's HTTP timeout, simulated (work_queue.c) and real alike. */
+    if (o->http_timeout > 0) sc->timeout = o->http_timeout;
     if (scene_check(sc, &e)) { /* the options may make the run endless */
         err_print(&e);
         scene_free(sc);
@@ -169,7 +171,6 @@ static int cmd_run(int argc, char **argv)
     struct scene *sc = load_scene(&o);
     if (!sc) return 2;
     int strategy = o.strategy >= 0 ? o.strategy : sc->strategy;
-    if (o.http_timeout > 0) sc->timeout = o.http_timeout;
     if ((o.dump || !o.headless) && !o.svg && screen_owns_stdout(&o)) {
         scene_free(sc);
         return 2;

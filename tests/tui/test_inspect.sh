@@ -134,5 +134,13 @@ check "the legend says what ? is" '\? +CPU lane: the polling loop checking on a 
 keys q
 finished pl 0 "poll checks q"
 
+# 8. The view's simulated run honours --http-timeout as `juggle run` does:
+# Task One's 0.5 s fetch fails at 0.45 (it ran without the timeout).
+start to http -s sync --http-timeout 0.45
+keys End
+check "the view's run fails the fetch at the timeout" 'Task One error: http://127\.0\.0\.1/delay/500: timeout'
+keys q
+finished to 0 "http-timeout view q"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
