@@ -450,10 +450,13 @@ static int app_log_rows(struct app *a, int tw, int max)
  * first gets a row a lane (as many as fit above min), then what goes below
  * gets what it wants, then lanes grow thicker (up to a third of
  * the body, so a tall screen is not left blank) and any rest goes below
- * again. Returns the timeline's height. */
+ * again. When a row a lane fits but not with min rows below, the timeline
+ * takes the body (its lanes are what the screen is for; a smaller screen
+ * shows the timeline alone too). Returns the timeline's height. */
 static int split(const struct app *a, int h, int want, int min)
 {
     int thin = timeline_height(a, -1, 1);
+    if (thin > h - min && thin <= h) return h;
     if (thin > h - min) return h - min > 5 ? h - min : (h < 5 ? h : 5);
     int below = want < h - thin ? want : h - thin;
     if (below < min) below = min;
@@ -473,7 +476,7 @@ static void draw_body(struct canvas *c, struct app *a, int y, int body)
         int sw = clamp(w * 30 / 100, 52, 72), lw = w - sw;
         int th = split(a, body, clamp(app_log_rows(a, lw - 11, body) + 2, 5, body / 3), 5);
         timeline_draw(c, a, 0, y, lw, th, 1);
-        draw_log(c, a, 0, y + th, lw, body - th);
+        if (th < body) draw_log(c, a, 0, y + th, lw, body - th);
         draw_totals(c, a, lw, y, sw, body);
         return;
     }
@@ -483,12 +486,20 @@ static void draw_body(struct canvas *c, struct app *a, int y, int body)
         int lwant = clamp(app_log_rows(a, lw - 11, body) + 2, 6, body / 2);
         if (lwant > want) want = lwant;
         int th = split(a, body, want, 6);
+        if (th >= body) {
+            timeline_draw(c, a, 0, y, w, body, 1);
+            return;
+        }
         timeline_draw(c, a, 0, y, w, th, 1);
         draw_log(c, a, 0, y + th, lw, body - th);
         draw_totals(c, a, lw, y + th, tw, body - th);
         return;
     }
     int th = split(a, body, totals_rows(a, w - 2) + 5, 8);
+    if (th >= body) {
+        timeline_draw(c, a, 0, y, w, body, 1);
+        return;
+    }
     timeline_draw(c, a, 0, y, w, th, 1);
     int rh = body - th;
     draw_totals(c, a, 0, y + th, w, rh / 2);

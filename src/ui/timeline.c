@@ -487,8 +487,9 @@ int timeline_height(const struct app *a, int maxh, int maxthick)
 {
     int q;
     int tasks = lane_count((struct app *)a, &q);
-    /* Box, axis, legend, CPU lanes (a real run: one row saying why none). */
-    int fixed = 2 + 1 + 1 + (a->model.real ? 1 : a->model.ncpu);
+    /* Box, axis, legend, CPU lanes (a Python program: one row saying why
+     * none; see plan_rows). */
+    int fixed = 2 + 1 + 1 + (a->model.real && !a->sc ? 1 : a->model.ncpu);
     if (a->sc && a->sc->kind == SCENE_CHECKBOOK) fixed++; /* the balance */
     int lanes = tasks + q;
     if (maxh < 0) return fixed + (lanes ? lanes : 1); /* one row a lane */

@@ -50,4 +50,14 @@ if grep -E '^│ req[0-9]+ ' "$tmp/ws" | grep -q '_'; then
 else
     ok
 fi
+# A taller terminal never shows fewer lanes: household under threads at 60
+# columns, 14 to 30 rows, every task and every CPU lane at each height (at
+# 15-16 rows the log and totals took the rows and left the CPU lanes only).
+prev=0
+for h in $(seq 14 30); do
+    "$juggle" run household -s threads --dump-screen 60x$h --at 178 >"$tmp/t"
+    n=$(grep -cE '^│?[▸ ](Kids|Laundry|Checkbook) ' "$tmp/t")
+    c=$(grep -cE '^│? cpu[0-2] ' "$tmp/t")
+    [ "$n" = 3 ] && [ "$c" = 3 ] && ok || bad "household threads 60x$h: $n task lanes, $c CPU lanes (want 3 and 3)"
+done
 finish
