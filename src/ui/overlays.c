@@ -245,7 +245,7 @@ static int compare_table(struct canvas *c, struct app *a, const struct box *b)
 {
     static const char *const heads[] = {"total", "CPU busy", "CPU wait"};
     enum { NB = 3 };
-    double val[STRATEGY_COUNT][NB], max[NB] = {0, 0, 100.0};
+    double val[STRATEGY_COUNT][NB], max[NB] = {0, 100.0, 0}; /* CPU busy: of 100 % */
     struct lesson ls[STRATEGY_COUNT];
     int kind = a->sc ? a->sc->kind : -1, ncol = 0, x = b->x, y = b->y, w = b->w;
     int cw[LESSON_COLS] = {0}, ow = 0;

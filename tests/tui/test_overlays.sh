@@ -91,4 +91,10 @@ for want in 'step one event forward / back (pauses; cursor: to the next / last e
     'switch strategy (sync coop poll threads loop); restarts'; do
     case $words in *"$want"*) ok ;; *) bad "help at 80x24 cuts '$want': $words" ;; esac
 done
+# The compare bars: CPU busy is a share of 100 % (sleep's poll, 1.9 %, a
+# sliver, not a full bar), and CPU wait is scaled to the longest (it was
+# drawn on a scale of 100 units).
+JUGGLE_DUMP_KEYS=c "$juggle" run sleep --dump-screen 120x40 --at 100 >"$tmp/cmp"
+grep -qE '│ poll +18\.01 █+▌ +1\.9% ▌ +0\.02 +│' "$tmp/cmp" && ok || bad "compare: poll's 1.9 % CPU busy bar: $(grep ' poll ' "$tmp/cmp")"
+grep -qE '│ sync +32\.00 █{20,} +0\.0% +32\.00 █{20,} +│' "$tmp/cmp" && ok || bad "compare: sync's CPU wait, the longest, a full bar: $(grep ' sync ' "$tmp/cmp")"
 finish
