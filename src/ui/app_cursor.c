@@ -131,6 +131,8 @@ void app_readout_task(struct app *a, int task, struct app_readout *r)
     model_task_why(m, (size_t)task, t, r->what, sizeof r->what);
     if (tk->state == TASK_DONE) return; /* "finished at 32.0" */
     int64_t from = tk->since;
+    int st = tk->state == TASK_READY ? model_task_staller(m, (size_t)task) : -1;
+    if (st >= 0 && m->tasks[st].since > from) from = m->tasks[st].since; /* stalled since */
     if (stats_due_wait(tk->state, tk->reason, tk->since, tk->until, t)) {
         /* Its sleep or response is due; it waits for the CPU since then. */
         char until[32];

@@ -181,6 +181,9 @@ int model_cpu_cell(const struct model_cpu *c, int64_t t0, int64_t t1, int64_t no
  * most max).
  */
 int model_task_warnings(const struct model *m, size_t task, int64_t now, char (*out)[160], int max);
+/* The task blocked in a call that keeps the one thread (so task, ready,
+ * cannot run), or -1. */
+int model_task_staller(const struct model *m, size_t task);
 /* One line saying why the task is not running right now. */
 void model_task_why(const struct model *m, size_t task, int64_t now, char *buf, size_t n);
 /* Time the task spent in a state (enum task_state), and blocked by reason

@@ -268,6 +268,15 @@ int model_task_warnings(const struct model *m, size_t task, int64_t now, char (*
     return n;
 }
 
+int model_task_staller(const struct model *m, size_t task)
+{
+    for (size_t i = 0; i < m->ntasks; i++) {
+        const struct model_task *o = &m->tasks[i];
+        if (i != task && o->name && o->state == TASK_BLOCKED && o->stall) return (int)i;
+    }
+    return -1;
+}
+
 void model_task_why(const struct model *m, size_t task, int64_t now, char *buf, size_t n)
 {
     (void)now;
@@ -283,15 +292,15 @@ void model_task_why(const struct model *m, size_t task, int64_t now, char *buf, 
         fmt_units(a, sizeof a, tk->since);
         snprintf(buf, n, "finished at %s", a);
         return;
-    case TASK_READY:
-        for (size_t i = 0; i < m->ntasks; i++) {
-            const struct model_task *o = &m->tasks[i];
-            if (i != task && o->name && o->state == TASK_BLOCKED && o->stall) {
-                snprintf(buf, n, "stalled by a blocking call in %s (%s)", o->name,
-                         block_reason_name(o->reason));
-                return;
-            }
+    case TASK_READY: {
+        int st = model_task_staller(m, task);
+        if (st >= 0) {
+            const struct model_task *o = &m->tasks[st];
+            snprintf(buf, n, "stalled by a blocking call in %s (%s)", o->name,
+                     block_reason_name(o->reason));
+            return;
         }
+    }
         {
             char who[128] = "";
             size_t len = 0;

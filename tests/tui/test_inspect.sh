@@ -142,5 +142,11 @@ check "the view's run fails the fetch at the timeout" 'Task One error: http://12
 keys q
 finished to 0 "http-timeout view q"
 
+# 9. A task stalled by another's blocking call is stalled since that call
+# began (deadlock under poll: B ready since 2.0, A's lock call from 3.0).
+JUGGLE_DUMP_KEYS=i LC_ALL=C.UTF-8 "$juggle" run deadlock -s poll --dump-screen 120x26 --at 100 >"$tmp/stall"
+grep -A1 -E '│ B .*stalled by a blocking call in A \(lock\)' "$tmp/stall" | grep -qE '│ ready .* since 3\.0 ' && ok ||
+    bad "B stalled since A's lock call (3.0): $(grep -A1 ' B ' "$tmp/stall")"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
