@@ -157,11 +157,11 @@ static int act_zoom(struct app *a, int code)
         a->zoom = npc / 2 > 0 ? npc / 2 : 1;
         a->follow = 1;
     } else {
-        /* Zooming out past the whole run goes back to fitting it. */
-        int64_t end = app_end(a) >= 0 ? app_end(a) : a->estimate;
-        if (a->playhead > end) end = a->playhead;
+        /* Zooming out to the whole run's scale or past it goes back to
+         * fitting it (z then Z: the fitted view again, from 0; halving an
+         * odd scale and doubling it back loses 1 ns a column). */
         a->zoom = npc * 2;
-        if (a->timeline_w > 0 && a->zoom * (a->timeline_w - 1) >= end) {
+        if (a->timeline_w > 0 && a->zoom + 1 >= timeline_fit_npc(a, a->timeline_w)) {
             a->zoom = 0;
             a->follow = 1;
         }

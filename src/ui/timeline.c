@@ -42,21 +42,27 @@ static void tick_label(char *buf, size_t n, int64_t t, int64_t step)
         snprintf(buf, n, "%.3f", units_of_ns(t));
 }
 
+int64_t timeline_fit_npc(const struct app *a, int tw)
+{
+    if (tw < 1) tw = 1;
+    int64_t span = a->estimate;
+    int64_t end = app_end(a);
+    if (end > span) span = end;
+    if (a->playhead > span) span = a->playhead;
+    /* A deadlock is forever: leave room after the run's end to show
+     * its members still waiting. */
+    if (a->model.st.deadlock) span += span / 4;
+    if (span <= 0) span = UNIT_NS;
+    int64_t npc = (span + tw - 2) / (tw > 1 ? tw - 1 : 1);
+    return npc < 1 ? 1 : npc;
+}
+
 /* The view's left edge and ns per column for a timeline tw cells wide. */
 static void view_range(struct app *a, int tw, int64_t *t0, int64_t *npc)
 {
     if (tw < 1) tw = 1;
     if (a->zoom <= 0) {
-        int64_t span = a->estimate;
-        int64_t end = app_end(a);
-        if (end > span) span = end;
-        if (a->playhead > span) span = a->playhead;
-        /* A deadlock is forever: leave room after the run's end to show
-         * its members still waiting. */
-        if (a->model.st.deadlock) span += span / 4;
-        if (span <= 0) span = UNIT_NS;
-        *npc = (span + tw - 2) / (tw > 1 ? tw - 1 : 1);
-        if (*npc < 1) *npc = 1;
+        *npc = timeline_fit_npc(a, tw);
         a->view_t0 = 0;
         *t0 = 0;
         return;

@@ -67,6 +67,8 @@ extern const struct legend_item legend_items[LEG__COUNT];
  * every lane, up to maxthick rows each; with maxh < 0, one row a lane
  * (however many rows that takes). */
 int timeline_height(const struct app *a, int maxh, int maxthick);
+/* ns per column that fits the whole run into a timeline tw cells wide. */
+int64_t timeline_fit_npc(const struct app *a, int tw);
 /* Draws the timeline in the rectangle (boxed when there is room). */
 void timeline_draw(struct canvas *c, struct app *a, int x, int y, int w, int h, int boxed);
 /* The most requests waiting at once up to now (mk: app_queue_marks). */
