@@ -6,7 +6,8 @@
 # and returns non-zero if anything failed. serve_start and serve_stop run
 # a `juggle serve` on a free loopback port for tests that fetch from it;
 # tally_lines counts a helper's "ok" / "FAIL why" lines; expect_line checks
-# a command's exit status and its one line on stderr.
+# a command's exit status and its one line on stderr; check and expect
+# (below).
 set -u
 build=${1:-build}
 juggle=$(cd "$build" && pwd)/juggle
@@ -25,6 +26,27 @@ bad() {
 finish() {
     echo "$pass passed, $fail failed"
     [ "$fail" -eq 0 ]
+}
+
+# check DESCRIPTION COMMAND...: ok if the command succeeds, else bad.
+# expect RC ERR-TEXT DESCRIPTION -- COMMAND...: its exit status and whole
+# stderr (stdout to $out_to, else $tmp/out). Scripts may define their own.
+check() { # description condition...
+    local what=$1
+    shift
+    if "$@"; then ok; else bad "$what"; fi
+}
+# expect RC ERR-TEXT description -- command...: exit status and whole stderr.
+expect() {
+    local want_rc=$1 want_err=$2 what=$3
+    shift 4
+    "$@" >"${out_to:-$tmp/out}" 2>"$tmp/err"
+    local rc=$?
+    if [ "$rc" = "$want_rc" ] && [ "$(cat "$tmp/err")" = "$want_err" ]; then
+        ok
+    else
+        bad "$what: exit $rc, stderr: $(head -c 300 "$tmp/err") (want $want_rc: $want_err)"
+    fi
 }
 
 # Starts `juggle serve` on a free port: sets serve_pid, server (its URL)

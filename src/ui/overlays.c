@@ -196,6 +196,24 @@ static int list_width(const struct entry *e, int n)
     return 2 + 2 + (hw ? hw + 1 : 0) + tw;
 }
 
+/* A list of entries in a box of its own (help, legend): as wide as the
+ * longest entry needs (at least minw); narrower, rows wrap and the box
+ * grows to hold them, scrolling past the screen's height. */
+static void list_overlay(struct canvas *c, struct app *a, const struct entry *e, int n, int minw,
+                         const char *title, const char *footer)
+{
+    int w = list_width(e, n), shown;
+    if (w < minw) w = minw;
+    struct list_geom g = list_geom(e, n, (w > c->cols - 2 ? c->cols - 2 : w) - 2);
+    int total = 0;
+    for (int i = 0; i < n; i++)
+        total += entry_rows(c, &e[i], &g, 0, 0, 0, 0);
+    struct box b = overlay_begin(c, w, total + 3, title);
+    total = list_draw(c, &b, e, n, &a->help_scroll, &shown);
+    list_footer(c, &b, footer, a->help_scroll, shown, total, 1);
+    overlay_end(c);
+}
+
 void overlays_help(struct canvas *c, struct app *a)
 {
     struct entry e[MAX_LINES];
@@ -204,17 +222,7 @@ void overlays_help(struct canvas *c, struct app *a)
         if (keys_table[i].where & KEYS_MAIN)
             e[n++] = (struct entry){THEME_TAB_KEY, THEME_NORMAL, keys_table[i].label,
                                     keys_table[i].help};
-    /* As wide as the longest entry needs; narrower, rows wrap and the box
-     * grows to hold them (scrolling past the screen's height). */
-    int w = list_width(e, n), shown;
-    struct list_geom g = list_geom(e, n, (w > c->cols - 2 ? c->cols - 2 : w) - 2);
-    int total = 0;
-    for (int i = 0; i < n; i++)
-        total += entry_rows(c, &e[i], &g, 0, 0, 0, 0);
-    struct box b = overlay_begin(c, w, total + 3, "keys");
-    total = list_draw(c, &b, e, n, &a->help_scroll, &shown);
-    list_footer(c, &b, "Esc or ? closes", a->help_scroll, shown, total, 1);
-    overlay_end(c);
+    list_overlay(c, a, e, n, 0, "keys", "Esc or ? closes");
 }
 
 static void draw_bar(struct canvas *c, int x, int y, int w, double frac, int role)
@@ -452,14 +460,5 @@ void overlays_legend(struct canvas *c, struct app *a)
     for (int i = 0; i < LEG__COUNT; i++)
         e[i] = (struct entry){legend_items[i].role, THEME_NORMAL, legend_glyph(i),
                               legend_items[i].full};
-    int w = list_width(e, LEG__COUNT), shown;
-    if (w < 84) w = 84;
-    struct list_geom g = list_geom(e, LEG__COUNT, (w > c->cols - 2 ? c->cols - 2 : w) - 2);
-    int total = 0;
-    for (int i = 0; i < LEG__COUNT; i++)
-        total += entry_rows(c, &e[i], &g, 0, 0, 0, 0);
-    struct box b = overlay_begin(c, w, total + 3, "legend: every glyph on screen");
-    total = list_draw(c, &b, e, LEG__COUNT, &a->help_scroll, &shown);
-    list_footer(c, &b, "Esc or g closes", a->help_scroll, shown, total, 1);
-    overlay_end(c);
+    list_overlay(c, a, e, LEG__COUNT, 84, "legend: every glyph on screen", "Esc or g closes");
 }

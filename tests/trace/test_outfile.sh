@@ -9,23 +9,6 @@
 # (setpriv) when the test runs as root, and are skipped otherwise.
 . "$(dirname "$0")/../lib.sh" "$@"
 
-check() { # description condition...
-    local what=$1
-    shift
-    if "$@"; then ok; else bad "$what"; fi
-}
-# expect RC ERR-TEXT description -- command...: exit status and whole stderr.
-expect() {
-    local want_rc=$1 want_err=$2 what=$3
-    shift 4
-    "$@" >"$tmp/out" 2>"$tmp/err"
-    local rc=$?
-    if [ "$rc" = "$want_rc" ] && [ "$(cat "$tmp/err")" = "$want_err" ]; then
-        ok
-    else
-        bad "$what: exit $rc, stderr: $(head -c 300 "$tmp/err") (want $want_rc: $want_err)"
-    fi
-}
 no_temporary() { # DIR: no .NAME.XXXXXX left in it
     test -z "$(find "$1" -maxdepth 1 -name '.*.??????' | head -1)"
 }

@@ -7,23 +7,6 @@
 # that the test stops reading, so juggle cannot finish before the signal.
 . "$(dirname "$0")/../lib.sh" "$@"
 
-check() { # description condition...
-    local what=$1
-    shift
-    if "$@"; then ok; else bad "$what"; fi
-}
-# expect RC ERR-TEXT description -- command...: exit status and whole stderr.
-expect() {
-    local want_rc=$1 want_err=$2 what=$3
-    shift 4
-    "$@" >"${out_to:-$tmp/out}" 2>"$tmp/err"
-    local rc=$?
-    if [ "$rc" = "$want_rc" ] && [ "$(cat "$tmp/err")" = "$want_err" ]; then
-        ok
-    else
-        bad "$what: exit $rc, stderr: $(head -c 300 "$tmp/err") (want $want_rc: $want_err)"
-    fi
-}
 ends_incomplete() { tail -n 1 "$1" | grep -q '^{"end":"incomplete","events":[0-9]*}$'; }
 
 d=$tmp/rec
