@@ -186,8 +186,9 @@ static int each_item(struct parse *p, const char *value, int (*fn)(struct parse 
         while (len && isspace((unsigned char)s[len - 1]))
             len--;
         if (len) {
-            /* Lines are at most 200 characters (see reader), so items fit. */
-            char item[256];
+            /* Lines are at most 200 characters of up to 4 bytes each (see
+             * reader), so items fit. */
+            char item[4 * SCENE_MAX_LINE + 4];
             if (len >= sizeof item) len = sizeof item - 1;
             memcpy(item, s, len);
             item[len] = '\0';
@@ -752,8 +753,31 @@ static char *value_of_line(const char *line, size_t len)
     return xstrndup(s, (size_t)(e - s));
 }
 
+/* The characters of s[0..n): UTF-8 code points, each byte that does not
+ * start a well-formed sequence counting one (a Latin-1 'é' is one too). */
+static size_t utf8_chars(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t count = 0;
+    for (size_t i = 0; i < n; count++) {
+        unsigned c = u[i];
+        size_t len = c >= 0xf0 && c <= 0xf4 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 && c < 0xe0 ? 2 : 1;
+        if (c >= 0xf5) len = 1;
+        /* The second byte's range rules out overlong forms, surrogates and
+         * code points past U+10FFFF. */
+        unsigned lo = c == 0xe0 ? 0xa0 : c == 0xf0 ? 0x90 : 0x80;
+        unsigned hi = c == 0xed ? 0x9f : c == 0xf4 ? 0x8f : 0xbf;
+        int ok = len > 1 && i + len <= n && u[i + 1] >= lo && u[i + 1] <= hi;
+        for (size_t k = 2; ok && k < len; k++)
+            ok = (u[i + k] & 0xc0) == 0x80;
+        i += ok ? len : 1;
+    }
+    return count;
+}
+
 /* fgets-like reader over the scene text that counts lines. A line may
- * hold SCENE_MAX_LINE characters, not counting a CRLF's '\r'; one that
+ * hold SCENE_MAX_LINE characters (code points, see utf8_chars), not
+ * counting a CRLF's '\r'; one that
  * fits but not in inih's buffer (num, with its '\n' and NUL) reaches inih
  * cut short, and the handler takes its value from long_value instead. */
 static char *reader(char *str, int num, void *stream)
@@ -766,7 +790,7 @@ static char *reader(char *str, int num, void *stream)
     p->line++;
     p->indented = len > 0 && (p->text[0] == ' ' || p->text[0] == '\t');
     if (len > 0 && p->text[0] == '[') p->section_line = p->line;
-    if (vis > SCENE_MAX_LINE) {
+    if (vis > SCENE_MAX_LINE && utf8_chars(p->text, vis) > SCENE_MAX_LINE) {
         /* inih would silently split the line; we say so instead. */
         if (!p->long_line) p->long_line = p->line;
         snprintf(str, (size_t)num, ";\n");

@@ -26,6 +26,36 @@ static struct scene *parse_ok(const char *text)
     return sc;
 }
 
+/* A scene line of "title = " and n copies of unit, CRLF-ended, in [scene]. */
+static char *title_line(const char *unit, int n)
+{
+    static char buf[2048];
+    int at = snprintf(buf, sizeof buf, "[scene]\ntitle = ");
+    for (int i = 0; i < n; i++)
+        at += snprintf(buf + at, sizeof buf - (size_t)at, "%s", unit);
+    snprintf(buf + at, sizeof buf - (size_t)at,
+             "\r\n[workers]\nnames = A\n[queue]\nwork = sleep\nitems = 1\n");
+    return buf;
+}
+
+/* The 200-character line limit counts characters, not bytes: 192 of any
+ * width after "title = " fit, 193 do not; an invalid byte counts one. */
+static void scene__line_limit_counts_characters(void **state)
+{
+    (void)state;
+    const char *units[] = {"e", "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80", "\xff", "\xc3"};
+    for (size_t u = 0; u < sizeof units / sizeof *units; u++) {
+        struct err e;
+        struct scene *sc = scene_parse("t.ini", title_line(units[u], 192), &e);
+        if (!sc) fail_msg("unit %zu: %d: %s", u, e.line, e.msg);
+        assert_int_equal(strlen(sc->title), 192 * strlen(units[u]));
+        scene_free(sc);
+        assert_null(scene_parse("t.ini", title_line(units[u], 193), &e));
+        assert_int_equal(e.line, 2);
+        assert_non_null(strstr(e.msg, "longer than 200 characters"));
+    }
+}
+
 static void scene__lists_continue_on_indented_lines(void **state)
 {
     (void)state;
@@ -291,6 +321,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(scene__lists_continue_on_indented_lines),
+        cmocka_unit_test(scene__line_limit_counts_characters),
         cmocka_unit_test(scene__items_lists_read_the_same_every_way),
         cmocka_unit_test(scene__reads_the_issue_example_with_inline_comments),
         cmocka_unit_test(scene__counts_are_whole_numbers),
