@@ -80,14 +80,22 @@ static const struct option long_opts[] = {
     {NULL, 0, NULL, 0},
 };
 
+/* Whether s is a plain decimal number, as scene numbers are: digits, a
+ * point, an exponent, no sign of a hex ("0x1p-7"), "inf" or "nan". */
+static int decimal(const char *s, const char *chars)
+{
+    return *s && strspn(s, chars) == strlen(s);
+}
+#define DIGITS "0123456789"
+
 /* The options that carry a number: 0, or 2 after a usage error. */
 static int parse_number_opt(int c, const char *arg, struct options *o)
 {
     char *end;
     switch (c) {
     case OPT_CPUS: {
-        long n = strtol(arg, &end, 10);
-        if (*end || n < 1 || n > 1024)
+        long n = decimal(arg, DIGITS) ? strtol(arg, &end, 10) : 0;
+        if (n < 1 || n > 1024)
             return usage_error("--cpus: '%s' is not a number from 1 to 1024", arg);
         o->cpus = (int)n;
         return 0;
@@ -95,15 +103,15 @@ static int parse_number_opt(int c, const char *arg, struct options *o)
     case OPT_SEED: {
         errno = 0;
         unsigned long long v = strtoull(arg, &end, 10);
-        if (*end || end == arg || errno || arg[0] == '-')
+        if (*end || end == arg || errno || !decimal(arg, DIGITS))
             return usage_error("--seed: '%s' is not a whole number", arg);
         o->seed = v;
         o->have_seed = 1;
         return 0;
     }
     case OPT_TIME_SCALE: {
-        double f = strtod(arg, &end);
-        if (*end || end == arg || !(f > 0))
+        double f = decimal(arg, DIGITS ".eE+-") ? strtod(arg, &end) : 0;
+        if (!(f > 0) || *end)
             return usage_error("--time-scale: '%s' is not a positive number", arg);
         /* Below 1e-4 a real run's scene clock (real time / scale) could pass
          * the int64-nanosecond range within days. */
@@ -115,8 +123,8 @@ static int parse_number_opt(int c, const char *arg, struct options *o)
     case OPT_DUMP_SCREEN: {
         int cols, rows;
         char tail;
-        if (sscanf(arg, "%dx%d%c", &cols, &rows, &tail) != 2 || cols < 1 || rows < 1 ||
-            cols > 1000 || rows > 1000)
+        if (!decimal(arg, DIGITS "x") || sscanf(arg, "%dx%d%c", &cols, &rows, &tail) != 2 ||
+            cols < 1 || rows < 1 || cols > 1000 || rows > 1000)
             return usage_error("--dump-screen: '%s' is not COLSxROWS (e.g. 120x40)", arg);
         o->dump = 1;
         o->cols = cols;
@@ -124,8 +132,8 @@ static int parse_number_opt(int c, const char *arg, struct options *o)
         return 0;
     }
     case OPT_PORT: {
-        long n = strtol(arg, &end, 10);
-        if (*end || end == arg || n < 0 || n > 65535)
+        long n = decimal(arg, DIGITS) ? strtol(arg, &end, 10) : -1;
+        if (n < 0 || n > 65535)
             return usage_error("--port: '%s' is not a port number (0-65535)", arg);
         o->port = (int)n;
         return 0;
@@ -175,9 +183,14 @@ static int take_option(int c, int index, const char *cmd, unsigned allowed, char
         return usage_error("watch does not take %s: watch takes --record FILE, --headless, "
                            "--summary and --json before -- python3 PROG.py",
                            name);
+    if (!(allowed & bit) && allowed == 0 && strncmp(cmd, "the view", 8) == 0)
+        return usage_error("the view (juggle SCENE) does not take %s: options go with 'juggle run "
+                           "SCENE', which opens the same view",
+                           name);
     if (!(allowed & bit)) return usage_error("%s does not take %s", cmd, name);
     o->seen |= bit;
     if (optarg && check_value(name, argv)) return 2;
+    if (index >= 0) o->word[index] = optarg;
     switch (c) {
     case 's':
         o->strategy = strategy_find(optarg);

@@ -55,6 +55,7 @@ struct options {
     int port;
     const char *chrome;
     const char *svg;
+    const char *word[18]; /* each option's value as given, by OPT_B_* bit */
 };
 
 /*

@@ -47,7 +47,8 @@ const char usage_text[] =
     "                  [--seed N] [--http-timeout U] [--record FILE]\n"
     "                  [--dump-screen COLSxROWS --at U] [--svg OUT.svg]\n"
     "       juggle compare SCENE [--json]   every strategy on the same workload\n"
-    "       juggle compare SCENE [-s STRATEGY] [--time-scale F] [--json]\n"
+    "                  [--cpus N] [--quantum U] [--poll-interval U] [--check-cost U] [--seed N]\n"
+    "       juggle compare SCENE [-s STRATEGY] [--time-scale F] [--json] [--cpus N ...]\n"
     "                  --with-python PROG.py [ARGS...]   the scene beside its Python program\n"
     "       juggle scenes                   the shipped scenes, one line each\n"
     "       juggle strategies               the strategies: key, name, what it does\n"
@@ -61,6 +62,7 @@ const char usage_text[] =
     "       juggle --help | --version\n"
     "\n"
     "SCENE is a path, or a name looked up in scenes/ (juggle run sleep = scenes/sleep.ini).\n"
+    "juggle SCENE takes no options: juggle run SCENE opens the same view with them.\n"
     "Times (U) are in scene units. Exit status: 0 ok, 1 the run had failures, 2 bad input.\n";
 
 /*
@@ -83,6 +85,36 @@ int finish_stdout(int rc)
     if (!bad) return rc;
     if (bad != EPIPE) fprintf(stderr, "juggle: write error: %s\n", strerror(bad));
     return rc == 2 ? 2 : 1;
+}
+
+/*
+ * The scene passed its own checks when loaded, so a refusal after the
+ * options changed it is the options' doing: "juggle: --OPT VALUE: msg",
+ * naming the options whose key msg mentions (all scene options if none).
+ */
+static void blame_options(const struct options *o, const char *msg)
+{
+    static const struct {
+        unsigned bit;
+        const char *opt, *key;
+    } opts[] = {
+        {OPT_B_CPUS, "--cpus", "cpus"},
+        {OPT_B_QUANTUM, "--quantum", "quantum"},
+        {OPT_B_POLL_INTERVAL, "--poll-interval", "poll_interval"},
+        {OPT_B_CHECK_COST, "--check-cost", "check_cost"},
+        {OPT_B_SEED, "--seed", "seed"},
+    };
+    int named = 0;
+    for (size_t i = 0; i < sizeof opts / sizeof *opts; i++)
+        named |= (o->seen & opts[i].bit) && strstr(msg, opts[i].key);
+    fputs("juggle: ", stderr);
+    const char *sep = "";
+    for (size_t i = 0; i < sizeof opts / sizeof *opts; i++) {
+        if (!(o->seen & opts[i].bit) || (named && !strstr(msg, opts[i].key))) continue;
+        fprintf(stderr, "%s%s %s", sep, opts[i].opt, o->word[__builtin_ctz(opts[i].bit)]);
+        sep = " ";
+    }
+    fprintf(stderr, ": %s\n", msg);
 }
 
 /* Loads the scene named on the command line and applies overrides. */
@@ -123,7 +155,7 @@ static struct scene *load_scene(const struct options *o)
     /* The run's HTTP timeout, simulated (work_queue.c) and real alike. */
     if (o->http_timeout > 0) sc->timeout = o->http_timeout;
     if (scene_check(sc, &e)) { /* the options may make the run endless */
-        err_print(&e);
+        blame_options(o, e.msg);
         scene_free(sc);
         return NULL;
     }
@@ -139,11 +171,28 @@ static int screen_owns_stdout(const struct options *o)
 }
 
 /*
- * The options of `run` that cannot go together, refused before anything
- * runs: the picture and the screen dump draw a simulated run (not --real)
- * and print no lines (not --headless); --summary and --json shape printed
- * lines (they need --headless); --at picks the instant of a picture or a
- * dump; two outputs on one file would leave only one.
+ * The options of `run`, `replay` and `watch` that cannot go together,
+ * refused before anything runs: --summary and --json shape printed lines
+ * (they need --headless); the screen dump prints the view's screen, not
+ * lines (not --headless); --at picks the instant of a picture or a dump.
+ */
+static int shape_conflicts(const struct options *o)
+{
+    if ((o->seen & (OPT_B_SUMMARY | OPT_B_JSON)) && !o->headless)
+        return usage_error("%s goes with --headless (it shapes the printed lines)",
+                           o->json ? "--json" : "--summary");
+    if (o->dump && o->headless)
+        return usage_error("%s", "--dump-screen prints the view's screen, not printed lines; it "
+                                 "cannot be used with --headless");
+    if ((o->seen & OPT_B_AT) && !o->svg && !o->dump)
+        return usage_error("%s", "--at goes with --dump-screen or --svg (the instant shown)");
+    return 0;
+}
+
+/*
+ * And of `run` alone: the picture and the screen dump draw a simulated run
+ * (not --real) and the picture prints no lines (not --headless); two
+ * outputs on one file would leave only one.
  */
 static int run_conflicts(const struct options *o)
 {
@@ -153,11 +202,7 @@ static int run_conflicts(const struct options *o)
     if (o->svg && o->headless)
         return usage_error("%s", "--svg draws a picture, not printed lines; it cannot be used "
                                  "with --headless");
-    if ((o->seen & (OPT_B_SUMMARY | OPT_B_JSON)) && !o->headless)
-        return usage_error("%s goes with --headless (it shapes the printed lines)",
-                           o->json ? "--json" : "--summary");
-    if ((o->seen & OPT_B_AT) && !o->svg && !o->dump)
-        return usage_error("%s", "--at goes with --dump-screen or --svg (the instant shown)");
+    if (shape_conflicts(o)) return 2;
     if (o->svg && o->record && outfile_same(o->svg, o->record))
         return usage_error("--svg and --record name the same file (%s)", o->svg);
     return 0;
@@ -289,7 +334,7 @@ static int cmd_replay(int argc, char **argv)
     int rc = parse_options(
         argc, argv, "replay",
         OPT_B_HEADLESS | OPT_B_SUMMARY | OPT_B_JSON | OPT_B_DUMP_SCREEN | OPT_B_AT, &o);
-    if (rc) return rc;
+    if (rc || (rc = shape_conflicts(&o))) return rc;
     if (!o.scene_arg) return usage_error("%s", "replay needs a trace file");
     if (o.dump) {
         struct tui_opts to = {
@@ -310,6 +355,8 @@ static int cmd_export(int argc, char **argv)
     if (!o.scene_arg) return usage_error("%s", "export needs a trace file");
     if (!o.chrome && !o.svg)
         return usage_error("%s", "export needs --chrome OUT.json or --svg OUT.svg");
+    if (o.dump && !o.svg)
+        return usage_error("%s", "--dump-screen sizes the --svg picture: it goes with --svg");
     if (o.chrome && o.svg && outfile_same(o.chrome, o.svg))
         return usage_error("--chrome and --svg name the same file (%s)", o.svg);
     /* Both outputs are checked before either is written. */
@@ -346,7 +393,7 @@ static int cmd_watch(int argc, char **argv)
     struct options o;
     int rc = parse_options(at, argv, "watch",
                            OPT_B_RECORD | OPT_B_HEADLESS | OPT_B_SUMMARY | OPT_B_JSON, &o);
-    if (rc) return rc;
+    if (rc || (rc = shape_conflicts(&o))) return rc;
     if (o.scene_arg)
         return usage_error("%s", "watch takes --record FILE, --headless, --summary and --json "
                                  "before -- python3 PROG.py");
@@ -360,28 +407,16 @@ static int cmd_watch(int argc, char **argv)
     return headless_watch(argv + at, o.record, o.format, stdout);
 }
 
-/* `juggle` and `juggle SCENE`: the interactive view. */
+/* `juggle` and `juggle SCENE`: the interactive view. It takes no options:
+ * `juggle run SCENE` opens the same view with them. */
 static int cmd_tui(int argc, char **argv)
 {
     struct options o;
-    int rc = parse_options(argc, argv, "the view (juggle SCENE)",
-                           OPT_B_STRATEGY | OPT_B_REAL | OPT_B_TIME_SCALE | OPT_B_HTTP_TIMEOUT |
-                               OPT_B_RECORD | OPT_B_SCENE,
-                           &o);
+    int rc = parse_options(argc, argv, "the view (juggle SCENE)", 0, &o);
     if (rc) return rc;
-    if (screen_owns_stdout(&o)) return 2;
     struct scene *sc = NULL;
     if (o.scene_arg && !(sc = load_scene(&o))) return 2;
-    struct tui_opts to = {
-        .sc = sc,
-        .strategy = o.strategy >= 0 ? o.strategy
-                    : sc            ? sc->strategy
-                                    : 0,
-        .real = o.real,
-        .time_scale = o.time_scale,
-        .http_timeout = o.http_timeout,
-        .record = o.record,
-    };
+    struct tui_opts to = {.sc = sc, .strategy = sc ? sc->strategy : 0, .time_scale = 1.0};
     rc = tui_main(&to);
     scene_free(sc);
     return rc;

@@ -95,7 +95,7 @@ scene "negative delay URL" "${Q}work = http\nurls = http://x/delay/-5\n" \
     "juggle: FILE:5: urls: 'http://x/delay/-5' asks for a delay that is not from 0 to 100000000 units"
 printf "${Q}work = count\nitems = 5\n" >ok.ini
 expect "option makes the run endless" \
-    "juggle: ok.ini: quantum: 1e-09 is too small for this run: threads would switch about 5e+09 times (at most 250000000 events)" \
+    "juggle: --quantum 1e-9: quantum: 1e-09 is too small for this run: threads would switch about 5e+09 times (at most 250000000 events)" \
     "$juggle" run ok.ini --headless --quantum 1e-9
 expect "absurd time scale" "juggle: --time-scale: '1e-300' is outside 0.0001 to 1000000 (see 'juggle --help')" \
     "$juggle" run ok.ini --headless --real --time-scale 1e-300

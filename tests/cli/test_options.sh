@@ -33,7 +33,14 @@ refused "replay --cpus" "juggle: replay does not take --cpus" "$juggle" replay t
 refused "serve --headless" "juggle: serve does not take --headless" "$juggle" serve --headless
 refused "export --record" "juggle: export does not take --record" "$juggle" export t.jsonl --chrome c.json --record x
 refused "export --at" "juggle: export does not take --at" "$juggle" export t.jsonl --svg s.svg --at 3
-refused "the view --headless" "juggle: the view (juggle SCENE) does not take --headless" "$juggle" sleep --headless
+view="options go with 'juggle run SCENE', which opens the same view"
+refused "the view --headless" "juggle: the view (juggle SCENE) does not take --headless: $view" \
+    "$juggle" sleep --headless
+# The view takes no options at all: the usage shows `juggle [SCENE]`.
+for o in "-s loop" "--real" "--time-scale 2" "--record r.jsonl" "--cpus 2" "--seed 3"; do
+    refused "the view $o" "juggle: the view (juggle SCENE) does not take ${o%% *}: $view" \
+        "$juggle" sleep $o
+done
 refused "run --port" "juggle: run does not take --port" "$juggle" run sleep --headless --port 1
 refused "compare -s without a program" \
     "juggle: compare runs every strategy: -s and --time-scale go with --with-python PROG.py" \
@@ -52,6 +59,37 @@ refused "run --json without --headless" "juggle: --json goes with --headless (it
     "$juggle" run sleep --svg s.svg --json
 refused "run --at alone" "juggle: --at goes with --dump-screen or --svg (the instant shown)" \
     "$juggle" run sleep --headless --at 3
+
+# --summary / --json shape printed lines, --at picks a dump's instant, a
+# dump is not printed lines, and export's --dump-screen sizes its --svg:
+# every command that takes them refuses them where they would be ignored.
+json="juggle: --json goes with --headless (it shapes the printed lines)"
+at="juggle: --at goes with --dump-screen or --svg (the instant shown)"
+dump="juggle: --dump-screen prints the view's screen, not printed lines; it cannot be used with --headless"
+refused "replay --json" "$json" "$juggle" replay t.jsonl --json
+refused "replay --summary" "juggle: --summary goes with --headless (it shapes the printed lines)" \
+    "$juggle" replay t.jsonl --summary
+refused "replay --at" "$at" "$juggle" replay t.jsonl --at 5
+refused "replay --headless --at" "$at" "$juggle" replay t.jsonl --headless --at 5
+refused "watch --json" "$json" "$juggle" watch --json -- python3 x.py
+refused "run --headless --dump-screen" "$dump" "$juggle" run sleep --headless --json --dump-screen 80x20
+refused "replay --headless --dump-screen" "$dump" \
+    "$juggle" replay t.jsonl --headless --json --dump-screen 80x20
+refused "export --chrome --dump-screen" \
+    "juggle: --dump-screen sizes the --svg picture: it goes with --svg" \
+    "$juggle" export t.jsonl --chrome c.json --dump-screen 80x20
+
+# Option numbers are decimal, as scene numbers are.
+refused "--time-scale hex" "juggle: --time-scale: '0x1p-7' is not a positive number" \
+    "$juggle" run sleep --headless --real --time-scale 0x1p-7
+refused "--time-scale inf" "juggle: --time-scale: 'inf' is not a positive number" \
+    "$juggle" run sleep --headless --real --time-scale inf
+refused "--cpus +2" "juggle: --cpus: '+2' is not a number from 1 to 1024" \
+    "$juggle" run sleep --headless --cpus +2
+refused "--seed ' 3'" "juggle: --seed: ' 3' is not a whole number" "$juggle" run sleep --headless --seed ' 3'
+refused "--port 0x50" "juggle: --port: '0x50' is not a port number (0-65535)" "$juggle" serve --port 0x50
+refused "--dump-screen +80x20" "juggle: --dump-screen: '+80x20' is not COLSxROWS (e.g. 120x40)" \
+    "$juggle" run sleep --dump-screen +80x20
 
 # Two outputs on one file.
 refused "export --chrome and --svg on one path" \
@@ -98,5 +136,38 @@ refused "--summary --json" "juggle: --summary and --json cannot be used together
 "$juggle" run sleep --headless --record="$d/--x.jsonl" >/dev/null && cmp -s "$d/--x.jsonl" "$d/t.jsonl" &&
     ok || bad "--record=--x.jsonl records to a file of that name"
 rm -f "$d/--x.jsonl"
+# compare takes the scene's overrides, as its usage says: they change the runs.
+[ "$("$juggle" compare count --cpus 2 | grep '^threads')" = \
+    "threads        1.70     94.1%         0        0.00         0" ] &&
+    ok || bad "compare --cpus 2 runs threads on two CPUs"
+[ "$("$juggle" compare count --quantum 0.5 | grep '^threads')" = \
+    "threads        3.20    100.0%         6        0.50         0" ] &&
+    ok || bad "compare --quantum 0.5 switches threads every half unit"
+# An option's bad value is blamed on the option, not on the scene file.
+"$juggle" run count -s poll --poll-interval 0.001 --headless >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ "$rc" = 2 ] && [ ! -s "$tmp/out" ] && [ "$(cat "$tmp/err")" = "juggle: --poll-interval 0.001: check_cost: 0.01 is not below poll_interval (0.001): checking would leave no time for work" ] &&
+    ok || bad "--poll-interval below check_cost: exit $rc, $(cat "$tmp/err")"
+
+# Bash completion offers each command exactly the options it takes.
+completion=$(dirname "$0")/../../assets/juggle.bash-completion
+complete_opts() { # words... (the last one is being completed)
+    PATH="$(dirname "$juggle"):$PATH" bash -c '
+        source "$1"; shift
+        COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1))
+        _juggle; printf "%s\n" "${COMPREPLY[@]}" | sort | tr "\n" " "' \
+        _ "$completion" "$@"
+}
+expect_completion() { # want words...
+    local want=$1 got
+    shift
+    got=$(complete_opts "$@")
+    [ "$got" = "$want" ] && ok || bad "completion of '$*': $got (want: $want)"
+}
+expect_completion "--help " juggle sleep --
+expect_completion "--help --version " juggle --
+expect_completion "--seed --strategy --summary --svg " juggle run sleep --s
+expect_completion "--at --dump-screen --headless --help --json --summary " juggle replay t.jsonl --
+expect_completion "--chrome --dump-screen --help --svg " juggle export t.jsonl --
 
 finish

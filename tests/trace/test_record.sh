@@ -64,8 +64,8 @@ check "record to - writes the trace on stdout" cmp -s "$d/stdout.jsonl" "$d/t.js
 check "record to - moves the printed lines to stderr" cmp -s "$d/stdout.err" "$d/count.out"
 expect 2 "juggle: --record -: standard output holds the screen; record to a file (see 'juggle --help')" \
     "record to - from the TUI" -- "$juggle" run "$sc" --record -
-expect 2 "juggle: --record -: standard output holds the screen; record to a file (see 'juggle --help')" \
-    "record to - from the TUI, without run" -- "$juggle" "$sc" --record -
+expect 2 "juggle: the view (juggle SCENE) does not take --record: options go with 'juggle run SCENE', which opens the same view (see 'juggle --help')" \
+    "record from the TUI, without run" -- "$juggle" "$sc" --record -
 expect 2 "juggle: --record -: standard output holds the screen; record to a file (see 'juggle --help')" \
     "record to - with a screen dump" -- "$juggle" run "$sc" --dump-screen 80x20 --record -
 

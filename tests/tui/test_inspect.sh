@@ -136,7 +136,7 @@ finished pl 0 "poll checks q"
 
 # 8. The view's simulated run honours --http-timeout as `juggle run` does:
 # Task One's 0.5 s fetch fails at 0.45 (it ran without the timeout).
-start to http -s sync --http-timeout 0.45
+start to run http -s sync --http-timeout 0.45
 keys End
 check "the view's run fails the fetch at the timeout" 'Task One error: http://127\.0\.0\.1/delay/500: timeout'
 keys q
