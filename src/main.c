@@ -213,6 +213,7 @@ static int cmd_run(int argc, char **argv)
     struct options o;
     int rc = parse_options(argc, argv, "run", ~(unsigned)(OPT_B_PORT | OPT_B_CHROME), &o);
     if (rc || (rc = run_conflicts(&o))) return rc;
+    if (o.record && outfile_is_stdout(o.record)) o.record = "-"; /* --record /dev/stdout */
     struct scene *sc = load_scene(&o);
     if (!sc) return 2;
     int strategy = o.strategy >= 0 ? o.strategy : sc->strategy;
@@ -394,6 +395,7 @@ static int cmd_watch(int argc, char **argv)
     int rc = parse_options(at, argv, "watch",
                            OPT_B_RECORD | OPT_B_HEADLESS | OPT_B_SUMMARY | OPT_B_JSON, &o);
     if (rc || (rc = shape_conflicts(&o))) return rc;
+    if (o.record && outfile_is_stdout(o.record)) o.record = "-"; /* --record /dev/stdout */
     if (o.scene_arg)
         return usage_error("%s", "watch takes --record FILE, --headless, --summary and --json "
                                  "before -- python3 PROG.py");

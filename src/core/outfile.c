@@ -180,15 +180,31 @@ static int open_temp(struct outfile *o, const struct stat *sb, struct err *e)
     return err_set(e, ERR_IO, o->path, 0, "cannot write: %s", strerror(saved));
 }
 
-/* A device, a FIFO, or a regular file written in place: no O_CREAT, no
- * O_TRUNC (a device node stays one; a file is cut at commit). */
-static int open_in_place(struct outfile *o, int check_only, struct err *e)
+/* A socket cannot be opened by name, not even through /proc's link to
+ * it (ENXIO): one of ours (/dev/stdout, /dev/fd/N) is duplicated. */
+static int dup_own_socket(const struct stat *sb)
+{
+    long max = sysconf(_SC_OPEN_MAX);
+    for (int fd = 0; fd < (max > 0 && max < 65536 ? max : 1024); fd++) {
+        struct stat fb;
+        if (fstat(fd, &fb) == 0 && fb.st_dev == sb->st_dev && fb.st_ino == sb->st_ino)
+            return fcntl(fd, F_DUPFD_CLOEXEC, 3);
+    }
+    errno = ENXIO;
+    return -1;
+}
+
+/* A device, a FIFO, a socket, or a regular file written in place: no
+ * O_CREAT, no O_TRUNC (a device node stays one; a file is cut at commit). */
+static int open_in_place(struct outfile *o, const struct stat *sb, int check_only, struct err *e)
 {
     o->direct = !o->in_place;
     if (check_only && o->direct) {
-        if (faccessat(AT_FDCWD, o->target, W_OK, AT_EACCESS) == 0) return 0;
+        if (S_ISSOCK(sb->st_mode) || faccessat(AT_FDCWD, o->target, W_OK, AT_EACCESS) == 0)
+            return 0;
     } else {
         o->fd = open(o->target, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+        if (o->fd < 0 && errno == ENXIO && S_ISSOCK(sb->st_mode)) o->fd = dup_own_socket(sb);
         if (o->fd >= 0) return 0;
     }
     return err_set(e, ERR_IO, o->path, 0, "cannot write: %s", strerror(errno));
@@ -209,9 +225,13 @@ static int open_or_check(struct outfile *o, const char *path, const char *const 
         o->direct = 1;
         return 0;
     }
-    o->target = follow_links(path);
+    /* A device, FIFO or socket, however named, is written in place by its
+     * name: following links by hand would end at /proc's "pipe:[N]", the
+     * name of no file, for /dev/stdout, /dev/fd/N or a shell's >(...). */
     struct stat sb;
-    int exists = stat(o->target, &sb) == 0;
+    int exists = stat(path, &sb) == 0 && !S_ISREG(sb.st_mode) && !S_ISDIR(sb.st_mode);
+    o->target = exists ? xstrdup(path) : follow_links(path);
+    if (!exists) exists = stat(o->target, &sb) == 0;
     int rc = 0;
     /* Only "no such file" means a new file: a symlink loop (ELOOP), a
      * directory that cannot be searched (EACCES), ... are refused. */
@@ -223,7 +243,7 @@ static int open_or_check(struct outfile *o, const char *path, const char *const 
         rc = refuse_inputs(path, &sb, avoid, e);
     if (!rc && exists && S_ISREG(sb.st_mode)) rc = check_regular(o, &sb, e);
     if (!rc && exists && (!S_ISREG(sb.st_mode) || o->in_place)) {
-        rc = open_in_place(o, check_only, e);
+        rc = open_in_place(o, &sb, check_only, e);
     } else if (!rc) {
         rc = open_temp(o, exists ? &sb : NULL, e);
     }
@@ -250,24 +270,43 @@ static const char *base_of(const char *path)
     return slash ? slash + 1 : path;
 }
 
+/* What path opens: stdout's file for "-", links followed (by the kernel,
+ * /proc's links to pipes included). */
+static int stat_output(const char *path, struct stat *sb)
+{
+    return strcmp(path, "-") == 0 ? fstat(STDOUT_FILENO, sb) : stat(path, sb);
+}
+
+/* Whether two outputs on sa and sb would end in one place: one file, or
+ * one pipe or socket. A character device is a stream, not a place (two
+ * outputs to /dev/null, or to a terminal, each arrive whole). */
+static int same_place(const struct stat *sa, const struct stat *sb)
+{
+    return sa->st_dev == sb->st_dev && sa->st_ino == sb->st_ino && !S_ISCHR(sa->st_mode);
+}
+
+int outfile_is_stdout(const char *path)
+{
+    struct stat sa, so;
+    if (strcmp(path, "-") == 0) return 1;
+    return stat(path, &sa) == 0 && fstat(STDOUT_FILENO, &so) == 0 && same_place(&sa, &so);
+}
+
 int outfile_same(const char *a, const char *b)
 {
     if (strcmp(a, b) == 0) return 1;
-    if (strcmp(a, "-") == 0 || strcmp(b, "-") == 0) return 0;
-    char *ta = follow_links(a), *tb = follow_links(b);
     struct stat sa, sb;
-    int same;
-    if (stat(ta, &sa) == 0 && stat(tb, &sb) == 0) {
-        same = sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-    } else { /* not there yet: the same name in the same directory */
-        char *da = dir_of(ta), *db = dir_of(tb);
-        char *ra = realpath(da, NULL), *rb = realpath(db, NULL);
-        same = ra && rb && strcmp(ra, rb) == 0 && strcmp(base_of(ta), base_of(tb)) == 0;
-        free(da);
-        free(db);
-        free(ra);
-        free(rb);
-    }
+    int ea = stat_output(a, &sa) == 0, eb = stat_output(b, &sb) == 0;
+    if (ea || eb) return ea && eb && same_place(&sa, &sb);
+    /* Not there yet: the same name in the same directory. */
+    char *ta = follow_links(a), *tb = follow_links(b);
+    char *da = dir_of(ta), *db = dir_of(tb);
+    char *ra = realpath(da, NULL), *rb = realpath(db, NULL);
+    int same = ra && rb && strcmp(ra, rb) == 0 && strcmp(base_of(ta), base_of(tb)) == 0;
+    free(da);
+    free(db);
+    free(ra);
+    free(rb);
     free(ta);
     free(tb);
     return same;

@@ -7,8 +7,10 @@
  * writing is done, so a reader never sees half a file and two writers to
  * one name never mix: the last to finish wins whole. A symlink is followed
  * (the temporary goes beside its target, the rename replaces the target,
- * the link stays). A device, a FIFO or a socket is written directly, as is
- * "-", standard output. A directory, and any of the caller's inputs (the
+ * the link stays). A device, a FIFO or a socket is written directly, by
+ * its name however reached (/dev/stdout, /dev/fd/N, a shell's >(...): a
+ * link in /proc the kernel follows, to a pipe that has no file name), as
+ * is "-", standard output. A directory, and any of the caller's inputs (the
  * scene being run, the trace being exported: compared by device and inode,
  * not by name), are refused before anything is written, as are an empty
  * name and a name that cannot be looked up for any reason but "no such
@@ -58,9 +60,14 @@ int outfile_open(struct outfile *o, const char *path, const char *const *avoid, 
 /* Whether outfile_open would accept path (it opens and gives up):
  * for a command with two outputs, checked before the first is written. */
 int outfile_check(const char *path, const char *const *avoid, struct err *e);
-/* 1 when two output names end at one file (after symlinks; for names
- * not there yet, the same name in the same directory). */
+/* 1 when two output names end at one file, pipe or socket: the same
+ * device and inode ("-": standard output's), or for names not there yet
+ * the same name in the same directory. Character devices (/dev/null, a
+ * terminal) are never the same place: each output arrives whole. */
 int outfile_same(const char *a, const char *b);
+/* 1 when path is "-" or names what standard output already writes to (its
+ * file, pipe or socket, e.g. /dev/stdout): written as "-" is. */
+int outfile_is_stdout(const char *path);
 /* Writes all of p[0..n). Returns 0 or -errno. */
 int outfile_write(struct outfile *o, const void *p, size_t n);
 /* 1 when the output is a regular file (it can be truncated). */

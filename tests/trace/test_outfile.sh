@@ -38,6 +38,48 @@ expect 0 "" "record through a dangling symlink" -- "$juggle" run sleep --headles
 check "a dangling symlink: the link stays, its target holds the trace" \
     test -L "$w/dangling" -a "$(cat "$w/nowhere.jsonl")" = "$(cat "$w/ref.jsonl")"
 
+# ---- /dev/stdout, /dev/fd/N and >(...) onto pipes and sockets: /proc's
+# links to them end at "pipe:[N]", the name of no file; they are written
+# in place through the path itself ----
+"$juggle" run sleep --headless --record /dev/stdout 2>"$tmp/err" | cat >"$w/via-stdout.jsonl"
+check "record /dev/stdout into a pipe: the trace, whole" cmp -s "$w/via-stdout.jsonl" "$w/ref.jsonl"
+"$juggle" run sleep --headless >"$w/lines.ref"
+check "record /dev/stdout into a pipe: the printed lines go to stderr, as with -" \
+    cmp -s "$tmp/err" "$w/lines.ref"
+"$juggle" run sleep --headless --record /dev/fd/3 3>&1 >/dev/null | cat >"$w/via-fd.jsonl"
+check "record /dev/fd/3, a pipe" cmp -s "$w/via-fd.jsonl" "$w/ref.jsonl"
+"$juggle" run sleep --headless --record >(cat >"$w/via-subst.jsonl") >/dev/null
+rc=$?
+wait $! 2>/dev/null
+check "record >(cat): exit $rc" test "$rc" = 0
+for n in $(seq 1 100); do cmp -s "$w/via-subst.jsonl" "$w/ref.jsonl" && break; sleep 0.05; done
+check "record >(cat): the trace, whole" cmp -s "$w/via-subst.jsonl" "$w/ref.jsonl"
+"$juggle" export "$w/ref.jsonl" --chrome /dev/stdout | cat >"$w/via-stdout.json"
+check "export --chrome /dev/stdout into a pipe" cmp -s "$w/via-stdout.json" "$w/ref.json"
+python3 - "$juggle" "$w/ref.jsonl" "$w/via-socket.json" <<'PY'
+import socket, subprocess, sys
+a, b = socket.socketpair()
+p = subprocess.Popen([sys.argv[1], "export", sys.argv[2], "--chrome", "/dev/stdout"], stdout=b)
+b.close()
+with open(sys.argv[3], "wb") as out:
+    while chunk := a.recv(65536):
+        out.write(chunk)
+sys.exit(p.wait())
+PY
+check "export --chrome /dev/stdout onto a socket" cmp -s "$w/via-socket.json" "$w/ref.json"
+
+# ---- two outputs are the same when they open the same file or pipe ----
+expect 2 "juggle: --svg and --record name the same file (-) (see 'juggle --help')" \
+    "run --svg - --record /dev/stdout" -- "$juggle" run sleep --svg - --record /dev/stdout
+expect 2 "juggle: --svg and --record name the same file (/dev/stdout) (see 'juggle --help')" \
+    "run --svg /dev/stdout --record - into a pipe" -- \
+    bash -c 'set -o pipefail; "$0" run sleep --svg /dev/stdout --record - | cat' "$juggle"
+expect 2 "juggle: --chrome and --svg name the same file (/dev/fd/1) (see 'juggle --help')" \
+    "export --chrome /dev/stdout --svg /dev/fd/1" -- \
+    "$juggle" export "$w/ref.jsonl" --chrome /dev/stdout --svg /dev/fd/1
+expect 0 "" "run --svg - --record /dev/null: a device is no place to collide" -- \
+    "$juggle" run sleep --svg - --record /dev/null
+
 if [ "$(id -u)" != 0 ]; then
     echo "skip: the permission cases need root (to write as user nobody and own files for others)"
 elif ! command -v setpriv >/dev/null; then
