@@ -203,6 +203,10 @@ static int run_conflicts(const struct options *o)
         return usage_error("%s", "--svg draws a picture, not printed lines; it cannot be used "
                                  "with --headless");
     if (shape_conflicts(o)) return 2;
+    /* Without --real only the view has a use for the pace: its real runs
+     * (the m key). */
+    if ((o->seen & OPT_B_TIME_SCALE) && !o->real && (o->headless || o->svg || o->dump))
+        return usage_error("%s", "--time-scale goes with --real (real seconds per scene unit)");
     if (o->svg && o->record && outfile_same(o->svg, o->record))
         return usage_error("--svg and --record name the same file (%s)", o->svg);
     return 0;

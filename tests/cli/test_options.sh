@@ -57,6 +57,12 @@ refused "run --svg --real" "juggle: --svg shows a simulated run; it cannot be us
     "$juggle" run sleep --real --svg s.svg
 refused "run --json without --headless" "juggle: --json goes with --headless (it shapes the printed lines)" \
     "$juggle" run sleep --svg s.svg --json
+refused "run --headless --time-scale without --real" \
+    "juggle: --time-scale goes with --real (real seconds per scene unit)" \
+    "$juggle" run sleep --headless --time-scale 2
+refused "run --dump-screen --time-scale" \
+    "juggle: --time-scale goes with --real (real seconds per scene unit)" \
+    "$juggle" run sleep --dump-screen 80x20 --time-scale 2
 refused "run --at alone" "juggle: --at goes with --dump-screen or --svg (the instant shown)" \
     "$juggle" run sleep --headless --at 3
 
