@@ -406,6 +406,7 @@ static int cmd_watch(int argc, char **argv)
     if (at < argc && strcmp(argv[at], "--") == 0) at++;
     if (at >= argc)
         return usage_error("%s", "watch needs a program: juggle watch -- python3 PROG.py");
+    if (!o.headless && screen_owns_stdout(&o)) return 2;
     if (!o.headless) {
         struct tui_opts to = {.watch = argv + at, .record = o.record, .time_scale = 1.0};
         return tui_main(&to);

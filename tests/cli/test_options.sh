@@ -78,6 +78,9 @@ refused "replay --summary" "juggle: --summary goes with --headless (it shapes th
 refused "replay --at" "$at" "$juggle" replay t.jsonl --at 5
 refused "replay --headless --at" "$at" "$juggle" replay t.jsonl --headless --at 5
 refused "watch --json" "$json" "$juggle" watch --json -- python3 x.py
+refused "the watch view --record -" \
+    "juggle: --record -: standard output holds the screen; record to a file" \
+    "$juggle" watch --record - -- python3 x.py
 refused "run --headless --dump-screen" "$dump" "$juggle" run sleep --headless --json --dump-screen 80x20
 refused "replay --headless --dump-screen" "$dump" \
     "$juggle" replay t.jsonl --headless --json --dump-screen 80x20
