@@ -918,6 +918,38 @@ class _Stdout:
             raise
 
 
+def _print_whole():
+    """print() writes its text and its end in two calls. Our stdout's
+    write is Python, where the GIL passes between bytecodes, so two
+    threads' prints split each other far more often than in a plain run
+    (where the GIL passes only when the buffer is written out): example
+    5's threads printed 'Task One ...Task Two ...' and an empty line. A
+    print to our stdout holds its lock across both: its line comes out
+    whole, as its log event is."""
+    import builtins
+
+    real_print = builtins.print
+
+    def print(*args, **kw):  # noqa: A001 (it stands in for the builtin)
+        out = sys.stdout
+        file = kw.get("file")
+        if isinstance(out, _Stdout) and (file is None or file is out):
+            try:
+                with out._lock:
+                    return real_print(*args, **kw)
+            except BaseException as e:
+                _untraced(e)
+                raise
+        try:
+            return real_print(*args, **kw)
+        except BaseException as e:
+            _untraced(e)
+            raise
+
+    print.__doc__ = real_print.__doc__
+    builtins.print = print
+
+
 # ---- start and end ----
 
 _PATCHES = {
@@ -1187,6 +1219,7 @@ def start(fd, generators=True):
             patch(sys.modules[name])
     sys.meta_path.insert(0, _PatchOnImport())
     sys.stdout = _Stdout(sys.stdout)
+    _print_whole()
     os.register_at_fork(after_in_child=_off_in_child)
     atexit.register(_at_exit)
     if generators:

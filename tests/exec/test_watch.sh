@@ -454,4 +454,13 @@ if command -v tmux >/dev/null; then
         bad "keys in its replay: $(diff <(echo "$want" | tail -n +2) "$tmp/keys.replay")"
 fi
 for n in 1 2 3 4 5 5t 6; do echo "makespan example $n: $(fact "$tmp/$n.shape" makespan) ns, simulated $(fact "$tmp/$n.sim.shape" makespan) (units)"; done
+# Threads printing at once: every line whole (print's text and its end
+# under one lock; with the tracer's stdout in Python, two threads' prints
+# split each other thousands of times in 8,000 lines).
+"$juggle" watch --headless -- python3 "$progs/prints_threads.py" >"$tmp/prints.out" 2>"$tmp/prints.err"
+rc=$?
+whole=$(grep -cxE 'Task [0-3] line [0-9]+' "$tmp/prints.out")
+[ "$rc" = 0 ] && [ "$whole" = 8000 ] && [ "$(wc -l <"$tmp/prints.out")" = 8000 ] && ok ||
+    bad "threads printing at once: exit $rc, $whole whole lines of $(wc -l <"$tmp/prints.out") (want 8000)"
+
 finish
