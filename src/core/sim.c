@@ -125,7 +125,8 @@ void sim_fetch(struct sim *s, struct sim_task *t)
  * one long action (a million coop tasks finishing at time 0): every 1024th
  * action or task put on a CPU asks. The run then counts as finished,
  * so every strategy's loop ends at its next turn, but it is not ended: no
- * closing lines, no RUN_END. Returns 1 once the run is over either way.
+ * closing lines, no RUN_END. stop_asked returns 1 once the run is over
+ * either way.
  */
 static __attribute__((noinline, cold)) void ask_stop(struct sim *s)
 {

@@ -174,7 +174,8 @@ static void start_item(struct work_queue *w, int task, int64_t now, struct step 
         t->phase = P_AFTER_WAIT;
         out->kind = STEP_WAIT;
         out->reason = BLOCK_HTTP;
-        out->dur = timed_out(w, t->item) ? w->sc->timeout : latency_of(w, t->item);
+        int64_t latency = latency_of(w, t->item); /* at most the timeout, as timed_out says */
+        out->dur = latency < w->sc->timeout ? latency : w->sc->timeout;
         out->url = url_of(w, t->item);
         return;
     }

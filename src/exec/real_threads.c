@@ -51,6 +51,13 @@ struct worker {
     struct gate *gate;
 };
 
+/* The engine's clock to now, after a wait (engine lock held). */
+static void catch_up(struct real_run *r)
+{
+    int64_t now = real_now(r);
+    if (now > r->s->now) r->s->now = now;
+}
+
 /* Takes the engine lock and brings the engine's clock to now. Returns 0,
  * or -1 if the run is over (the lock is held either way). */
 static int enter(struct worker *w)
@@ -58,8 +65,7 @@ static int enter(struct worker *w)
     struct real_run *r = w->r;
     pthread_mutex_lock(&r->mu);
     if (r->s->finished || real_stopped(r)) return -1;
-    int64_t now = real_now(r);
-    if (now > r->s->now) r->s->now = now;
+    catch_up(r);
     return 0;
 }
 
@@ -79,9 +85,7 @@ static int await_cpu(struct worker *w, struct sim_task *t)
     struct real_run *r = w->r;
     while (t->cpu < 0 && !r->s->finished && !real_stopped(r))
         pthread_cond_wait(&w->cv, &r->mu);
-    /* Back from a wait: the engine's clock to now, as enter() does. */
-    int64_t now = real_now(r);
-    if (now > r->s->now) r->s->now = now;
+    catch_up(r);
     return t->cpu >= 0 ? 0 : -1;
 }
 

@@ -144,6 +144,12 @@ void app_readout_task(struct app *a, int task, struct app_readout *r)
     since_at(r, from);
 }
 
+/* Task id's name, or "?". */
+static const char *name_of(const struct model *m, int id)
+{
+    return id >= 0 && (size_t)id < m->ntasks && m->tasks[id].name ? m->tasks[id].name : "?";
+}
+
 void app_readout_cpu(struct app *a, int cpu, struct app_readout *r)
 {
     const struct model *m = app_readout_model(a);
@@ -156,10 +162,7 @@ void app_readout_cpu(struct app *a, int cpu, struct app_readout *r)
     const struct model_span *s = &c->spans[c->nspans - 1];
     if (s->reason == MODEL_CPU_CHECK && s->t1 > app_readout_time(a)) {
         /* A check's span ends when it is done, ahead of the cursor. */
-        const char *name = s->state >= 0 && (size_t)s->state < m->ntasks && m->tasks[s->state].name
-                               ? m->tasks[s->state].name
-                               : "?";
-        snprintf(r->what, sizeof r->what, "checking on %s (poll)", name);
+        snprintf(r->what, sizeof r->what, "checking on %s (poll)", name_of(m, s->state));
         since_at(r, c->check_at);
         return;
     }
@@ -168,9 +171,7 @@ void app_readout_cpu(struct app *a, int cpu, struct app_readout *r)
         since_at(r, s->t1);
         return;
     }
-    const char *name = s->state >= 0 && (size_t)s->state < m->ntasks && m->tasks[s->state].name
-                           ? m->tasks[s->state].name
-                           : "?";
+    const char *name = name_of(m, s->state);
     if (s->reason == MODEL_CPU_HELD)
         snprintf(r->what, sizeof r->what, "held by %s, blocked in a call", name);
     else
@@ -187,9 +188,7 @@ void app_readout_balance(struct app *a, struct app_readout *r)
         return;
     }
     const struct model_var *v = &m->vars_at[m->nvars - 1];
-    const char *who = v->task >= 0 && (size_t)v->task < m->ntasks && m->tasks[v->task].name
-                          ? m->tasks[v->task].name
-                          : "?";
+    const char *who = name_of(m, v->task);
     char at[32];
     scene_format_units(at, sizeof at, v->t);
     snprintf(r->what, sizeof r->what, "%s %s %lld at %s", who, v->write ? "wrote" : "read",

@@ -42,6 +42,15 @@ static void tick_label(char *buf, size_t n, int64_t t, int64_t step)
         snprintf(buf, n, "%.3f", units_of_ns(t));
 }
 
+/* A Python program's threads (no scene: juggle watch) are placed on CPUs
+ * by the OS, which does not say where: a one-row note stands in for its
+ * CPU lanes. juggle's own real runs have the scene's CPUs (one thread, or
+ * the threads taking turns at cpuq's CPUs), drawn as a simulation's. */
+static int cpus_unknown(const struct app *a)
+{
+    return a->model.real && !a->sc;
+}
+
 int64_t timeline_fit_npc(const struct app *a, int tw)
 {
     if (tw < 1) tw = 1;
@@ -495,7 +504,7 @@ int timeline_height(const struct app *a, int maxh, int maxthick)
     int tasks = lane_count((struct app *)a, &q);
     /* Box, axis, legend, CPU lanes (a Python program: one row saying why
      * none; see plan_rows). */
-    int fixed = 2 + 1 + 1 + (a->model.real && !a->sc ? 1 : a->model.ncpu);
+    int fixed = 2 + 1 + 1 + (cpus_unknown(a) ? 1 : a->model.ncpu);
     if (a->sc && a->sc->kind == SCENE_CHECKBOOK) fixed++; /* the balance */
     int lanes = tasks + q;
     if (maxh < 0) return fixed + (lanes ? lanes : 1); /* one row a lane */
@@ -524,11 +533,7 @@ static void plan_rows(struct app *a, int h, int *vis, struct row_plan *p)
     int rows = h - 1;
     p->legend = rows >= 8 || rows > ntasks + q + m->ncpu ? 1 : 0;
     rows -= p->legend;
-    /* A Python program's threads (no scene: juggle watch) are placed on
-     * CPUs by the OS, which does not say where: a note stands in for CPU
-     * lanes. juggle's own real runs have the scene's CPUs (one thread, or
-     * the threads taking turns at cpuq's CPUs): drawn as simulated. */
-    int cpu_lanes = m->real && !a->sc ? 1 : m->ncpu;
+    int cpu_lanes = cpus_unknown(a) ? 1 : m->ncpu;
     p->ncpu = cpu_lanes < rows ? cpu_lanes : rows;
     p->qrows = q && rows - p->ncpu >= 2 ? 1 : 0;
     p->brow = a->sc && a->sc->kind == SCENE_CHECKBOOK && rows - p->ncpu - p->qrows >= 3;
@@ -597,7 +602,7 @@ void timeline_draw(struct canvas *c, struct app *a, int x, int y, int w, int h, 
         timeline_draw_balance(c, a, &g, ry);
         lanes[nl++] = (struct timeline_lane){TL_BALANCE, 0, ry++, 1};
     }
-    if (m->real && !a->sc && p.ncpu)
+    if (cpus_unknown(a) && p.ncpu)
         canvas_put(c, x + 1, ry++, THEME_DIM,
                    "a Python program: the OS places its threads on CPUs and does not say where "
                    "(what it saw per thread is in the totals)",
